@@ -1,0 +1,191 @@
+//! The command line: `run` (default), `sandbox`, `check-config`, `gen-key`, `healthcheck`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Parser, Subcommand};
+use tokio_util::sync::CancellationToken;
+
+use crate::config::{self, Backend, Loaded, SecretKey};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "paradarum-bot",
+    version,
+    about = "Paradarum support tickets in Discord"
+)]
+pub struct Cli {
+    /// A TOML file overlaid on the built-in defaults (config/default.toml).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Command {
+    /// Run the bot (the default).
+    Run,
+    /// Serve only the sandbox ticket API.
+    Sandbox,
+    /// Load and validate the configuration, print it with secrets redacted, and list
+    /// every problem.
+    CheckConfig,
+    /// Print a fresh BOT_SECRET_KEY (32 random bytes, standard base64).
+    GenKey,
+    /// Exit 0 when the bot's /healthz answers (for container health checks).
+    Healthcheck,
+}
+
+/// Exit code for a configuration that does not validate.
+const EXIT_CONFIG: u8 = 2;
+
+/// Parses the command line and runs the command.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let dotenv_problem = match dotenvy::dotenv() {
+        Ok(_) => None,
+        Err(e) if e.not_found() => None,
+        Err(e) => Some(format!(".env could not be read: {e}")),
+    };
+    let command = cli.command.unwrap_or(Command::Run);
+    if command == Command::GenKey {
+        println!("{}", SecretKey::generate_text());
+        return ExitCode::SUCCESS;
+    }
+    let loaded = config::load(cli.config.as_deref(), &config::process_env);
+    let loaded = match (loaded, dotenv_problem) {
+        (Ok(l), None) => l,
+        (Ok(_), Some(p)) => return config_failed(vec![p]),
+        (Err(mut e), p) => {
+            e.problems.extend(p);
+            return config_failed(e.problems);
+        }
+    };
+    match command {
+        Command::CheckConfig => {
+            print_config(&loaded);
+            ExitCode::SUCCESS
+        }
+        Command::Healthcheck => healthcheck(&loaded),
+        Command::Run | Command::Sandbox => serve(command, loaded),
+        Command::GenKey => ExitCode::SUCCESS,
+    }
+}
+
+fn config_failed(problems: Vec<String>) -> ExitCode {
+    eprintln!("{}", config::ConfigErrors { problems });
+    eprintln!("Nothing was started. Fix the above (see README.md, Configuration) and try again.");
+    ExitCode::from(EXIT_CONFIG)
+}
+
+fn print_config(loaded: &Loaded) {
+    let s = &loaded.settings;
+    println!("paradarum-bot configuration: OK");
+    match &s.api.backend {
+        Backend::Sandbox => println!(
+            "  ticket API:    embedded sandbox on {} (not Paradarum)",
+            s.sandbox.listen
+        ),
+        Backend::Remote(u) => println!("  ticket API:    Paradarum at {u}"),
+    }
+    println!(
+        "  Discord:       {}",
+        match (&s.discord.token, s.discord.guild_id) {
+            (None, _) => "no token: cannot connect".to_string(),
+            (Some(_), Some(g)) => format!("token set; commands registered in guild {g}"),
+            (Some(_), None) => "token set; commands registered globally".to_string(),
+        }
+    );
+    println!("  database:      {}", s.database_url);
+    println!("  HTTP:          http://{}/healthz", s.http_listen);
+    println!();
+    let width = loaded
+        .shown
+        .iter()
+        .map(|(k, _, _)| k.len())
+        .max()
+        .unwrap_or(0);
+    for (key, label, value) in &loaded.shown {
+        let env = label
+            .split_once(' ')
+            .map(|(env, _)| env)
+            .filter(|env| !env.contains('.'))
+            .unwrap_or("");
+        let line = format!("  {key:width$}  {value}  {env}");
+        println!("{}", line.trim_end());
+    }
+    if !loaded.warnings.is_empty() {
+        println!();
+        println!("warnings:");
+        for w in &loaded.warnings {
+            println!("  - {w}");
+        }
+    }
+}
+
+fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+}
+
+fn serve(command: Command, loaded: Loaded) -> ExitCode {
+    let settings = loaded.settings;
+    crate::telemetry::init(&settings.log_filter, settings.log_format);
+    if command == Command::Run {
+        for w in &loaded.warnings {
+            tracing::warn!("{w}");
+        }
+    }
+    let rt = match runtime() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = rt.block_on(async move {
+        let shutdown = CancellationToken::new();
+        crate::shutdown::on_signal(shutdown.clone());
+        match command {
+            Command::Sandbox => crate::app::serve_sandbox(settings, shutdown).await,
+            _ => crate::app::run(settings, shutdown).await,
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!("{e}");
+            eprintln!("paradarum-bot could not start: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn healthcheck(loaded: &Loaded) -> ExitCode {
+    let target = crate::http::local_target(loaded.settings.http_listen);
+    let url = format!("http://{target}/healthz");
+    let Ok(rt) = runtime() else {
+        return ExitCode::FAILURE;
+    };
+    let ok = rt.block_on(async {
+        let client = reqwest::Client::builder()
+            .timeout(Duration::from_secs(3))
+            .build()
+            .ok()?;
+        let resp = client.get(&url).send().await.ok()?;
+        resp.status().is_success().then_some(())
+    });
+    match ok {
+        Some(()) => {
+            println!("healthy: {url}");
+            ExitCode::SUCCESS
+        }
+        None => {
+            eprintln!("unhealthy: {url} did not answer 200");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,589 @@
+//! The client for Paradarum's ticket API v1 (and the sandbox, which speaks the same).
+//!
+//! One `reqwest::Client` with timeouts; the token is passed per call because customers act
+//! with their own token and the bot's integration token serves only the bot's duties.
+//! Errors are typed so callers can act on them. Only safe calls are retried: reads, and
+//! creates that carry an idempotency key. Nothing in a response can make it panic.
+
+use std::time::{Duration, Instant};
+
+use backon::{BackoffBuilder, ExponentialBuilder};
+use reqwest::header::{HeaderMap, RETRY_AFTER};
+use reqwest::{Method, RequestBuilder, StatusCode};
+use secrecy::{ExposeSecret, SecretString};
+use serde::de::DeserializeOwned;
+use serde_json::json;
+use url::Url;
+
+use crate::ticket::api::{
+    code, Account, ChangeTopic, CreateTicket, ErrorBody, Event, Items, Message, Page, Property,
+    Reply, Ticket, TicketId,
+};
+use crate::ticket::{Status, Topic};
+
+/// Largest response body the client reads; a bigger one is treated as undecodable.
+const MAX_RESPONSE_BYTES: usize = 8 * 1024 * 1024;
+/// How much of an undecodable body is kept for the log.
+const KEPT_BODY_BYTES: usize = 2048;
+
+/// What went wrong with a call, in kinds a caller can act on.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ApiError {
+    #[error("not found")]
+    NotFound,
+    #[error("forbidden: {message}")]
+    Forbidden { message: String },
+    #[error("the ticket is Closed")]
+    TicketClosed,
+    #[error("invalid {field}: {message}")]
+    Validation { field: String, message: String },
+    #[error("the idempotency key was used with a different request")]
+    IdempotencyConflict,
+    #[error("rate limited (retry after {retry_after:?})")]
+    RateLimited { retry_after: Option<Duration> },
+    #[error("the token was not accepted")]
+    Unauthorized,
+    #[error("too large: {message}")]
+    PayloadTooLarge { message: String },
+    #[error("the ticket API is unavailable: {reason}")]
+    Unavailable { reason: String },
+    #[error("the ticket API answered {status} with a body that could not be read")]
+    Undecodable { status: u16, body: String },
+    #[error("the ticket API refused the request: {status} {code}: {message}")]
+    Rejected {
+        status: u16,
+        code: String,
+        message: String,
+    },
+}
+
+impl ApiError {
+    /// Whether trying again later may succeed.
+    pub fn is_retryable(&self) -> bool {
+        matches!(
+            self,
+            ApiError::Unavailable { .. } | ApiError::RateLimited { .. }
+        )
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct ClientConfig {
+    pub base_url: Url,
+    pub connect_timeout: Duration,
+    pub request_timeout: Duration,
+    pub max_retries: u32,
+    /// The most that the waits between retries of one call may add up to.
+    pub retry_budget: Duration,
+    /// The first retry waits this long, then twice as long each time (with jitter).
+    pub first_backoff: Duration,
+}
+
+impl ClientConfig {
+    pub fn new(base_url: Url) -> Self {
+        Self {
+            base_url,
+            connect_timeout: Duration::from_secs(2),
+            request_timeout: Duration::from_secs(5),
+            max_retries: 3,
+            retry_budget: Duration::from_secs(8),
+            first_backoff: Duration::from_millis(100),
+        }
+    }
+}
+
+/// A file to upload with a reply.
+#[derive(Clone, Debug)]
+pub struct Upload {
+    pub filename: String,
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Filters of `GET /v1/tickets`.
+#[derive(Clone, Debug, Default)]
+pub struct ListTickets {
+    pub statuses: Vec<Status>,
+    pub limit: Option<u32>,
+    pub cursor: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct ApiClient {
+    http: reqwest::Client,
+    config: ClientConfig,
+}
+
+/// Whether a call may be sent again after a failure that may have reached the server.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Retry {
+    Safe,
+    Never,
+}
+
+impl ApiClient {
+    pub fn new(mut config: ClientConfig) -> Result<Self, ApiError> {
+        // Url::join drops the last path segment unless the base ends in a slash.
+        if !config.base_url.path().ends_with('/') {
+            let path = format!("{}/", config.base_url.path());
+            config.base_url.set_path(&path);
+        }
+        let http = reqwest::Client::builder()
+            .connect_timeout(config.connect_timeout)
+            .timeout(config.request_timeout)
+            .user_agent(concat!("paradarum-bot/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| ApiError::Unavailable {
+                reason: format!("cannot build the HTTP client: {e}"),
+            })?;
+        Ok(Self { http, config })
+    }
+
+    pub fn base_url(&self) -> &Url {
+        &self.config.base_url
+    }
+
+    fn url(&self, path: &str) -> Result<Url, ApiError> {
+        self.config
+            .base_url
+            .join(path.trim_start_matches('/'))
+            .map_err(|e| ApiError::Unavailable {
+                reason: format!("bad URL for {path}: {e}"),
+            })
+    }
+
+    fn request(
+        &self,
+        method: Method,
+        path: &str,
+        token: &SecretString,
+    ) -> Result<RequestBuilder, ApiError> {
+        Ok(self
+            .http
+            .request(method, self.url(path)?)
+            .bearer_auth(token.expose_secret()))
+    }
+
+    /// Sends, retrying per `retry` with exponential backoff, `Retry-After` honoured,
+    /// bounded by `max_retries` and `retry_budget`.
+    async fn send<T: DeserializeOwned>(
+        &self,
+        build: impl Fn() -> Result<RequestBuilder, ApiError>,
+        retry: Retry,
+    ) -> Result<T, ApiError> {
+        let mut delays = ExponentialBuilder::default()
+            .with_min_delay(self.config.first_backoff)
+            .with_max_delay(Duration::from_secs(5))
+            .with_max_times(self.config.max_retries as usize)
+            .with_jitter()
+            .build();
+        let started = Instant::now();
+        let mut waited = Duration::ZERO;
+        loop {
+            let result = self.send_once(build()?).await;
+            let err = match result {
+                Ok(v) => return Ok(v),
+                Err(e) if retry == Retry::Safe && e.is_retryable() => e,
+                Err(e) => return Err(e),
+            };
+            let Some(mut delay) = delays.next() else {
+                return Err(err);
+            };
+            if let ApiError::RateLimited {
+                retry_after: Some(after),
+            } = &err
+            {
+                delay = *after;
+            }
+            if waited + delay > self.config.retry_budget {
+                return Err(err);
+            }
+            tracing::debug!(error = %err, ?delay, elapsed = ?started.elapsed(), "retrying ticket API call");
+            tokio::time::sleep(delay).await;
+            waited += delay;
+        }
+    }
+
+    async fn send_once<T: DeserializeOwned>(&self, req: RequestBuilder) -> Result<T, ApiError> {
+        let resp = req.send().await.map_err(transport_error)?;
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let body = read_capped(resp).await?;
+        if status.is_success() {
+            return serde_json::from_slice(&body).map_err(|_| undecodable(status, &body));
+        }
+        Err(error_from(status, &headers, &body))
+    }
+
+    // ---- endpoints -------------------------------------------------------------------
+
+    pub async fn account(&self, token: &SecretString) -> Result<Account, ApiError> {
+        self.send(
+            || self.request(Method::GET, "v1/account", token),
+            Retry::Safe,
+        )
+        .await
+    }
+
+    pub async fn properties(&self, token: &SecretString) -> Result<Vec<Property>, ApiError> {
+        let items: Items<Property> = self
+            .send(
+                || self.request(Method::GET, "v1/properties", token),
+                Retry::Safe,
+            )
+            .await?;
+        Ok(items.items)
+    }
+
+    /// Opens a ticket. With an idempotency key the call is retried safely and a repeat
+    /// returns the first ticket instead of making a second one.
+    pub async fn create_ticket(
+        &self,
+        token: &SecretString,
+        body: &CreateTicket,
+        idempotency_key: Option<&str>,
+    ) -> Result<Ticket, ApiError> {
+        let retry = if idempotency_key.is_some() {
+            Retry::Safe
+        } else {
+            Retry::Never
+        };
+        self.send(
+            || {
+                let mut req = self.request(Method::POST, "v1/tickets", token)?.json(body);
+                if let Some(key) = idempotency_key {
+                    req = req.header("Idempotency-Key", key);
+                }
+                Ok(req)
+            },
+            retry,
+        )
+        .await
+    }
+
+    pub async fn list_tickets(
+        &self,
+        token: &SecretString,
+        query: &ListTickets,
+    ) -> Result<Page<Ticket>, ApiError> {
+        let mut params: Vec<(&str, String)> = query
+            .statuses
+            .iter()
+            .map(|s| ("status", s.api_value().to_string()))
+            .collect();
+        if let Some(limit) = query.limit {
+            params.push(("limit", limit.to_string()));
+        }
+        if let Some(cursor) = &query.cursor {
+            params.push(("cursor", cursor.clone()));
+        }
+        self.send(
+            || {
+                Ok(self
+                    .request(Method::GET, "v1/tickets", token)?
+                    .query(&params))
+            },
+            Retry::Safe,
+        )
+        .await
+    }
+
+    pub async fn ticket(&self, token: &SecretString, id: TicketId) -> Result<Ticket, ApiError> {
+        let path = format!("v1/tickets/{id}");
+        self.send(|| self.request(Method::GET, &path, token), Retry::Safe)
+            .await
+    }
+
+    pub async fn messages(
+        &self,
+        token: &SecretString,
+        id: TicketId,
+    ) -> Result<Vec<Message>, ApiError> {
+        let path = format!("v1/tickets/{id}/messages");
+        let items: Items<Message> = self
+            .send(|| self.request(Method::GET, &path, token), Retry::Safe)
+            .await?;
+        Ok(items.items)
+    }
+
+    /// Replies with text only. Not retried: a reply has no idempotency key.
+    pub async fn reply(
+        &self,
+        token: &SecretString,
+        id: TicketId,
+        body: &str,
+    ) -> Result<Reply, ApiError> {
+        let path = format!("v1/tickets/{id}/messages");
+        let payload = json!({ "body": body });
+        self.send(
+            || Ok(self.request(Method::POST, &path, token)?.json(&payload)),
+            Retry::Never,
+        )
+        .await
+    }
+
+    /// Replies with text and files (multipart). Not retried.
+    pub async fn reply_with_files(
+        &self,
+        token: &SecretString,
+        id: TicketId,
+        body: &str,
+        files: Vec<Upload>,
+    ) -> Result<Reply, ApiError> {
+        let mut form = reqwest::multipart::Form::new().text("body", body.to_string());
+        for f in files {
+            let part = reqwest::multipart::Part::bytes(f.bytes)
+                .file_name(f.filename)
+                .mime_str(&f.content_type)
+                .map_err(|_| ApiError::Validation {
+                    field: "attachments".into(),
+                    message: "an attachment has an invalid content type".into(),
+                })?;
+            form = form.part("attachments", part);
+        }
+        let path = format!("v1/tickets/{id}/messages");
+        let req = self.request(Method::POST, &path, token)?.multipart(form);
+        self.send_once(req).await
+    }
+
+    pub async fn close(&self, token: &SecretString, id: TicketId) -> Result<Ticket, ApiError> {
+        let path = format!("v1/tickets/{id}/close");
+        self.send(|| self.request(Method::POST, &path, token), Retry::Never)
+            .await
+    }
+
+    /// Staff only (`tickets:status`): In Progress or Resolved.
+    pub async fn set_status(
+        &self,
+        token: &SecretString,
+        id: TicketId,
+        status: Status,
+    ) -> Result<Ticket, ApiError> {
+        let path = format!("v1/tickets/{id}/status");
+        let payload = json!({ "status": status });
+        self.send(
+            || Ok(self.request(Method::POST, &path, token)?.json(&payload)),
+            Retry::Never,
+        )
+        .await
+    }
+
+    /// Moves a ticket to another topic (`tickets:topic`).
+    pub async fn change_topic(
+        &self,
+        token: &SecretString,
+        id: TicketId,
+        topic: Topic,
+        reason: Option<&str>,
+    ) -> Result<Ticket, ApiError> {
+        let path = format!("v1/tickets/{id}");
+        let payload = ChangeTopic {
+            topic,
+            reason: reason.map(str::to_string),
+        };
+        self.send(
+            || Ok(self.request(Method::PATCH, &path, token)?.json(&payload)),
+            Retry::Never,
+        )
+        .await
+    }
+
+    /// The events feed after `after` (an `evt_…` id), oldest first (`events:read`).
+    pub async fn events(
+        &self,
+        token: &SecretString,
+        after: Option<&str>,
+        limit: Option<u32>,
+    ) -> Result<Page<Event>, ApiError> {
+        let mut params: Vec<(&str, String)> = Vec::new();
+        if let Some(a) = after {
+            params.push(("after", a.to_string()));
+        }
+        if let Some(l) = limit {
+            params.push(("limit", l.to_string()));
+        }
+        self.send(
+            || {
+                Ok(self
+                    .request(Method::GET, "v1/events", token)?
+                    .query(&params))
+            },
+            Retry::Safe,
+        )
+        .await
+    }
+
+    // ---- sandbox administration ------------------------------------------------------
+
+    /// Sandbox only: a new account with a customer token and two demo properties.
+    pub async fn sandbox_create_account(
+        &self,
+        admin_token: &SecretString,
+        name: &str,
+    ) -> Result<SandboxAccount, ApiError> {
+        let payload = json!({ "name": name });
+        self.send(
+            || {
+                Ok(self
+                    .request(Method::POST, "v1/sandbox/accounts", admin_token)?
+                    .json(&payload))
+            },
+            Retry::Never,
+        )
+        .await
+    }
+
+    /// Sandbox only: an integration token with the given scopes.
+    pub async fn sandbox_create_token(
+        &self,
+        admin_token: &SecretString,
+        scopes: &[&str],
+    ) -> Result<SecretString, ApiError> {
+        #[derive(serde::Deserialize)]
+        struct TokenOut {
+            token: String,
+        }
+        let payload = json!({ "scopes": scopes });
+        let out: TokenOut = self
+            .send(
+                || {
+                    Ok(self
+                        .request(Method::POST, "v1/sandbox/tokens", admin_token)?
+                        .json(&payload))
+                },
+                Retry::Never,
+            )
+            .await?;
+        Ok(SecretString::from(out.token))
+    }
+}
+
+/// The answer to `POST /v1/sandbox/accounts`.
+#[derive(Debug, serde::Deserialize)]
+pub struct SandboxAccount {
+    pub account: Account,
+    pub token: SecretString,
+    pub properties: Vec<Property>,
+}
+
+fn transport_error(e: reqwest::Error) -> ApiError {
+    let reason = if e.is_timeout() {
+        "timed out".to_string()
+    } else if e.is_connect() {
+        "cannot connect".to_string()
+    } else {
+        // Without the URL: it is ours, and the log line already says which call.
+        e.without_url().to_string()
+    };
+    ApiError::Unavailable { reason }
+}
+
+async fn read_capped(mut resp: reqwest::Response) -> Result<Vec<u8>, ApiError> {
+    let status = resp.status();
+    let mut body = Vec::new();
+    while let Some(chunk) = resp.chunk().await.map_err(transport_error)? {
+        if body.len() + chunk.len() > MAX_RESPONSE_BYTES {
+            return Err(ApiError::Undecodable {
+                status: status.as_u16(),
+                body: format!("(response over {MAX_RESPONSE_BYTES} bytes)"),
+            });
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+fn undecodable(status: StatusCode, body: &[u8]) -> ApiError {
+    let kept = &body[..body.len().min(KEPT_BODY_BYTES)];
+    ApiError::Undecodable {
+        status: status.as_u16(),
+        body: String::from_utf8_lossy(kept).into_owned(),
+    }
+}
+
+/// `Retry-After` in seconds (integer or decimal); HTTP dates are not used by the API.
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let text = headers.get(RETRY_AFTER)?.to_str().ok()?;
+    let secs: f64 = text.trim().parse().ok()?;
+    (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs.min(3600.0)))
+}
+
+fn error_from(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> ApiError {
+    let parsed: Option<ErrorBody> = serde_json::from_slice(body).ok();
+    let code = parsed.as_ref().map(|b| b.error.as_str()).unwrap_or("");
+    let message = parsed
+        .as_ref()
+        .map(|b| b.message.clone())
+        .unwrap_or_default();
+    match status.as_u16() {
+        401 => ApiError::Unauthorized,
+        403 => ApiError::Forbidden { message },
+        404 => ApiError::NotFound,
+        409 if code == code::TICKET_CLOSED => ApiError::TicketClosed,
+        409 if code == code::IDEMPOTENCY_CONFLICT => ApiError::IdempotencyConflict,
+        400 if code == code::VALIDATION => ApiError::Validation {
+            field: parsed.and_then(|b| b.field).unwrap_or_default(),
+            message,
+        },
+        413 => ApiError::PayloadTooLarge { message },
+        429 => ApiError::RateLimited {
+            retry_after: retry_after(headers),
+        },
+        s if s >= 500 => ApiError::Unavailable {
+            reason: format!("server error {s}"),
+        },
+        s => match parsed {
+            Some(b) => ApiError::Rejected {
+                status: s,
+                code: b.error,
+                message: b.message,
+            },
+            None => undecodable(status, body),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_bodies_map_to_kinds() {
+        let h = HeaderMap::new();
+        let body = |c: &str| format!(r#"{{"error":"{c}","message":"m","field":"priority"}}"#);
+        assert_eq!(
+            error_from(StatusCode::CONFLICT, &h, body("ticket_closed").as_bytes()),
+            ApiError::TicketClosed
+        );
+        assert_eq!(
+            error_from(StatusCode::BAD_REQUEST, &h, body("validation").as_bytes()),
+            ApiError::Validation {
+                field: "priority".into(),
+                message: "m".into()
+            }
+        );
+        assert_eq!(
+            error_from(StatusCode::NOT_FOUND, &h, b"<html>"),
+            ApiError::NotFound
+        );
+        assert!(matches!(
+            error_from(StatusCode::IM_A_TEAPOT, &h, b"<html>"),
+            ApiError::Undecodable { status: 418, .. }
+        ));
+        assert!(error_from(StatusCode::BAD_GATEWAY, &h, b"").is_retryable());
+    }
+
+    #[test]
+    fn retry_after_reads_seconds_and_ignores_nonsense() {
+        let mut h = HeaderMap::new();
+        h.insert(RETRY_AFTER, "1.5".parse().unwrap());
+        assert_eq!(retry_after(&h), Some(Duration::from_millis(1500)));
+        h.insert(RETRY_AFTER, "-3".parse().unwrap());
+        assert_eq!(retry_after(&h), None);
+        h.insert(
+            RETRY_AFTER,
+            "Wed, 21 Oct 2015 07:28:00 GMT".parse().unwrap(),
+        );
+        assert_eq!(retry_after(&h), None);
+    }
+}

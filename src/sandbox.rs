@@ -1,0 +1,142 @@
+//! The embedded sandbox: a faithful implementation of Paradarum's ticket API v1 over
+//! HTTP, persisted in SQLite. The bot uses it by default, so it runs before anyone has
+//! Paradarum credentials, and every test runs against it over real HTTP.
+//!
+//! It applies the ticket model's rules (never its own), stores nothing for a refused
+//! request, and can push its events as signed webhooks.
+
+mod auth;
+mod body;
+mod error;
+mod handlers;
+mod webhooks;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use axum::Router;
+use secrecy::SecretString;
+use tokio::net::TcpListener;
+use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
+use url::Url;
+
+pub use auth::{hash_token, new_token};
+pub use error::ApiError;
+
+use crate::signing::WebhookSecret;
+use crate::store::Store;
+
+/// Largest JSON body the sandbox reads (a 20,000-character message fits with room).
+pub const JSON_BODY_LIMIT: usize = 256 * 1024;
+/// Largest multipart reply: five 10 MiB files and the text.
+pub const MULTIPART_BODY_LIMIT: usize = 5 * 10 * 1024 * 1024 + 1024 * 1024;
+
+/// Where and how the sandbox pushes its events.
+#[derive(Clone, Debug)]
+pub struct WebhookTarget {
+    pub url: Url,
+    pub secret: WebhookSecret,
+    pub max_attempts: u32,
+    /// The first retry waits this long; each next one twice as long, up to a minute.
+    pub first_backoff: Duration,
+}
+
+pub struct SandboxConfig {
+    pub admin_token: SecretString,
+    pub webhook: Option<WebhookTarget>,
+}
+
+#[derive(Clone)]
+pub(crate) struct AppState {
+    pub store: Store,
+    pub admin_token: Arc<SecretString>,
+    /// Woken on every new event so webhooks go out without polling delay.
+    pub events: Arc<Notify>,
+}
+
+/// A bound, not yet serving sandbox. Binding first lets callers learn the port (tests bind
+/// `127.0.0.1:0`) before it serves.
+pub struct Sandbox {
+    listener: TcpListener,
+    state: AppState,
+    webhook: Option<WebhookTarget>,
+}
+
+impl Sandbox {
+    pub async fn bind(
+        addr: SocketAddr,
+        store: Store,
+        config: SandboxConfig,
+    ) -> std::io::Result<Self> {
+        let listener = TcpListener::bind(addr).await?;
+        Ok(Self {
+            listener,
+            state: AppState {
+                store,
+                admin_token: Arc::new(config.admin_token),
+                events: Arc::new(Notify::new()),
+            },
+            webhook: config.webhook,
+        })
+    }
+
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// Serves until `shutdown` is cancelled; requests in flight are finished first.
+    pub async fn run(self, shutdown: CancellationToken) -> std::io::Result<()> {
+        let webhook_task = self.webhook.clone().map(|target| {
+            tokio::spawn(webhooks::deliver(
+                self.state.store.clone(),
+                self.state.events.clone(),
+                target,
+                shutdown.clone(),
+            ))
+        });
+        let app = router(self.state);
+        let served = axum::serve(self.listener, app)
+            .with_graceful_shutdown(shutdown.clone().cancelled_owned())
+            .await;
+        if let Some(task) = webhook_task {
+            shutdown.cancel();
+            let _ = task.await;
+        }
+        served
+    }
+}
+
+fn router(state: AppState) -> Router {
+    let replies = Router::new()
+        .route(
+            "/v1/tickets/{id}/messages",
+            get(handlers::list_messages).post(handlers::reply),
+        )
+        .layer(DefaultBodyLimit::max(MULTIPART_BODY_LIMIT));
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/v1/account", get(handlers::account))
+        .route("/v1/properties", get(handlers::properties))
+        .route(
+            "/v1/tickets",
+            get(handlers::list_tickets).post(handlers::create_ticket),
+        )
+        .route(
+            "/v1/tickets/{id}",
+            get(handlers::get_ticket).patch(handlers::change_topic),
+        )
+        .route("/v1/tickets/{id}/close", post(handlers::close))
+        .route("/v1/tickets/{id}/status", post(handlers::set_status))
+        .route("/v1/events", get(handlers::events))
+        .route("/v1/sandbox/accounts", post(handlers::create_account))
+        .route("/v1/sandbox/tokens", post(handlers::create_token))
+        .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
+        .merge(replies)
+        .fallback(|| async { ApiError::not_found() })
+        .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
+        .with_state(state)
+}

@@ -1,0 +1,340 @@
+//! The shapes of Paradarum's ticket API v1 on the wire (JSON, camelCase).
+//!
+//! Shared by the client (which reads them) and the sandbox (which writes them) so the two
+//! cannot drift apart. Reading is lenient: unknown fields are ignored and unknown enum
+//! integers are kept, so a newer API never breaks an older bot.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::{Author, Status, Topic};
+
+pub type TicketId = u64;
+pub type MessageId = u64;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Account {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Property {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Ticket {
+    pub id: TicketId,
+    pub account_id: String,
+    pub topic: Topic,
+    pub status: Status,
+    pub subject: String,
+    #[serde(default)]
+    pub property_id: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Attachment {
+    pub filename: String,
+    pub content_type: String,
+    pub size: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Message {
+    pub id: MessageId,
+    pub ticket_id: TicketId,
+    pub author: Author,
+    pub body: String,
+    #[serde(default)]
+    pub attachments: Vec<Attachment>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// One page of a listing.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    #[serde(default)]
+    pub next_cursor: Option<String>,
+}
+
+/// A list without a cursor (`/v1/properties`, `/v1/tickets/{id}/messages`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Items<T> {
+    pub items: Vec<T>,
+}
+
+/// The answer to a reply: the stored message and the ticket after it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reply {
+    pub message: Message,
+    pub ticket: Ticket,
+}
+
+/// An event of the feed and of webhooks. `data` depends on `type`; [`Event::kind`]
+/// reads it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Event {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub event_type: String,
+    pub ticket_id: TicketId,
+    pub account_id: String,
+    pub occurred_at: DateTime<Utc>,
+    #[serde(default)]
+    pub data: serde_json::Value,
+}
+
+pub const EVENT_TICKET_CREATED: &str = "ticket.created";
+pub const EVENT_STATUS_CHANGED: &str = "ticket.status_changed";
+pub const EVENT_TOPIC_CHANGED: &str = "ticket.topic_changed";
+pub const EVENT_MESSAGE_CREATED: &str = "ticket.message_created";
+
+/// What an event says, typed. Anything the bot cannot read is [`EventKind::Other`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EventKind {
+    Created {
+        topic: Topic,
+        status: Status,
+    },
+    StatusChanged {
+        from: Status,
+        to: Status,
+    },
+    TopicChanged {
+        from: Topic,
+        to: Topic,
+        reason: Option<String>,
+    },
+    MessageCreated {
+        message_id: MessageId,
+        author: Author,
+    },
+    Other,
+}
+
+#[derive(Deserialize)]
+struct CreatedData {
+    topic: Topic,
+    status: Status,
+}
+#[derive(Deserialize)]
+struct StatusData {
+    from: Status,
+    to: Status,
+}
+#[derive(Deserialize)]
+struct TopicData {
+    from: Topic,
+    to: Topic,
+    #[serde(default)]
+    reason: Option<String>,
+}
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct MessageData {
+    message_id: MessageId,
+    author: Author,
+}
+
+impl Event {
+    /// Reads `data` for the event's type; malformed data gives [`EventKind::Other`]
+    /// rather than an error, so one odd event never stops a feed.
+    pub fn kind(&self) -> EventKind {
+        let data = self.data.clone();
+        let parsed = match self.event_type.as_str() {
+            EVENT_TICKET_CREATED => {
+                serde_json::from_value::<CreatedData>(data).map(|d| EventKind::Created {
+                    topic: d.topic,
+                    status: d.status,
+                })
+            }
+            EVENT_STATUS_CHANGED => {
+                serde_json::from_value::<StatusData>(data).map(|d| EventKind::StatusChanged {
+                    from: d.from,
+                    to: d.to,
+                })
+            }
+            EVENT_TOPIC_CHANGED => {
+                serde_json::from_value::<TopicData>(data).map(|d| EventKind::TopicChanged {
+                    from: d.from,
+                    to: d.to,
+                    reason: d.reason,
+                })
+            }
+            EVENT_MESSAGE_CREATED => {
+                serde_json::from_value::<MessageData>(data).map(|d| EventKind::MessageCreated {
+                    message_id: d.message_id,
+                    author: d.author,
+                })
+            }
+            _ => return EventKind::Other,
+        };
+        parsed.unwrap_or(EventKind::Other)
+    }
+
+    /// The event's sequence number, from its `evt_<n>` id.
+    pub fn sequence(&self) -> Option<u64> {
+        parse_event_id(&self.id)
+    }
+}
+
+/// Event ids are `evt_` and a zero-padded sequence number, so they sort as text and as
+/// numbers alike.
+pub fn format_event_id(seq: u64) -> String {
+    format!("evt_{seq:012}")
+}
+
+pub fn parse_event_id(id: &str) -> Option<u64> {
+    let digits = id.strip_prefix("evt_")?;
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+/// Every error body: `{"error": code, "message": text, "field"?: name}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub error: String,
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+/// Error codes of the contract.
+pub mod code {
+    pub const UNAUTHORIZED: &str = "unauthorized";
+    pub const FORBIDDEN: &str = "forbidden";
+    pub const NOT_FOUND: &str = "not_found";
+    pub const VALIDATION: &str = "validation";
+    pub const TICKET_CLOSED: &str = "ticket_closed";
+    pub const IDEMPOTENCY_CONFLICT: &str = "idempotency_conflict";
+    pub const PAYLOAD_TOO_LARGE: &str = "payload_too_large";
+    pub const INVALID_JSON: &str = "invalid_json";
+    pub const RATE_LIMITED: &str = "rate_limited";
+    pub const METHOD_NOT_ALLOWED: &str = "method_not_allowed";
+    pub const INTERNAL: &str = "internal";
+}
+
+/// Body of `POST /v1/tickets`. No priority: the API refuses one.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateTicket {
+    pub topic: Topic,
+    pub subject: String,
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub property_id: Option<String>,
+}
+
+/// Body of `PATCH /v1/tickets/{id}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeTopic {
+    pub topic: Topic,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// Scopes an integration token can hold. The admin token holds all of them.
+pub mod scope {
+    /// Read every account's tickets and messages.
+    pub const TICKETS_READ: &str = "tickets:read";
+    /// Reply to and close any ticket as staff.
+    pub const TICKETS_WRITE: &str = "tickets:write";
+    /// Set In Progress / Resolved.
+    pub const TICKETS_STATUS: &str = "tickets:status";
+    /// Move a ticket to another topic.
+    pub const TICKETS_TOPIC: &str = "tickets:topic";
+    /// Read the events feed.
+    pub const EVENTS_READ: &str = "events:read";
+
+    pub const ALL: [&str; 5] = [
+        TICKETS_READ,
+        TICKETS_WRITE,
+        TICKETS_STATUS,
+        TICKETS_TOPIC,
+        EVENTS_READ,
+    ];
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_ticket_with_an_unknown_topic_and_extra_fields_still_reads() {
+        let json = r#"{"id":7,"accountId":"acc_1","topic":9,"status":5,"subject":"s",
+            "propertyId":null,"createdAt":"2026-01-01T00:00:00Z",
+            "updatedAt":"2026-01-01T00:00:01Z","priority":"high","newField":{"x":1}}"#;
+        let t: Ticket = serde_json::from_str(json).unwrap();
+        assert_eq!(t.topic, Topic::Unknown(9));
+        assert_eq!(t.status, Status::Unknown(5));
+        assert_eq!(t.property_id, None);
+    }
+
+    #[test]
+    fn a_ticket_serializes_camel_case_with_integer_enums_and_no_priority() {
+        let t = Ticket {
+            id: 1,
+            account_id: "acc_1".into(),
+            topic: Topic::Ssl,
+            status: Status::Open,
+            subject: "s".into(),
+            property_id: None,
+            created_at: DateTime::from_timestamp(0, 0).unwrap(),
+            updated_at: DateTime::from_timestamp(0, 0).unwrap(),
+        };
+        let v = serde_json::to_value(&t).unwrap();
+        assert_eq!(v["topic"], 4);
+        assert_eq!(v["status"], 0);
+        assert_eq!(v["accountId"], "acc_1");
+        assert!(v.get("propertyId").unwrap().is_null());
+        assert!(v.get("priority").is_none());
+    }
+
+    #[test]
+    fn event_kinds_are_read_from_data_and_odd_data_is_other() {
+        let mut e = Event {
+            id: format_event_id(3),
+            event_type: EVENT_STATUS_CHANGED.into(),
+            ticket_id: 1,
+            account_id: "acc".into(),
+            occurred_at: DateTime::from_timestamp(0, 0).unwrap(),
+            data: serde_json::json!({"from": 2, "to": 0}),
+        };
+        assert_eq!(
+            e.kind(),
+            EventKind::StatusChanged {
+                from: Status::Resolved,
+                to: Status::Open
+            }
+        );
+        assert_eq!(e.sequence(), Some(3));
+        e.data = serde_json::json!({"from": "x"});
+        assert_eq!(e.kind(), EventKind::Other);
+        e.event_type = "ticket.exploded".into();
+        assert_eq!(e.kind(), EventKind::Other);
+    }
+
+    #[test]
+    fn event_ids_sort_as_text_and_parse_back() {
+        assert!(format_event_id(9) < format_event_id(10));
+        assert_eq!(parse_event_id(&format_event_id(42)), Some(42));
+        assert_eq!(parse_event_id("evt_"), None);
+        assert_eq!(parse_event_id("evt_-1"), None);
+        assert_eq!(parse_event_id("42"), None);
+    }
+}

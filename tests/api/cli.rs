@@ -1,0 +1,255 @@
+//! The real binary: `check-config`, `gen-key`, `sandbox`, `run`, `healthcheck`, and a
+//! clean exit on SIGTERM.
+
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::helpers::free_port;
+
+const BIN: &str = env!("CARGO_BIN_EXE_paradarum-bot");
+
+/// The binary with an empty environment in a fresh directory (no stray `.env`).
+fn bot(dir: &std::path::Path) -> Command {
+    let mut c = Command::new(BIN);
+    c.env_clear().current_dir(dir).env("RUST_LOG", "warn");
+    c
+}
+
+fn text(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+#[test]
+fn check_config_lists_every_problem_at_once_and_exits_non_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = bot(dir.path())
+        .arg("check-config")
+        .env("DISCORD_GUILD_ID", "not-a-number")
+        .env("PARADARUM_API_URL", "ftp://example")
+        .env("HTTP_LISTEN", "nowhere")
+        .env("BOT_SECRET_KEY", "short")
+        .env("MODERATOR_ROLE_IDS", "12,abc")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let t = text(&out);
+    for needle in [
+        "DISCORD_GUILD_ID",
+        "PARADARUM_API_URL",
+        "HTTP_LISTEN",
+        "BOT_SECRET_KEY",
+        "MODERATOR_ROLE_IDS",
+        "5 configuration problem(s)",
+    ] {
+        assert!(t.contains(needle), "missing {needle} in:\n{t}");
+    }
+}
+
+#[test]
+fn check_config_prints_what_is_enabled_with_secrets_redacted() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = bot(dir.path())
+        .arg("check-config")
+        .env("DISCORD_TOKEN", "MTIzNDU2.very-secret-token")
+        .env("SANDBOX_ADMIN_TOKEN", "admin-very-secret")
+        .env("DISCORD_GUILD_ID", "123456789")
+        .output()
+        .unwrap();
+    let t = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{t}");
+    assert!(t.contains("embedded sandbox"));
+    assert!(t.contains("commands registered in guild 123456789"));
+    assert!(t.contains("[redacted]"));
+    assert!(!t.contains("very-secret"), "{t}");
+}
+
+#[test]
+fn a_dotenv_file_in_the_working_directory_is_loaded() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join(".env"),
+        "DISCORD_TOKEN=abc\nDISCORD_GUILD_ID=987654321\n",
+    )
+    .unwrap();
+    let out = bot(dir.path()).arg("check-config").output().unwrap();
+    assert!(text(&out).contains("guild 987654321"), "{}", text(&out));
+}
+
+#[test]
+fn gen_key_prints_32_random_bytes_in_base64() {
+    use base64::Engine as _;
+    let dir = tempfile::tempdir().unwrap();
+    let a = bot(dir.path()).arg("gen-key").output().unwrap();
+    let b = bot(dir.path()).arg("gen-key").output().unwrap();
+    let a = String::from_utf8(a.stdout).unwrap();
+    let b = String::from_utf8(b.stdout).unwrap();
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(a.trim())
+        .unwrap();
+    assert_eq!(bytes.len(), 32);
+    assert_ne!(a, b);
+}
+
+fn wait_http(url: &str, timeout: Duration) -> Option<reqwest::blocking::Response> {
+    let client = reqwest::blocking::Client::builder()
+        .timeout(Duration::from_secs(2))
+        .build()
+        .unwrap();
+    let deadline = Instant::now() + timeout;
+    while Instant::now() < deadline {
+        if let Ok(r) = client.get(url).send() {
+            return Some(r);
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    None
+}
+
+fn terminate(child: &mut Child) -> Option<i32> {
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while Instant::now() < deadline {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status.code();
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    None
+}
+
+#[test]
+fn run_serves_health_and_the_sandbox_then_stops_cleanly_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let http = free_port();
+    let sandbox = free_port();
+    let mut child = bot(dir.path())
+        .arg("run")
+        .env("HTTP_LISTEN", format!("127.0.0.1:{http}"))
+        .env("SANDBOX_LISTEN", format!("127.0.0.1:{sandbox}"))
+        .env("SANDBOX_ADMIN_TOKEN", "adm")
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+
+    let health = wait_http(
+        &format!("http://127.0.0.1:{http}/healthz"),
+        Duration::from_secs(20),
+    );
+    assert_eq!(health.map(|r| r.status().as_u16()), Some(200));
+    let ready = wait_http(
+        &format!("http://127.0.0.1:{http}/readyz"),
+        Duration::from_secs(5),
+    );
+    assert_eq!(ready.map(|r| r.status().as_u16()), Some(200));
+
+    // The embedded sandbox answers on its port with the configured admin token.
+    let resp = reqwest::blocking::Client::new()
+        .post(format!("http://127.0.0.1:{sandbox}/v1/sandbox/accounts"))
+        .bearer_auth("adm")
+        .json(&serde_json::json!({"name": "Carol"}))
+        .send()
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 201);
+
+    let hc = bot(dir.path())
+        .arg("healthcheck")
+        .env("HTTP_LISTEN", format!("127.0.0.1:{http}"))
+        .output()
+        .unwrap();
+    assert_eq!(hc.status.code(), Some(0), "{}", text(&hc));
+
+    assert_eq!(terminate(&mut child), Some(0));
+    let out = child.wait_with_output().unwrap();
+    let log = String::from_utf8_lossy(&out.stderr);
+    assert!(log.contains("EMBEDDED SANDBOX"), "{log}");
+    assert!(log.contains("stopped cleanly"), "{log}");
+    assert!(dir.path().join("data/paradarum-bot.db").exists());
+    assert!(dir.path().join("data/secret.key").exists());
+
+    // Once stopped, the health check fails.
+    let hc = bot(dir.path())
+        .arg("healthcheck")
+        .env("HTTP_LISTEN", format!("127.0.0.1:{http}"))
+        .output()
+        .unwrap();
+    assert_eq!(hc.status.code(), Some(1));
+}
+
+#[test]
+fn the_sandbox_subcommand_serves_the_api_and_keeps_data_across_restarts() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let start = || {
+        bot(dir.path())
+            .arg("sandbox")
+            .env("SANDBOX_LISTEN", format!("127.0.0.1:{port}"))
+            .env("SANDBOX_ADMIN_TOKEN", "adm")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    let base = format!("http://127.0.0.1:{port}");
+    let mut child = start();
+    assert!(wait_http(&format!("{base}/healthz"), Duration::from_secs(20)).is_some());
+    let http = reqwest::blocking::Client::new();
+    let acc: serde_json::Value = http
+        .post(format!("{base}/v1/sandbox/accounts"))
+        .bearer_auth("adm")
+        .json(&serde_json::json!({"name": "Dana"}))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    let token = acc["token"].as_str().unwrap().to_string();
+    let created = http
+        .post(format!("{base}/v1/tickets"))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"topic": 4, "subject": "TLS", "message": "expired"}))
+        .send()
+        .unwrap();
+    assert_eq!(created.status().as_u16(), 201);
+    assert_eq!(terminate(&mut child), Some(0));
+
+    let mut child = start();
+    assert!(wait_http(&format!("{base}/healthz"), Duration::from_secs(20)).is_some());
+    let listed: serde_json::Value = http
+        .get(format!("{base}/v1/tickets"))
+        .bearer_auth(&token)
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    assert_eq!(listed["items"].as_array().unwrap().len(), 1);
+    assert_eq!(listed["items"][0]["topic"], 4);
+    assert_eq!(terminate(&mut child), Some(0));
+}
+
+#[test]
+fn a_taken_port_fails_start_up_with_a_clear_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let out = bot(dir.path())
+        .arg("run")
+        .env("HTTP_LISTEN", format!("127.0.0.1:{port}"))
+        .env("SANDBOX_LISTEN", format!("127.0.0.1:{}", free_port()))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let t = text(&out);
+    assert!(
+        t.contains("cannot listen on") && t.contains("HTTP_LISTEN"),
+        "{t}"
+    );
+}
