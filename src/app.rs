@@ -14,6 +14,8 @@ use url::Url;
 
 use crate::client::{ApiClient, ClientConfig};
 use crate::config::{Backend, SecretKey, Settings};
+use crate::crypto::TokenCipher;
+use crate::discord::{Data, DiscordSetup, GatewayState};
 use crate::http::HttpServer;
 use crate::sandbox::{Sandbox, SandboxConfig, WebhookTarget};
 use crate::store::Store;
@@ -33,6 +35,10 @@ pub enum StartError {
     SecretKey { path: String, message: String },
     #[error("ticket API client: {0}")]
     Client(#[from] crate::client::ApiError),
+    #[error("Discord: {0}")]
+    Discord(#[from] crate::discord::DiscordError),
+    #[error("DISCORD_TOKEN is required to run the bot")]
+    NoDiscordToken,
 }
 
 const KEY_FILE: &str = "secret.key";
@@ -103,13 +109,17 @@ fn webhook_target(settings: &Settings) -> Option<WebhookTarget> {
     })
 }
 
-async fn bind_sandbox(settings: &Settings, bot_store: &Store) -> Result<Sandbox, StartError> {
+async fn bind_sandbox(
+    settings: &Settings,
+    bot_store: &Store,
+    admin_token: SecretString,
+) -> Result<Sandbox, StartError> {
     let store = match &settings.sandbox.database_url {
         Some(url) => Store::open(url).await?,
         None => bot_store.clone(),
     };
     let config = SandboxConfig {
-        admin_token: admin_token(settings),
+        admin_token,
         webhook: webhook_target(settings),
     };
     let addr = settings.sandbox.listen;
@@ -133,7 +143,7 @@ pub async fn serve_sandbox(
         .clone()
         .unwrap_or_else(|| settings.database_url.clone());
     let store = Store::open(&db).await?;
-    let sandbox = bind_sandbox(&settings, &store).await?;
+    let sandbox = bind_sandbox(&settings, &store, admin_token(&settings)).await?;
     let addr = sandbox.local_addr().map_err(|source| StartError::Bind {
         what: "SANDBOX_LISTEN",
         addr: settings.sandbox.listen,
@@ -150,19 +160,29 @@ pub async fn serve_sandbox(
 
 /// `paradarum-bot run`: the bot.
 pub async fn run(settings: Settings, shutdown: CancellationToken) -> Result<(), StartError> {
+    let discord_token = settings
+        .discord
+        .token
+        .clone()
+        .ok_or(StartError::NoDiscordToken)?;
     let store = Store::open(&settings.database_url).await?;
-    let _secret_key = match &settings.secret_key {
-        Some(_) => None,
-        None if settings.api.backend == Backend::Sandbox => {
-            Some(load_or_create_key(&settings.data_dir)?)
+    let generated_key;
+    let secret_key = match &settings.secret_key {
+        Some(k) => k,
+        None => {
+            // The real API was refused without a key by the configuration check.
+            generated_key = load_or_create_key(&settings.data_dir)?;
+            &generated_key
         }
-        None => None, // check-config already refused this for the real API
     };
 
     let mut tasks = JoinSet::new();
+    let mut sandbox_admin = None;
     let api_url = match &settings.api.backend {
         Backend::Sandbox => {
-            let sandbox = bind_sandbox(&settings, &store).await?;
+            let admin = admin_token(&settings);
+            sandbox_admin = Some(admin.clone());
+            let sandbox = bind_sandbox(&settings, &store, admin).await?;
             let addr = sandbox.local_addr().map_err(|source| StartError::Bind {
                 what: "SANDBOX_LISTEN",
                 addr: settings.sandbox.listen,
@@ -190,7 +210,7 @@ pub async fn run(settings: Settings, shutdown: CancellationToken) -> Result<(), 
             url.clone()
         }
     };
-    let _client = ApiClient::new(ClientConfig {
+    let client = ApiClient::new(ClientConfig {
         base_url: api_url,
         connect_timeout: settings.api.connect_timeout,
         request_timeout: settings.api.request_timeout,
@@ -199,7 +219,8 @@ pub async fn run(settings: Settings, shutdown: CancellationToken) -> Result<(), 
         first_backoff: Duration::from_millis(200),
     })?;
 
-    let http = HttpServer::bind(settings.http_listen, store.clone())
+    let gateway = std::sync::Arc::new(GatewayState::default());
+    let http = HttpServer::bind(settings.http_listen, store.clone(), Some(gateway.clone()))
         .await
         .map_err(|source| StartError::Bind {
             what: "HTTP_LISTEN",
@@ -216,12 +237,51 @@ pub async fn run(settings: Settings, shutdown: CancellationToken) -> Result<(), 
         }
     });
 
-    tracing::warn!(
-        "the Discord front end is not part of this build yet: serving the ticket API and \
-         health endpoints only"
-    );
+    let downloads = reqwest::Client::builder()
+        .connect_timeout(Duration::from_secs(5))
+        .timeout(Duration::from_secs(60))
+        .user_agent(concat!("paradarum-bot/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|e| crate::client::ApiError::Unavailable {
+            reason: e.to_string(),
+        })?;
+    let data = Data {
+        client,
+        store: store.clone(),
+        cipher: TokenCipher::new(secret_key.expose()),
+        sandbox_admin,
+        attachments: settings.attachments.clone(),
+        downloads,
+        open_cooldown: settings.discord.open_cooldown,
+        cooldowns: Default::default(),
+        api_slots: tokio::sync::Semaphore::new(crate::discord::API_CONCURRENCY),
+        gateway,
+    };
+    let setup = DiscordSetup {
+        token: discord_token,
+        guild_id: settings.discord.guild_id,
+        proxy_url: settings.discord.proxy_url.clone(),
+        gateway_stall: settings.discord.gateway_stall,
+        data,
+    };
+    // The Discord client ends on shutdown (Ok) or on a fatal error, which stops the rest.
+    let discord = {
+        let shutdown = shutdown.clone();
+        tokio::spawn(async move {
+            let result = crate::discord::run(setup, shutdown.clone()).await;
+            shutdown.cancel();
+            result
+        })
+    };
 
     shutdown.cancelled().await;
+    let discord_result = match tokio::time::timeout(settings.shutdown_grace, discord).await {
+        Ok(Ok(r)) => r,
+        Ok(Err(e)) => Err(crate::discord::DiscordError::Http(format!(
+            "Discord task failed: {e}"
+        ))),
+        Err(_) => Ok(()),
+    };
     // Work in flight gets the grace period; then the process exits regardless.
     let drained = tokio::time::timeout(settings.shutdown_grace, async {
         while tasks.join_next().await.is_some() {}
@@ -232,6 +292,7 @@ pub async fn run(settings: Settings, shutdown: CancellationToken) -> Result<(), 
         tasks.abort_all();
     }
     store.close().await;
+    discord_result?;
     tracing::info!("stopped cleanly");
     Ok(())
 }

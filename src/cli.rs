@@ -36,6 +36,8 @@ pub enum Command {
     GenKey,
     /// Exit 0 when the bot's /healthz answers (for container health checks).
     Healthcheck,
+    /// Print the exact JSON the bot registers as its slash commands (no token needed).
+    Commands,
 }
 
 /// Exit code for a configuration that does not validate.
@@ -50,9 +52,20 @@ pub fn main() -> ExitCode {
         Err(e) => Some(format!(".env could not be read: {e}")),
     };
     let command = cli.command.unwrap_or(Command::Run);
-    if command == Command::GenKey {
-        println!("{}", SecretKey::generate_text());
-        return ExitCode::SUCCESS;
+    match command {
+        Command::GenKey => {
+            println!("{}", SecretKey::generate_text());
+            return ExitCode::SUCCESS;
+        }
+        Command::Commands => {
+            let json = crate::discord::registration_json();
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&json).unwrap_or_else(|_| json.to_string())
+            );
+            return ExitCode::SUCCESS;
+        }
+        _ => {}
     }
     let loaded = config::load(cli.config.as_deref(), &config::process_env);
     let loaded = match (loaded, dotenv_problem) {
@@ -63,14 +76,21 @@ pub fn main() -> ExitCode {
             return config_failed(e.problems);
         }
     };
+    let bot_problems = config::bot_problems(&loaded.settings);
     match command {
         Command::CheckConfig => {
             print_config(&loaded);
-            ExitCode::SUCCESS
+            if bot_problems.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                println!();
+                config_failed(bot_problems)
+            }
         }
         Command::Healthcheck => healthcheck(&loaded),
+        Command::Run if !bot_problems.is_empty() => config_failed(bot_problems),
         Command::Run | Command::Sandbox => serve(command, loaded),
-        Command::GenKey => ExitCode::SUCCESS,
+        Command::GenKey | Command::Commands => ExitCode::SUCCESS,
     }
 }
 
@@ -82,7 +102,7 @@ fn config_failed(problems: Vec<String>) -> ExitCode {
 
 fn print_config(loaded: &Loaded) {
     let s = &loaded.settings;
-    println!("paradarum-bot configuration: OK");
+    println!("paradarum-bot configuration");
     match &s.api.backend {
         Backend::Sandbox => println!(
             "  ticket API:    embedded sandbox on {} (not Paradarum)",

@@ -41,6 +41,8 @@ pub const KEYS: &[KeySpec] = &[
     k("discord.token", Some("DISCORD_TOKEN"), true),
     k("discord.guild_id", Some("DISCORD_GUILD_ID"), false),
     k("discord.proxy_url", Some("DISCORD_PROXY_URL"), false),
+    k("discord.open_cooldown_secs", None, false),
+    k("discord.gateway_stall_secs", None, false),
     k("api.url", Some("PARADARUM_API_URL"), false),
     k("api.token", Some("PARADARUM_API_TOKEN"), true),
     k("api.connect_timeout_ms", None, false),
@@ -127,6 +129,10 @@ pub struct DiscordSettings {
     pub token: Option<SecretString>,
     pub guild_id: Option<u64>,
     pub proxy_url: Option<Url>,
+    /// How long a user waits between two `/ticket open`.
+    pub open_cooldown: Duration,
+    /// How long the gateway may be disconnected before the process exits.
+    pub gateway_stall: Duration,
 }
 
 #[derive(Debug)]
@@ -149,7 +155,7 @@ pub struct SandboxSettings {
     pub webhook_max_attempts: u32,
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct AttachmentSettings {
     pub hosts: Vec<String>,
     pub max_bytes: u64,
@@ -315,13 +321,21 @@ fn flatten(
     }
 }
 
-/// Checks that need several keys at once.
-fn cross_check(s: &Settings, problems: &mut Vec<String>, warnings: &mut Vec<String>) {
+/// What running the bot (not the sandbox alone) needs on top of a valid configuration.
+pub fn bot_problems(s: &Settings) -> Vec<String> {
+    let mut problems = Vec::new();
     if s.discord.token.is_none() {
-        warnings.push(
-            "DISCORD_TOKEN is not set: the bot cannot connect to Discord (set it in .env)".into(),
+        problems.push(
+            "DISCORD_TOKEN is not set: the bot cannot connect to Discord. Put the bot token \
+             from the Discord developer portal in .env (see .env.example)"
+                .into(),
         );
     }
+    problems
+}
+
+/// Checks that need several keys at once.
+fn cross_check(s: &Settings, problems: &mut Vec<String>, warnings: &mut Vec<String>) {
     match &s.api.backend {
         Backend::Sandbox => {
             if s.http_listen == s.sandbox.listen {
@@ -545,6 +559,10 @@ impl Reader<'_> {
         let token = self.secret("discord.token");
         let guild_id = self.snowflake("discord.guild_id");
         let proxy_url = self.http_url("discord.proxy_url");
+        let open_cooldown =
+            Duration::from_secs(self.required_number("discord.open_cooldown_secs", 0, 86_400));
+        let gateway_stall =
+            Duration::from_secs(self.required_number("discord.gateway_stall_secs", 10, 3_600));
 
         let backend = match self.text("api.url") {
             None => Some(Backend::Sandbox),
@@ -656,6 +674,8 @@ impl Reader<'_> {
                 token,
                 guild_id,
                 proxy_url,
+                open_cooldown,
+                gateway_stall,
             },
             api: ApiSettings {
                 backend: backend?,
@@ -717,7 +737,7 @@ mod tests {
             s.attachments.hosts,
             ["cdn.discordapp.com", "media.discordapp.net"]
         );
-        assert!(loaded.warnings.iter().any(|w| w.contains("DISCORD_TOKEN")));
+        assert!(bot_problems(s).iter().any(|w| w.contains("DISCORD_TOKEN")));
     }
 
     #[test]

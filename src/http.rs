@@ -13,11 +13,14 @@ use serde_json::json;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
+use crate::discord::GatewayState;
 use crate::store::Store;
 
 #[derive(Clone)]
 struct HttpState {
     store: Store,
+    /// Present when the bot connects to Discord; readiness then needs the gateway.
+    gateway: Option<std::sync::Arc<GatewayState>>,
 }
 
 /// A bound, not yet serving listener (bind first so the port is known and a taken port
@@ -28,10 +31,14 @@ pub struct HttpServer {
 }
 
 impl HttpServer {
-    pub async fn bind(addr: SocketAddr, store: Store) -> std::io::Result<Self> {
+    pub async fn bind(
+        addr: SocketAddr,
+        store: Store,
+        gateway: Option<std::sync::Arc<GatewayState>>,
+    ) -> std::io::Result<Self> {
         Ok(Self {
             listener: TcpListener::bind(addr).await?,
-            state: HttpState { store },
+            state: HttpState { store, gateway },
         })
     }
 
@@ -55,19 +62,30 @@ async fn healthz() -> impl IntoResponse {
 }
 
 async fn readyz(State(state): State<HttpState>) -> impl IntoResponse {
-    match state.store.check_writable().await {
-        Ok(()) => (
-            StatusCode::OK,
-            Json(json!({"status": "ready", "store": "ok"})),
-        ),
+    let store_ok = match state.store.check_writable().await {
+        Ok(()) => true,
         Err(e) => {
             tracing::warn!(error = %e, "readiness: the store does not take writes");
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                Json(json!({"status": "not ready", "store": "failing"})),
-            )
+            false
         }
-    }
+    };
+    let gateway = state.gateway.as_ref().map(|g| g.is_connected());
+    let ready = store_ok && gateway.unwrap_or(true);
+    let body = json!({
+        "status": if ready { "ready" } else { "not ready" },
+        "store": if store_ok { "ok" } else { "failing" },
+        "gateway": match gateway {
+            None => "not used",
+            Some(true) => "connected",
+            Some(false) => "disconnected",
+        },
+    });
+    let code = if ready {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (code, Json(body))
 }
 
 /// The address a local client uses to reach a listener bound to `addr` (a wildcard

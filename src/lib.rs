@@ -20,6 +20,8 @@ pub mod app;
 pub mod cli;
 pub mod client;
 pub mod config;
+pub mod crypto;
+pub mod discord;
 pub mod http;
 pub mod sandbox;
 pub mod shutdown;

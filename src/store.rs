@@ -6,6 +6,7 @@
 //! `$n` parameters and plain SQL so a Postgres backend can be added without touching
 //! callers.
 
+pub mod discord;
 pub mod sandbox;
 
 use std::str::FromStr;
@@ -87,6 +88,11 @@ impl Store {
     /// The sandbox ticket API's tables.
     pub fn sandbox(&self) -> sandbox::SandboxStore<'_> {
         sandbox::SandboxStore { store: self }
+    }
+
+    /// The Discord front end's tables.
+    pub fn discord(&self) -> discord::DiscordStore<'_> {
+        discord::DiscordStore { store: self }
     }
 
     /// Proves the database takes writes: used by readiness checks.

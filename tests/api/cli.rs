@@ -50,6 +50,44 @@ fn check_config_lists_every_problem_at_once_and_exits_non_zero() {
 }
 
 #[test]
+fn running_the_bot_without_a_discord_token_says_how_to_fix_it() {
+    let dir = tempfile::tempdir().unwrap();
+    for cmd in ["run", "check-config"] {
+        let out = bot(dir.path()).arg(cmd).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{cmd}");
+        let t = text(&out);
+        assert!(
+            t.contains("DISCORD_TOKEN is not set") && t.contains(".env"),
+            "{t}"
+        );
+    }
+    // The sandbox alone needs no Discord token.
+    let port = free_port();
+    let mut child = bot(dir.path())
+        .arg("sandbox")
+        .env("SANDBOX_LISTEN", format!("127.0.0.1:{port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    assert!(wait_http(
+        &format!("http://127.0.0.1:{port}/healthz"),
+        Duration::from_secs(20)
+    )
+    .is_some());
+    assert_eq!(terminate(&mut child), Some(0));
+}
+
+#[test]
+fn commands_prints_the_registration_json_without_a_token_or_network() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = bot(dir.path()).arg("commands").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v[0]["name"], "ticket");
+}
+
+#[test]
 fn check_config_prints_what_is_enabled_with_secrets_redacted() {
     let dir = tempfile::tempdir().unwrap();
     let out = bot(dir.path())
@@ -130,8 +168,15 @@ fn run_serves_health_and_the_sandbox_then_stops_cleanly_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
     let http = free_port();
     let sandbox = free_port();
+    // Discord is a closed port here: the bot must still serve, report the gateway as not
+    // ready, and stop cleanly.
     let mut child = bot(dir.path())
         .arg("run")
+        .env("DISCORD_TOKEN", "test.token")
+        .env(
+            "DISCORD_PROXY_URL",
+            format!("http://127.0.0.1:{}", free_port()),
+        )
         .env("HTTP_LISTEN", format!("127.0.0.1:{http}"))
         .env("SANDBOX_LISTEN", format!("127.0.0.1:{sandbox}"))
         .env("SANDBOX_ADMIN_TOKEN", "adm")
@@ -149,8 +194,12 @@ fn run_serves_health_and_the_sandbox_then_stops_cleanly_on_sigterm() {
     let ready = wait_http(
         &format!("http://127.0.0.1:{http}/readyz"),
         Duration::from_secs(5),
-    );
-    assert_eq!(ready.map(|r| r.status().as_u16()), Some(200));
+    )
+    .expect("readyz answers");
+    assert_eq!(ready.status().as_u16(), 503);
+    let body: serde_json::Value = ready.json().unwrap();
+    assert_eq!(body["gateway"], "disconnected");
+    assert_eq!(body["store"], "ok");
 
     // The embedded sandbox answers on its port with the configured admin token.
     let resp = reqwest::blocking::Client::new()
@@ -242,6 +291,11 @@ fn a_taken_port_fails_start_up_with_a_clear_message() {
     let port = taken.local_addr().unwrap().port();
     let out = bot(dir.path())
         .arg("run")
+        .env("DISCORD_TOKEN", "test.token")
+        .env(
+            "DISCORD_PROXY_URL",
+            format!("http://127.0.0.1:{}", free_port()),
+        )
         .env("HTTP_LISTEN", format!("127.0.0.1:{port}"))
         .env("SANDBOX_LISTEN", format!("127.0.0.1:{}", free_port()))
         .output()

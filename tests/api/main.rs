@@ -4,5 +4,6 @@
 mod cli;
 mod faults;
 mod helpers;
+mod registration;
 mod tickets;
 mod webhooks;

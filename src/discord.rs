@@ -1,0 +1,295 @@
+//! The Discord front end: poise 0.7 on serenity 0.12.5, gateway intent `GUILDS` only.
+//!
+//! Commands answer every interaction within Discord's 3 seconds (they defer before any
+//! ticket API call), keep every ticket answer ephemeral, and act with the customer's own
+//! linked token. Buttons and modals are routed by their custom ids, so they work after a
+//! restart. A watchdog exits the process when the gateway goes quiet for too long, so a
+//! supervisor restarts it (serenity 0.12 can lose a shard silently).
+
+pub mod commands;
+pub mod errors;
+pub mod ids;
+pub mod interactions;
+pub mod render;
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use poise::serenity_prelude as serenity;
+use secrecy::{ExposeSecret, SecretString};
+use tokio::sync::Semaphore;
+use tokio_util::sync::CancellationToken;
+
+use crate::client::ApiClient;
+use crate::config::AttachmentSettings;
+use crate::crypto::TokenCipher;
+use crate::store::discord::LinkRecord;
+use crate::store::Store;
+pub use errors::CommandError;
+
+pub type Context<'a> = poise::Context<'a, Data, CommandError>;
+pub type Command = poise::Command<Data, CommandError>;
+
+/// How many ticket API calls the front end makes at once; serenity spawns a task per
+/// event with no back-pressure, so this is the bound.
+pub const API_CONCURRENCY: usize = 64;
+
+/// What the gateway watchdog and `/readyz` know about the connection.
+#[derive(Debug, Default)]
+pub struct GatewayState {
+    connected: AtomicBool,
+    /// Unix ms of the last gateway event or successful shard check.
+    last_seen: AtomicI64,
+}
+
+impl GatewayState {
+    pub fn is_connected(&self) -> bool {
+        self.connected.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn seen(&self) {
+        self.last_seen
+            .store(crate::store::now_millis(), Ordering::Relaxed);
+    }
+}
+
+/// Everything a command needs, shared by every handler.
+pub struct Data {
+    pub client: ApiClient,
+    pub store: Store,
+    pub cipher: TokenCipher,
+    /// Set on the sandbox backend: first-time users are linked to a fresh sandbox account.
+    pub sandbox_admin: Option<SecretString>,
+    pub attachments: AttachmentSettings,
+    pub downloads: reqwest::Client,
+    pub open_cooldown: Duration,
+    pub cooldowns: Mutex<HashMap<u64, Instant>>,
+    pub api_slots: Semaphore,
+    pub gateway: Arc<GatewayState>,
+}
+
+impl Data {
+    /// The user's own Paradarum token: decrypted from their link, or on the sandbox a new
+    /// sandbox account linked on first use.
+    pub async fn customer_token(
+        &self,
+        user: &serenity::User,
+    ) -> Result<(SecretString, LinkRecord), CommandError> {
+        let uid = user.id.get();
+        if let Some(link) = self.store.discord().link(uid).await? {
+            let plain = self
+                .cipher
+                .decrypt(&link.sealed_token, &uid.to_be_bytes())
+                .map_err(|e| CommandError::internal(format!("linked token of {uid}: {e}")))?;
+            let token = String::from_utf8(plain)
+                .map_err(|_| CommandError::internal("linked token is not UTF-8"))?;
+            return Ok((SecretString::from(token), link));
+        }
+        let Some(admin) = &self.sandbox_admin else {
+            return Err(CommandError::user(
+                "Your Discord account is not linked to Paradarum yet. Use `/ticket link` with \
+                 an API token from your Paradarum panel, then try again.",
+            ));
+        };
+        let name = format!("{} (Discord)", user.name);
+        let created = self
+            .client
+            .sandbox_create_account(admin, &name)
+            .await
+            .map_err(|e| errors::from_api(e, None))?;
+        let link = self.seal_link(
+            uid,
+            &created.token,
+            created.account.id,
+            created.account.name,
+        )?;
+        // Two first commands at once: the first link wins, and both use it.
+        self.store.discord().save_link_if_absent(uid, &link).await?;
+        let stored = self
+            .store
+            .discord()
+            .link(uid)
+            .await?
+            .ok_or_else(|| CommandError::internal("link vanished after saving"))?;
+        let plain = self
+            .cipher
+            .decrypt(&stored.sealed_token, &uid.to_be_bytes())
+            .map_err(|e| CommandError::internal(format!("linked token of {uid}: {e}")))?;
+        let token = String::from_utf8(plain)
+            .map_err(|_| CommandError::internal("linked token is not UTF-8"))?;
+        tracing::info!(user = uid, account = %stored.account_id, "linked a new sandbox account");
+        Ok((SecretString::from(token), stored))
+    }
+
+    pub fn seal_link(
+        &self,
+        uid: u64,
+        token: &SecretString,
+        account_id: String,
+        account_name: String,
+    ) -> Result<LinkRecord, CommandError> {
+        let sealed_token = self
+            .cipher
+            .encrypt(token.expose_secret().as_bytes(), &uid.to_be_bytes())
+            .map_err(CommandError::internal)?;
+        Ok(LinkRecord {
+            account_id,
+            account_name,
+            sealed_token,
+        })
+    }
+
+    /// How long until the user may open another ticket, if they must wait.
+    pub fn open_cooldown_left(&self, uid: u64) -> Option<Duration> {
+        let map = self.cooldowns.lock().unwrap_or_else(|p| p.into_inner());
+        let left = self.open_cooldown.saturating_sub(map.get(&uid)?.elapsed());
+        (!left.is_zero()).then_some(left)
+    }
+
+    /// Starts the cooldown after a ticket was opened.
+    pub fn start_open_cooldown(&self, uid: u64) {
+        let now = Instant::now();
+        let cooldown = self.open_cooldown;
+        let mut map = self.cooldowns.lock().unwrap_or_else(|p| p.into_inner());
+        // Forget expired entries so the map does not grow with every user ever seen.
+        map.retain(|_, at| now.duration_since(*at) < cooldown);
+        map.insert(uid, now);
+    }
+}
+
+/// Every command the bot registers.
+pub fn commands() -> Vec<Command> {
+    vec![commands::ticket()]
+}
+
+/// The exact JSON the bot PUTs to register its commands.
+pub fn registration_json() -> serde_json::Value {
+    let cmds = poise::builtins::create_application_commands(&commands());
+    serde_json::to_value(cmds).unwrap_or(serde_json::Value::Null)
+}
+
+/// What the front end needs from the rest of the process.
+pub struct DiscordSetup {
+    pub token: SecretString,
+    pub guild_id: Option<u64>,
+    pub proxy_url: Option<url::Url>,
+    pub gateway_stall: Duration,
+    pub data: Data,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DiscordError {
+    #[error("cannot build the Discord HTTP client: {0}")]
+    Http(String),
+    #[error("the Discord client failed: {0}")]
+    Client(Box<serenity::Error>),
+    #[error(
+        "the Discord gateway has been silent for {0:?}; exiting so a supervisor restarts the bot"
+    )]
+    Stalled(Duration),
+}
+
+fn allowed_mentions_none() -> serenity::CreateAllowedMentions {
+    serenity::CreateAllowedMentions::new()
+        .empty_users()
+        .empty_roles()
+        .everyone(false)
+        .replied_user(false)
+}
+
+/// Connects to Discord and runs until `shutdown` or a fatal error.
+pub async fn run(setup: DiscordSetup, shutdown: CancellationToken) -> Result<(), DiscordError> {
+    let reqwest_client = reqwest::Client::builder()
+        .connect_timeout(Duration::from_secs(5))
+        .timeout(Duration::from_secs(15))
+        .build()
+        .map_err(|e| DiscordError::Http(e.to_string()))?;
+    // serenity builds its client without a timeout; this one has them.
+    let mut http = serenity::HttpBuilder::new(setup.token.expose_secret()).client(reqwest_client);
+    if let Some(proxy) = &setup.proxy_url {
+        // serenity honours a proxy only with its own rate limiter off (serenity #1739).
+        http = http
+            .proxy(proxy.as_str().trim_end_matches('/'))
+            .ratelimiter_disabled(true);
+    }
+    let http = http.build();
+
+    let gateway = setup.data.gateway.clone();
+    let guild_id = setup.guild_id;
+    let framework = poise::Framework::builder()
+        .options(poise::FrameworkOptions {
+            commands: commands(),
+            on_error: |e| Box::pin(interactions::on_error(e)),
+            event_handler: |fw, event| Box::pin(interactions::on_event(fw, event)),
+            allowed_mentions: Some(allowed_mentions_none()),
+            ..Default::default()
+        })
+        .initialize_owners(false)
+        .setup(move |ctx, ready, framework| {
+            Box::pin(async move {
+                tracing::info!(user = %ready.user.name, guilds = ready.guilds.len(), "connected to Discord");
+                let cmds = &framework.options().commands;
+                let registered = match guild_id {
+                    Some(g) => {
+                        poise::builtins::register_in_guild(ctx, cmds, serenity::GuildId::new(g))
+                            .await
+                    }
+                    None => poise::builtins::register_globally(ctx, cmds).await,
+                };
+                match registered {
+                    Ok(()) => tracing::info!(guild = ?guild_id, "slash commands registered"),
+                    Err(e) => tracing::error!(error = %e, "registering slash commands failed"),
+                }
+                Ok(setup.data)
+            })
+        })
+        .build();
+
+    let mut client = serenity::ClientBuilder::new_with_http(http, serenity::GatewayIntents::GUILDS)
+        .framework(framework)
+        .await
+        .map_err(|e| DiscordError::Client(Box::new(e)))?;
+
+    let shards = client.shard_manager.clone();
+    let watchdog = watch_gateway(shards.clone(), gateway, setup.gateway_stall);
+    tokio::select! {
+        r = client.start() => r.map_err(|e| DiscordError::Client(Box::new(e))),
+        stalled = watchdog => Err(DiscordError::Stalled(stalled)),
+        _ = shutdown.cancelled() => {
+            // Close the gateway politely, but never let it hold up the process.
+            let _ = tokio::time::timeout(Duration::from_secs(3), shards.shutdown_all()).await;
+            Ok(())
+        }
+    }
+}
+
+/// Returns (ending the bot) once no shard has been connected for `stall`.
+async fn watch_gateway(
+    shards: Arc<serenity::ShardManager>,
+    state: Arc<GatewayState>,
+    stall: Duration,
+) -> Duration {
+    let started = Instant::now();
+    let mut last_ok = Instant::now();
+    let every = (stall / 4).clamp(Duration::from_millis(200), Duration::from_secs(10));
+    loop {
+        tokio::time::sleep(every).await;
+        let connected = {
+            let runners = shards.runners.lock().await;
+            !runners.is_empty()
+                && runners
+                    .values()
+                    .all(|r| r.stage == serenity::ConnectionStage::Connected)
+        };
+        state.connected.store(connected, Ordering::Relaxed);
+        if connected {
+            state.seen();
+            last_ok = Instant::now();
+        } else if last_ok.elapsed() > stall && started.elapsed() > stall {
+            tracing::error!(?stall, "the Discord gateway is not connected");
+            return last_ok.elapsed();
+        }
+    }
+}

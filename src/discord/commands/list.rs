@@ -1,0 +1,95 @@
+//! `/ticket list [status]` → the user's tickets, newest first, ten a page, with buttons.
+
+use poise::serenity_prelude as serenity;
+use poise::CreateReply;
+
+use super::{api_err, with_api_slot, StatusChoice};
+use crate::client::ListTickets;
+use crate::discord::ids::CustomId;
+use crate::discord::render::{self, Card};
+use crate::discord::{CommandError, Context, Data};
+use crate::ticket::Status;
+
+const PAGE_SIZE: u32 = 10;
+
+/// List your tickets, newest first
+#[poise::command(slash_command, rename = "list")]
+pub async fn list(
+    ctx: Context<'_>,
+    #[description = "Only tickets with this status"] status: Option<StatusChoice>,
+) -> Result<(), CommandError> {
+    ctx.defer_ephemeral().await?;
+    let status = status.map(StatusChoice::status);
+    let (card, rows) = list_page(ctx.data(), ctx.author(), status, 1, None).await?;
+    ctx.send(
+        CreateReply::default()
+            .ephemeral(true)
+            .embed(card.to_embed())
+            .components(rows),
+    )
+    .await?;
+    Ok(())
+}
+
+/// One page of the list and its buttons (Next, and First when past page one).
+pub async fn list_page(
+    data: &Data,
+    user: &serenity::User,
+    status: Option<Status>,
+    page: u32,
+    cursor: Option<String>,
+) -> Result<(Card, Vec<serenity::CreateActionRow>), CommandError> {
+    let page_data = with_api_slot(data, async {
+        let (token, _) = data.customer_token(user).await?;
+        data.client
+            .list_tickets(
+                &token,
+                &ListTickets {
+                    statuses: status.into_iter().collect(),
+                    limit: Some(PAGE_SIZE),
+                    cursor,
+                },
+            )
+            .await
+            .map_err(api_err(None))
+    })
+    .await?;
+    let card = render::ticket_list(&page_data.items, status, page);
+    let mut buttons = Vec::new();
+    if page > 1 {
+        if let Some(id) = (CustomId::ListPage {
+            status,
+            page: 1,
+            cursor: String::new(),
+        })
+        .encode()
+        {
+            buttons.push(
+                serenity::CreateButton::new(id)
+                    .label("First page")
+                    .style(serenity::ButtonStyle::Secondary),
+            );
+        }
+    }
+    // A cursor too long for a custom id simply ends the paging at this page.
+    if let Some(id) = page_data.next_cursor.and_then(|cursor| {
+        CustomId::ListPage {
+            status,
+            page: page + 1,
+            cursor,
+        }
+        .encode()
+    }) {
+        buttons.push(
+            serenity::CreateButton::new(id)
+                .label("Next page")
+                .style(serenity::ButtonStyle::Primary),
+        );
+    }
+    let rows = if buttons.is_empty() {
+        vec![]
+    } else {
+        vec![serenity::CreateActionRow::Buttons(buttons)]
+    };
+    Ok((card, rows))
+}

@@ -1,0 +1,58 @@
+//! `/ticket status ticket` → the ticket card: status and its meaning, last update, the last
+//! messages.
+
+use poise::serenity_prelude as serenity;
+
+use super::{answer, api_err, autocomplete_ticket, parse_ticket_id, with_api_slot};
+use crate::discord::render;
+use crate::discord::{CommandError, Context, Data};
+use crate::ticket::api::TicketId;
+
+/// Show a ticket's status, what it means, and its latest messages
+#[poise::command(slash_command, rename = "status")]
+pub async fn status(
+    ctx: Context<'_>,
+    #[description = "One of your tickets"]
+    #[autocomplete = "autocomplete_ticket"]
+    ticket: String,
+) -> Result<(), CommandError> {
+    let id = parse_ticket_id(&ticket)?;
+    ctx.defer_ephemeral().await?;
+    let card = ticket_card(ctx.data(), ctx.author(), id).await?;
+    answer(ctx, "", Some(card)).await
+}
+
+/// Loads a ticket of the user's (ownership checked by the API and again here) as a card.
+pub async fn ticket_card(
+    data: &Data,
+    user: &serenity::User,
+    id: TicketId,
+) -> Result<render::Card, CommandError> {
+    with_api_slot(data, async {
+        let (token, link) = data.customer_token(user).await?;
+        let ticket = data
+            .client
+            .ticket(&token, id)
+            .await
+            .map_err(api_err(Some(id)))?;
+        if ticket.account_id != link.account_id {
+            return Err(api_err(Some(id))(crate::client::ApiError::NotFound));
+        }
+        let messages = data
+            .client
+            .messages(&token, id)
+            .await
+            .map_err(api_err(Some(id)))?;
+        let property = match &ticket.property_id {
+            Some(pid) => data
+                .client
+                .properties(&token)
+                .await
+                .ok()
+                .and_then(|ps| ps.into_iter().find(|p| &p.id == pid).map(|p| p.name)),
+            None => None,
+        };
+        Ok(render::ticket_card(&ticket, property.as_deref(), &messages))
+    })
+    .await
+}

@@ -1,0 +1,188 @@
+//! The command surface as registered: `paradarum-bot commands` prints the exact PUT body;
+//! it must hold the six topic choices with the seed's labels and API values, nothing that
+//! looks like a priority, and validate against Discord's own OpenAPI schema.
+
+use std::process::Command;
+
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_paradarum-bot");
+
+/// Discord's OpenAPI 3.1 spec (MIT, vendored from discord/discord-api-spec).
+const OPENAPI: &str = include_str!("../fixtures/discord-openapi.json");
+
+fn registration() -> Value {
+    let out = Command::new(BIN)
+        .arg("commands")
+        .env_clear()
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// A validator for one schema of the spec, with its `$ref`s resolved against the spec.
+pub fn validator_for(schema_ref: &str) -> jsonschema::Validator {
+    let mut doc: Value = serde_json::from_str(OPENAPI).unwrap();
+    let obj = doc.as_object_mut().unwrap();
+    obj.insert(
+        "$schema".into(),
+        "https://json-schema.org/draft/2020-12/schema".into(),
+    );
+    obj.insert("$ref".into(), schema_ref.into());
+    jsonschema::validator_for(&doc).unwrap()
+}
+
+fn subcommand<'a>(reg: &'a Value, name: &str) -> &'a Value {
+    reg[0]["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["name"] == name)
+        .unwrap_or_else(|| panic!("no subcommand {name}"))
+}
+
+fn all_options(v: &Value, out: &mut Vec<Value>) {
+    if let Some(opts) = v["options"].as_array() {
+        for o in opts {
+            out.push(o.clone());
+            all_options(o, out);
+        }
+    }
+}
+
+#[test]
+fn there_is_one_ticket_command_with_its_subcommands() {
+    let reg = registration();
+    let cmds = reg.as_array().unwrap();
+    assert_eq!(cmds.len(), 1);
+    assert_eq!(cmds[0]["name"], "ticket");
+    let names: Vec<&str> = cmds[0]["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            assert_eq!(o["type"], 1, "{o}");
+            o["name"].as_str().unwrap()
+        })
+        .collect();
+    assert_eq!(
+        names,
+        ["open", "status", "list", "reply", "close", "link", "unlink"]
+    );
+}
+
+#[test]
+fn open_has_a_required_topic_with_exactly_the_six_panel_labels_and_api_values() {
+    let reg = registration();
+    let open = subcommand(&reg, "open");
+    let topic = &open["options"][0];
+    assert_eq!(topic["name"], "topic");
+    assert_eq!(topic["required"], true);
+    assert_eq!(topic["type"], 4, "an INTEGER option carrying the API value");
+    let choices: Vec<(String, i64)> = topic["choices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["name"].as_str().unwrap().to_string(),
+                c["value"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    let expected = [
+        ("General", 0),
+        ("Networking", 1),
+        ("Rules", 2),
+        ("Billing", 3),
+        ("SSL / Certificates", 4),
+        ("Performance", 5),
+    ];
+    let expected: Vec<(String, i64)> = expected.iter().map(|(n, v)| (n.to_string(), *v)).collect();
+    assert_eq!(choices, expected);
+}
+
+#[test]
+fn no_option_anywhere_looks_like_a_priority() {
+    let reg = registration();
+    let mut opts = Vec::new();
+    all_options(&reg[0], &mut opts);
+    assert!(opts.len() > 8);
+    for o in &opts {
+        let text = format!("{} {}", o["name"], o["description"]).to_lowercase();
+        for word in [
+            "priority",
+            "urgency",
+            "urgent",
+            "severity",
+            "importance",
+            "important",
+        ] {
+            assert!(!text.contains(word), "{word} in {o}");
+        }
+        for c in o["choices"].as_array().into_iter().flatten() {
+            let name = c["name"].as_str().unwrap().to_lowercase();
+            for word in ["low", "normal", "high", "urgent", "critical"] {
+                assert_ne!(name, word, "a priority-like choice in {o}");
+            }
+        }
+    }
+}
+
+#[test]
+fn every_name_and_description_follows_discords_rules() {
+    let reg = registration();
+    let mut opts = Vec::new();
+    all_options(&reg[0], &mut opts);
+    opts.push(reg[0].clone());
+    let name_ok = |n: &str| {
+        (1..=32).contains(&n.chars().count())
+            && n.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+    };
+    for o in &opts {
+        let name = o["name"].as_str().unwrap();
+        assert!(name_ok(name), "bad name {name}");
+        let d = o["description"].as_str().unwrap();
+        assert!(
+            (1..=100).contains(&d.chars().count()),
+            "bad description on {name}"
+        );
+        assert!(o["choices"].as_array().map_or(0, Vec::len) <= 25);
+    }
+}
+
+#[test]
+fn the_registration_body_validates_against_discords_openapi_schema() {
+    let reg = registration();
+    // The PUT body of /applications/{id}/guilds/{guild}/commands: a list of these.
+    let v = validator_for("#/components/schemas/ApplicationCommandUpdateRequest");
+    for cmd in reg.as_array().unwrap() {
+        let errors: Vec<String> = v
+            .iter_errors(cmd)
+            .map(|e| format!("{} at {}", e, e.instance_path))
+            .collect();
+        assert!(errors.is_empty(), "{errors:#?}");
+    }
+    // And the validator is not a pushover: a too-long name, a 101-character nested
+    // description and a 26th choice each fail.
+    let mut bad = reg[0].clone();
+    bad["name"] = "x".repeat(33).into();
+    assert!(!v.is_valid(&bad));
+    let mut bad = reg[0].clone();
+    bad["options"][0]["options"][0]["description"] = "d".repeat(101).into();
+    assert!(!v.is_valid(&bad));
+    let mut bad = reg[0].clone();
+    let choices = bad["options"][0]["options"][0]["choices"]
+        .as_array_mut()
+        .unwrap();
+    while choices.len() < 26 {
+        choices.push(serde_json::json!({"name": "Extra", "value": 9}));
+    }
+    assert!(!v.is_valid(&bad));
+}
