@@ -21,6 +21,9 @@ use crate::ticket::api::{
 };
 use crate::ticket::{Status, Topic};
 
+/// The `Unavailable` reason of a call that timed out: it may have taken effect.
+pub const TIMED_OUT: &str = "timed out";
+
 /// Largest response body the client reads; a bigger one is treated as undecodable.
 const MAX_RESPONSE_BYTES: usize = 8 * 1024 * 1024;
 /// How much of an undecodable body is kept for the log.
@@ -468,7 +471,7 @@ pub struct SandboxAccount {
 
 fn transport_error(e: reqwest::Error) -> ApiError {
     let reason = if e.is_timeout() {
-        "timed out".to_string()
+        TIMED_OUT.to_string()
     } else if e.is_connect() {
         "cannot connect".to_string()
     } else {

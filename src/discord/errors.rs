@@ -8,16 +8,21 @@ use crate::store::StoreError;
 pub enum CommandError {
     /// Shown to the user as is.
     User(String),
-    /// Logged; the user gets a short apology with the reference. `unchanged` says whether
-    /// nothing was changed (so retrying is safe).
-    Internal { detail: String, unchanged: bool },
+    /// The ticket API could not be reached or did not answer. `unchanged` is true when it
+    /// certainly did nothing (refused connection, 5xx, 429); false after a timeout, when a
+    /// change may have gone through.
+    Unavailable { detail: String, unchanged: bool },
+    /// A bug or corrupt data: logged; the user gets a short apology with the reference.
+    Internal { detail: String },
 }
 
 impl std::fmt::Display for CommandError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             CommandError::User(m) => f.write_str(m),
-            CommandError::Internal { detail, .. } => f.write_str(detail),
+            CommandError::Unavailable { detail, .. } | CommandError::Internal { detail } => {
+                f.write_str(detail)
+            }
         }
     }
 }
@@ -32,7 +37,6 @@ impl CommandError {
     pub fn internal(detail: impl std::fmt::Display) -> Self {
         CommandError::Internal {
             detail: detail.to_string(),
-            unchanged: false,
         }
     }
 
@@ -40,11 +44,17 @@ impl CommandError {
     pub fn user_message(&self, reference: &str) -> String {
         match self {
             CommandError::User(m) => m.clone(),
-            CommandError::Internal {
+            CommandError::Unavailable {
                 unchanged: true, ..
             } => format!(
-                "The ticket service is not answering right now. Nothing was changed, so it is \
+                "The ticket service is not available right now. Nothing was changed, so it is \
                  safe to try again in a moment. (ref `{reference}`)"
+            ),
+            CommandError::Unavailable {
+                unchanged: false, ..
+            } => format!(
+                "The ticket service did not answer in time, so I can't tell whether that went \
+                 through. Check with `/ticket list` before trying again. (ref `{reference}`)"
             ),
             CommandError::Internal { .. } => format!(
                 "Something went wrong on our side. Please try again; if it keeps happening, \
@@ -89,12 +99,14 @@ pub fn from_api(e: ApiError, ticket: Option<u64>) -> CommandError {
         ApiError::PayloadTooLarge { message } => {
             CommandError::user(format!("That is too large: {message}"))
         }
-        e @ (ApiError::Unavailable { .. } | ApiError::RateLimited { .. }) => {
-            CommandError::Internal {
-                detail: e.to_string(),
-                unchanged: true,
-            }
-        }
+        ApiError::Unavailable { reason } => CommandError::Unavailable {
+            unchanged: reason != crate::client::TIMED_OUT,
+            detail: format!("ticket API unavailable: {reason}"),
+        },
+        e @ ApiError::RateLimited { .. } => CommandError::Unavailable {
+            detail: e.to_string(),
+            unchanged: true,
+        },
         e @ (ApiError::Undecodable { .. } | ApiError::Rejected { .. }) => CommandError::internal(e),
     }
 }
@@ -131,7 +143,7 @@ mod tests {
         assert!(e.user_message("E-1").starts_with("Ticket #7 is Closed"));
         let e = from_api(
             ApiError::Unavailable {
-                reason: "cannot connect to 10.0.0.1".into(),
+                reason: "server error 503 from 10.0.0.1".into(),
             },
             None,
         );
@@ -139,6 +151,15 @@ mod tests {
         assert!(shown.contains("Nothing was changed"));
         assert!(shown.contains("E-00000001"));
         assert!(!shown.contains("10.0.0.1"));
+        let e = from_api(
+            ApiError::Unavailable {
+                reason: crate::client::TIMED_OUT.into(),
+            },
+            None,
+        );
+        let shown = e.user_message("E-3");
+        assert!(shown.contains("can't tell whether"));
+        assert!(!shown.contains("Nothing was changed"));
         let e = from_api(
             ApiError::Undecodable {
                 status: 200,

@@ -54,8 +54,11 @@ pub async fn on_error(error: poise::FrameworkError<'_, Data, CommandError>) {
 fn log_error(error: &CommandError, reference: &str, what: &str) {
     match error {
         CommandError::User(m) => tracing::info!(%reference, what, message = %m, "user error"),
-        CommandError::Internal { detail, unchanged } => {
-            tracing::error!(%reference, what, %detail, unchanged, "command failed")
+        CommandError::Unavailable { detail, unchanged } => {
+            tracing::warn!(%reference, what, %detail, unchanged, "ticket API unavailable")
+        }
+        CommandError::Internal { detail } => {
+            tracing::error!(%reference, what, %detail, "command failed")
         }
     }
 }

@@ -1,0 +1,647 @@
+//! A fake Discord (REST v10 + Gateway v10 on 127.0.0.1) good enough that the real bot
+//! binary connects to it unchanged, with only `DISCORD_PROXY_URL` pointing here.
+//!
+//! It behaves like Discord where the bot could get it wrong: every JSON body is validated
+//! against the request schema of Discord's own OpenAPI spec; an interaction's initial
+//! response must come within 3 s and only once (10062 / 40060 otherwise); message limits
+//! answer 400; channels allow 5 messages per 5 s (429 + `retry_after` beyond); `nonce` +
+//! `enforce_nonce` de-duplicate. It can be told to fail with 500s, 429s or slow answers,
+//! and to drop the gateway connection.
+
+use std::collections::{HashMap, VecDeque};
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::body::Bytes;
+use axum::extract::ws::{Message as WsMessage, WebSocket, WebSocketUpgrade};
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{any, get};
+use axum::{Json, Router};
+use serde_json::{json, Value};
+use tokio::sync::{mpsc, Notify};
+
+pub const APP_ID: u64 = 900_000_000_000_000_001;
+pub const BOT_USER_ID: u64 = 900_000_000_000_000_002;
+pub const GUILD_ID: u64 = 900_000_000_000_000_003;
+pub const CHANNEL_ID: u64 = 900_000_000_000_000_004;
+
+const OPENAPI: &str = include_str!("../fixtures/discord-openapi.json");
+
+/// One request the bot made.
+#[derive(Clone, Debug)]
+pub struct Recorded {
+    pub method: String,
+    pub path: String,
+    pub body: Value,
+    pub status: u16,
+}
+
+#[derive(Debug)]
+struct Pending {
+    dispatched: Instant,
+    responded: bool,
+}
+
+#[derive(Default)]
+pub struct Faults {
+    /// Answer this many REST calls (other than the gateway) with 500.
+    pub fail_500: usize,
+    /// Answer this many REST calls with 429.
+    pub fail_429: usize,
+    /// Delay every REST answer by this much.
+    pub delay: Duration,
+}
+
+struct Validators {
+    commands: jsonschema::Validator,
+    callback: jsonschema::Validator,
+    webhook_edit: jsonschema::Validator,
+    webhook_post: jsonschema::Validator,
+    channel_message: jsonschema::Validator,
+    dm_channel: jsonschema::Validator,
+}
+
+pub struct Inner {
+    addr: SocketAddr,
+    pub recorded: Mutex<Vec<Recorded>>,
+    /// Messages posted to channels (channel id, body), in order.
+    pub channel_messages: Mutex<Vec<(u64, Value)>>,
+    pending: Mutex<HashMap<String, Pending>>,
+    gateway: Mutex<Option<mpsc::UnboundedSender<Value>>>,
+    pub identifies: AtomicU64,
+    seq: AtomicU64,
+    next_id: AtomicU64,
+    pub changed: Notify,
+    pub faults: Mutex<Faults>,
+    /// Bodies that Discord would have rejected: each fails the test.
+    pub schema_errors: Mutex<Vec<String>>,
+    channel_sends: Mutex<HashMap<u64, VecDeque<Instant>>>,
+    nonces: Mutex<HashMap<(u64, String), Value>>,
+    validators: Validators,
+}
+
+#[derive(Clone)]
+pub struct FakeDiscord {
+    pub inner: Arc<Inner>,
+}
+
+fn validator(doc: &Value, name: &str, schema: Value) -> jsonschema::Validator {
+    let mut doc = doc.clone();
+    doc["components"]["schemas"][name] = schema;
+    let obj = doc.as_object_mut().unwrap();
+    obj.insert(
+        "$schema".into(),
+        "https://json-schema.org/draft/2020-12/schema".into(),
+    );
+    obj.insert("$ref".into(), format!("#/components/schemas/{name}").into());
+    jsonschema::validator_for(&doc).expect("schema compiles")
+}
+
+fn request_schema(doc: &Value, path: &str, method: &str) -> Value {
+    doc["paths"][path][method]["requestBody"]["content"]["application/json"]["schema"].clone()
+}
+
+fn validators() -> Validators {
+    let doc: Value = serde_json::from_str(OPENAPI).unwrap();
+    Validators {
+        commands: validator(
+            &doc,
+            "FakeCommands",
+            request_schema(
+                &doc,
+                "/applications/{application_id}/guilds/{guild_id}/commands",
+                "put",
+            ),
+        ),
+        callback: validator(
+            &doc,
+            "FakeCallback",
+            request_schema(
+                &doc,
+                "/interactions/{interaction_id}/{interaction_token}/callback",
+                "post",
+            ),
+        ),
+        webhook_edit: validator(
+            &doc,
+            "FakeWebhookEdit",
+            request_schema(
+                &doc,
+                "/webhooks/{webhook_id}/{webhook_token}/messages/@original",
+                "patch",
+            ),
+        ),
+        webhook_post: validator(
+            &doc,
+            "FakeWebhookPost",
+            request_schema(&doc, "/webhooks/{webhook_id}/{webhook_token}", "post"),
+        ),
+        channel_message: validator(
+            &doc,
+            "FakeChannelMessage",
+            request_schema(&doc, "/channels/{channel_id}/messages", "post"),
+        ),
+        dm_channel: validator(
+            &doc,
+            "FakeDmChannel",
+            request_schema(&doc, "/users/@me/channels", "post"),
+        ),
+    }
+}
+
+fn discord_error(status: StatusCode, code: u64, message: &str) -> Response {
+    (status, Json(json!({"code": code, "message": message}))).into_response()
+}
+
+impl FakeDiscord {
+    pub async fn start() -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let inner = Arc::new(Inner {
+            addr,
+            recorded: Mutex::new(Vec::new()),
+            channel_messages: Mutex::new(Vec::new()),
+            pending: Mutex::new(HashMap::new()),
+            gateway: Mutex::new(None),
+            identifies: AtomicU64::new(0),
+            seq: AtomicU64::new(0),
+            next_id: AtomicU64::new(1_000_000_000_000_000_000),
+            changed: Notify::new(),
+            faults: Mutex::new(Faults::default()),
+            schema_errors: Mutex::new(Vec::new()),
+            channel_sends: Mutex::new(HashMap::new()),
+            nonces: Mutex::new(HashMap::new()),
+            validators: validators(),
+        });
+        let app = Router::new()
+            .route("/gateway", get(gateway))
+            .route("/api/v10/{*rest}", any(rest))
+            .with_state(inner.clone());
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        FakeDiscord { inner }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.inner.addr)
+    }
+
+    pub fn new_id(&self) -> u64 {
+        self.inner.next_id.fetch_add(1, Ordering::SeqCst)
+    }
+
+    /// Sends a dispatch over the gateway; false when the bot is not connected.
+    pub fn dispatch(&self, event: &str, d: Value) -> bool {
+        let s = self.inner.seq.fetch_add(1, Ordering::SeqCst) + 1;
+        let frame = json!({"op": 0, "s": s, "t": event, "d": d});
+        match self.inner.gateway.lock().unwrap().as_ref() {
+            Some(tx) => tx.send(frame).is_ok(),
+            None => false,
+        }
+    }
+
+    /// Registers an interaction token (the 3-second clock starts) and dispatches it.
+    pub fn dispatch_interaction(&self, payload: Value) -> bool {
+        // serenity silently drops what it cannot parse: check it here first.
+        if let Err(e) = serde_json::from_value::<serenity::all::Interaction>(payload.clone()) {
+            panic!("the fake built an interaction serenity cannot read: {e}\n{payload:#}");
+        }
+        let token = payload["token"].as_str().unwrap().to_string();
+        self.inner.pending.lock().unwrap().insert(
+            token,
+            Pending {
+                dispatched: Instant::now(),
+                responded: false,
+            },
+        );
+        self.dispatch("INTERACTION_CREATE", payload)
+    }
+
+    /// Closes the bot's gateway connection, as Discord does now and then.
+    pub fn drop_gateway(&self) {
+        if let Some(tx) = self.inner.gateway.lock().unwrap().take() {
+            let _ = tx.send(json!({"__close": true}));
+        }
+    }
+
+    pub fn is_connected(&self) -> bool {
+        self.inner.gateway.lock().unwrap().is_some()
+    }
+
+    pub fn recorded(&self) -> Vec<Recorded> {
+        self.inner.recorded.lock().unwrap().clone()
+    }
+
+    /// Waits (bounded) until `pick` finds something in what the bot sent.
+    pub async fn wait_for<T>(
+        &self,
+        timeout: Duration,
+        mut pick: impl FnMut(&[Recorded]) -> Option<T>,
+    ) -> Option<T> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let notified = self.inner.changed.notified();
+            if let Some(v) = pick(&self.recorded()) {
+                return Some(v);
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return None;
+            }
+            let _ = tokio::time::timeout(left.min(Duration::from_millis(100)), notified).await;
+        }
+    }
+
+    pub fn schema_errors(&self) -> Vec<String> {
+        self.inner.schema_errors.lock().unwrap().clone()
+    }
+}
+
+async fn gateway(State(inner): State<Arc<Inner>>, ws: WebSocketUpgrade) -> Response {
+    ws.on_upgrade(move |socket| run_gateway(inner, socket))
+}
+
+fn ready_payload(inner: &Inner) -> Value {
+    json!({
+        "v": 10,
+        "user": {"id": BOT_USER_ID.to_string(), "username": "paradarum-bot", "discriminator": "0000",
+                 "global_name": null, "avatar": null, "bot": true},
+        "guilds": [{"id": GUILD_ID.to_string(), "unavailable": true}],
+        "session_id": "fake-session",
+        "resume_gateway_url": format!("ws://{}/gateway", inner.addr),
+        "shard": [0, 1],
+        "application": {"id": APP_ID.to_string(), "flags": 0},
+    })
+}
+
+async fn run_gateway(inner: Arc<Inner>, mut socket: WebSocket) {
+    let (tx, mut rx) = mpsc::unbounded_channel::<Value>();
+    // Discord says ~41 s; a short interval lets the bot notice a dead connection (its only
+    // way: serenity 0.12 reads a closed stream as silence) within the tests' bounds.
+    let hello = json!({"op": 10, "d": {"heartbeat_interval": 1000}});
+    if socket
+        .send(WsMessage::Text(hello.to_string().into()))
+        .await
+        .is_err()
+    {
+        return;
+    }
+    loop {
+        tokio::select! {
+            incoming = socket.recv() => {
+                let Some(Ok(msg)) = incoming else { break };
+                let text = match msg {
+                    WsMessage::Text(t) => t.to_string(),
+                    WsMessage::Close(_) => break,
+                    _ => continue,
+                };
+                let Ok(v) = serde_json::from_str::<Value>(&text) else { continue };
+                let reply = match v["op"].as_u64() {
+                    Some(1) => Some(json!({"op": 11})),
+                    Some(2) => {
+                        inner.identifies.fetch_add(1, Ordering::SeqCst);
+                        *inner.gateway.lock().unwrap() = Some(tx.clone());
+                        // A new session: READY is sequence 1.
+                        inner.seq.store(1, Ordering::SeqCst);
+                        let s = 1;
+                        Some(json!({"op": 0, "s": s, "t": "READY", "d": ready_payload(&inner)}))
+                    }
+                    Some(6) => {
+                        *inner.gateway.lock().unwrap() = Some(tx.clone());
+                        let s = inner.seq.fetch_add(1, Ordering::SeqCst) + 1;
+                        Some(json!({"op": 0, "s": s, "t": "RESUMED", "d": {}}))
+                    }
+                    _ => None,
+                };
+                if let Some(r) = reply {
+                    if socket.send(WsMessage::Text(r.to_string().into())).await.is_err() {
+                        break;
+                    }
+                    inner.changed.notify_waiters();
+                }
+            }
+            out = rx.recv() => {
+                let Some(frame) = out else { break };
+                if frame.get("__close").is_some() {
+                    let _ = socket.send(WsMessage::Close(None)).await;
+                    break;
+                }
+                if socket.send(WsMessage::Text(frame.to_string().into())).await.is_err() {
+                    break;
+                }
+            }
+        }
+    }
+    let mut g = inner.gateway.lock().unwrap();
+    if g.as_ref().is_some_and(|cur| cur.same_channel(&tx)) {
+        *g = None;
+    }
+}
+
+fn message_json(inner: &Inner, channel: u64, body: &Value) -> Value {
+    let id = inner.next_id.fetch_add(1, Ordering::SeqCst);
+    json!({
+        "id": id.to_string(),
+        "channel_id": channel.to_string(),
+        "author": {"id": BOT_USER_ID.to_string(), "username": "paradarum-bot", "discriminator": "0000", "avatar": null, "bot": true, "global_name": null},
+        "content": body.get("content").cloned().unwrap_or(json!("")),
+        "timestamp": "2026-11-26T12:00:00.000000+00:00",
+        "edited_timestamp": null,
+        "tts": false,
+        "mention_everyone": false,
+        "mentions": [],
+        "mention_roles": [],
+        "attachments": [],
+        "embeds": body.get("embeds").cloned().unwrap_or(json!([])),
+        "components": body.get("components").cloned().unwrap_or(json!([])),
+        "pinned": false,
+        "type": 0,
+        "flags": body.get("flags").cloned().unwrap_or(json!(0)),
+    })
+}
+
+/// Discord's message limits; the first one broken, if any.
+pub fn message_limit_error(body: &Value) -> Option<String> {
+    let chars = |v: &Value| v.as_str().map_or(0, |s| s.chars().count());
+    if chars(&body["content"]) > 2000 {
+        return Some("content over 2000".into());
+    }
+    let embeds = body["embeds"].as_array().cloned().unwrap_or_default();
+    if embeds.len() > 10 {
+        return Some("more than 10 embeds".into());
+    }
+    let mut total = 0;
+    for e in &embeds {
+        let fields = e["fields"].as_array().cloned().unwrap_or_default();
+        if chars(&e["title"]) > 256
+            || chars(&e["description"]) > 4096
+            || fields.len() > 25
+            || chars(&e["footer"]["text"]) > 2048
+        {
+            return Some("an embed part over its limit".into());
+        }
+        for f in &fields {
+            if chars(&f["name"]) > 256 || chars(&f["value"]) > 1024 {
+                return Some("an embed field over its limit".into());
+            }
+            total += chars(&f["name"]) + chars(&f["value"]);
+        }
+        total += chars(&e["title"]) + chars(&e["description"]) + chars(&e["footer"]["text"]);
+    }
+    (total > 6000).then(|| "embeds over 6000 characters".into())
+}
+
+async fn rest(
+    State(inner): State<Arc<Inner>>,
+    method: Method,
+    uri: Uri,
+    Path(rest): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let body: Value = if body.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_slice(&body)
+            .unwrap_or_else(|_| json!({"__unparsed": String::from_utf8_lossy(&body)}))
+    };
+    let delay = inner.faults.lock().unwrap().delay;
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
+    let response = route(&inner, &method, &rest, &headers, &body);
+    let status = response.status().as_u16();
+    inner.recorded.lock().unwrap().push(Recorded {
+        method: method.to_string(),
+        path: format!(
+            "/{rest}{}",
+            uri.query().map(|q| format!("?{q}")).unwrap_or_default()
+        ),
+        body,
+        status,
+    });
+    inner.changed.notify_waiters();
+    response
+}
+
+fn check(inner: &Inner, v: &jsonschema::Validator, what: &str, body: &Value) -> Option<Response> {
+    let errors: Vec<String> = v
+        .iter_errors(body)
+        .map(|e| format!("{e} at {}", e.instance_path))
+        .collect();
+    if errors.is_empty() {
+        return None;
+    }
+    let text = format!("{what}: body Discord would reject: {errors:?}\n{body:#}");
+    inner.schema_errors.lock().unwrap().push(text);
+    Some(discord_error(
+        StatusCode::BAD_REQUEST,
+        50035,
+        "Invalid Form Body",
+    ))
+}
+
+fn injected_fault(inner: &Inner) -> Option<Response> {
+    let mut f = inner.faults.lock().unwrap();
+    if f.fail_500 > 0 {
+        f.fail_500 -= 1;
+        return Some(discord_error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            0,
+            "500: Internal Server Error",
+        ));
+    }
+    if f.fail_429 > 0 {
+        f.fail_429 -= 1;
+        return Some(
+            (
+                StatusCode::TOO_MANY_REQUESTS,
+                [("retry-after", "0.2"), ("x-ratelimit-scope", "user")],
+                Json(json!({"message": "You are being rate limited.", "retry_after": 0.2, "global": false})),
+            )
+                .into_response(),
+        );
+    }
+    None
+}
+
+fn route(
+    inner: &Inner,
+    method: &Method,
+    rest: &str,
+    headers: &HeaderMap,
+    body: &Value,
+) -> Response {
+    let auth_ok = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.starts_with("Bot "));
+    let parts: Vec<&str> = rest.split('/').collect();
+    // Interaction callbacks and webhooks authenticate by token, not by bot token.
+    let by_token = matches!(parts.first(), Some(&"interactions") | Some(&"webhooks"));
+    if !auth_ok && !by_token {
+        return discord_error(StatusCode::UNAUTHORIZED, 0, "401: Unauthorized");
+    }
+    if parts.first() != Some(&"gateway") {
+        if let Some(r) = injected_fault(inner) {
+            return r;
+        }
+    }
+    let app = APP_ID.to_string();
+    match (method.as_str(), parts.as_slice()) {
+        ("GET", ["gateway"]) => Json(json!({"url": format!("ws://{}/gateway", inner.addr)})).into_response(),
+        ("GET", ["gateway", "bot"]) => Json(json!({
+            "url": format!("ws://{}/gateway", inner.addr), "shards": 1,
+            "session_start_limit": {"total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1}
+        }))
+        .into_response(),
+        ("GET", ["oauth2", "applications", "@me"]) => Json(json!({
+            "id": app, "name": "paradarum-bot", "description": "", "bot_public": true,
+            "bot_require_code_grant": false, "verify_key": "00", "icon": null, "flags": 0,
+            "owner": {"id": "1", "username": "owner", "discriminator": "0000", "avatar": null}
+        }))
+        .into_response(),
+        ("PUT", ["applications", a, "guilds", _, "commands"]) | ("PUT", ["applications", a, "commands"])
+            if *a == app =>
+        {
+            if let Some(r) = check(inner, &inner.validators.commands, "command registration", body) {
+                return r;
+            }
+            let cmds: Vec<Value> = body
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+                .into_iter()
+                .map(|mut c| {
+                    let id = inner.next_id.fetch_add(1, Ordering::SeqCst).to_string();
+                    c["id"] = id.into();
+                    c["application_id"] = app.clone().into();
+                    c["version"] = "1".into();
+                    c["type"] = c.get("type").cloned().unwrap_or(json!(1));
+                    c
+                })
+                .collect();
+            Json(Value::Array(cmds)).into_response()
+        }
+        ("POST", ["interactions", _id, token, "callback"]) => {
+            let mut pending = inner.pending.lock().unwrap();
+            let Some(p) = pending.get_mut(*token) else {
+                return discord_error(StatusCode::NOT_FOUND, 10062, "Unknown interaction");
+            };
+            if p.responded {
+                return discord_error(StatusCode::BAD_REQUEST, 40060, "Interaction has already been acknowledged.");
+            }
+            if p.dispatched.elapsed() > Duration::from_secs(3) {
+                return discord_error(StatusCode::NOT_FOUND, 10062, "Unknown interaction");
+            }
+            drop(pending);
+            if let Some(r) = check(inner, &inner.validators.callback, "interaction callback", body) {
+                return r;
+            }
+            if let Some(e) = message_limit_error(&body["data"]) {
+                return discord_error(StatusCode::BAD_REQUEST, 50035, &e);
+            }
+            if let Some(p) = inner.pending.lock().unwrap().get_mut(*token) {
+                p.responded = true;
+            }
+            StatusCode::NO_CONTENT.into_response()
+        }
+        ("PATCH", ["webhooks", a, token, "messages", "@original"]) if *a == app => {
+            if !inner.pending.lock().unwrap().get(*token).is_some_and(|p| p.responded) {
+                return discord_error(StatusCode::NOT_FOUND, 10015, "Unknown Webhook");
+            }
+            if let Some(r) = check(inner, &inner.validators.webhook_edit, "edit original", body) {
+                return r;
+            }
+            if let Some(e) = message_limit_error(body) {
+                return discord_error(StatusCode::BAD_REQUEST, 50035, &e);
+            }
+            Json(message_json(inner, CHANNEL_ID, body)).into_response()
+        }
+        ("POST", ["webhooks", a, token]) if *a == app => {
+            if !inner.pending.lock().unwrap().get(*token).is_some_and(|p| p.responded) {
+                return discord_error(StatusCode::NOT_FOUND, 10015, "Unknown Webhook");
+            }
+            if let Some(r) = check(inner, &inner.validators.webhook_post, "followup", body) {
+                return r;
+            }
+            if let Some(e) = message_limit_error(body) {
+                return discord_error(StatusCode::BAD_REQUEST, 50035, &e);
+            }
+            Json(message_json(inner, CHANNEL_ID, body)).into_response()
+        }
+        ("POST", ["users", "@me", "channels"]) => {
+            if let Some(r) = check(inner, &inner.validators.dm_channel, "create DM", body) {
+                return r;
+            }
+            let recipient = body["recipient_id"].as_str().unwrap_or("0").to_string();
+            let id = inner.next_id.fetch_add(1, Ordering::SeqCst);
+            Json(json!({"id": id.to_string(), "type": 1, "last_message_id": null,
+                "recipients": [{"id": recipient, "username": "customer", "discriminator": "0000", "avatar": null}]}))
+            .into_response()
+        }
+        ("POST", ["channels", channel, "messages"]) => {
+            let Ok(channel) = channel.parse::<u64>() else {
+                return discord_error(StatusCode::NOT_FOUND, 10003, "Unknown Channel");
+            };
+            if let Some(r) = check(inner, &inner.validators.channel_message, "channel message", body) {
+                return r;
+            }
+            if let Some(e) = message_limit_error(body) {
+                return discord_error(StatusCode::BAD_REQUEST, 50035, &e);
+            }
+            if body["enforce_nonce"] == true {
+                if let Some(nonce) = body["nonce"].as_str() {
+                    if let Some(existing) = inner.nonces.lock().unwrap().get(&(channel, nonce.to_string())) {
+                        return Json(existing.clone()).into_response();
+                    }
+                }
+            }
+            // 5 messages per 5 s per channel, like Discord's commonly observed limit.
+            let now = Instant::now();
+            let mut sends = inner.channel_sends.lock().unwrap();
+            let window = sends.entry(channel).or_default();
+            while window.front().is_some_and(|t| now.duration_since(*t) > Duration::from_secs(5)) {
+                window.pop_front();
+            }
+            if window.len() >= 5 {
+                let reset = Duration::from_secs(5).saturating_sub(now.duration_since(window[0]));
+                let secs = format!("{:.3}", reset.as_secs_f64());
+                return (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    [
+                        ("x-ratelimit-limit", "5".to_string()),
+                        ("x-ratelimit-remaining", "0".to_string()),
+                        ("x-ratelimit-reset-after", secs.clone()),
+                        ("retry-after", secs.clone()),
+                    ],
+                    Json(json!({"message": "You are being rate limited.", "retry_after": reset.as_secs_f64(), "global": false})),
+                )
+                    .into_response();
+            }
+            window.push_back(now);
+            let remaining = 5 - window.len();
+            drop(sends);
+            let msg = message_json(inner, channel, body);
+            if let Some(nonce) = body["nonce"].as_str() {
+                inner.nonces.lock().unwrap().insert((channel, nonce.to_string()), msg.clone());
+            }
+            inner.channel_messages.lock().unwrap().push((channel, body.clone()));
+            (
+                [
+                    ("x-ratelimit-limit", "5".to_string()),
+                    ("x-ratelimit-remaining", remaining.to_string()),
+                    ("x-ratelimit-reset-after", "5.000".to_string()),
+                ],
+                Json(msg),
+            )
+                .into_response()
+        }
+        _ => discord_error(StatusCode::NOT_FOUND, 0, "404: Not Found"),
+    }
+}

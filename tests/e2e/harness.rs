@@ -1,0 +1,540 @@
+//! Starts the fake Discord and the real bot binary (temporary database, the embedded
+//! sandbox on a random port) and drives them as Discord users would.
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+use tempfile::TempDir;
+
+use crate::fake_discord::{FakeDiscord, Recorded, APP_ID, BOT_USER_ID, CHANNEL_ID, GUILD_ID};
+
+const BIN: &str = env!("CARGO_BIN_EXE_paradarum-bot");
+pub const ADMIN: &str = "e2e-admin";
+
+#[derive(Clone, Debug)]
+pub struct User {
+    pub id: u64,
+    pub name: &'static str,
+    pub roles: Vec<u64>,
+}
+
+pub fn alice() -> User {
+    User {
+        id: 400_000_000_000_000_001,
+        name: "alice",
+        roles: vec![],
+    }
+}
+
+pub fn bob() -> User {
+    User {
+        id: 400_000_000_000_000_002,
+        name: "bob",
+        roles: vec![],
+    }
+}
+
+pub struct Bot {
+    pub fake: FakeDiscord,
+    child: Option<Child>,
+    pub dir: TempDir,
+    http_port: u16,
+    pub sandbox_port: u16,
+    extra_env: Vec<(String, String)>,
+    pub api: reqwest::Client,
+}
+
+/// An interaction the test dispatched.
+#[derive(Clone, Debug)]
+pub struct Sent {
+    pub id: u64,
+    pub token: String,
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+impl Bot {
+    pub async fn start() -> Bot {
+        Self::start_with(&[]).await
+    }
+
+    pub async fn start_with(env: &[(&str, &str)]) -> Bot {
+        let fake = FakeDiscord::start().await;
+        let mut bot = Bot {
+            fake,
+            child: None,
+            dir: tempfile::tempdir().unwrap(),
+            http_port: free_port(),
+            sandbox_port: free_port(),
+            extra_env: env
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            api: reqwest::Client::new(),
+        };
+        bot.spawn().await;
+        bot
+    }
+
+    fn log_path(&self) -> PathBuf {
+        self.dir.path().join("bot.log")
+    }
+
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.log_path()).unwrap_or_default()
+    }
+
+    /// Starts the binary and waits until it has registered its commands.
+    pub async fn spawn(&mut self) {
+        let registrations_before = self.registrations();
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(self.log_path())
+            .unwrap();
+        let mut cmd = Command::new(BIN);
+        cmd.arg("run")
+            .env_clear()
+            .current_dir(self.dir.path())
+            .env("DISCORD_TOKEN", "fake.bot.token")
+            .env("DISCORD_PROXY_URL", self.fake.url())
+            .env("DISCORD_GUILD_ID", GUILD_ID.to_string())
+            .env("HTTP_LISTEN", format!("127.0.0.1:{}", self.http_port))
+            .env("SANDBOX_LISTEN", format!("127.0.0.1:{}", self.sandbox_port))
+            .env("SANDBOX_ADMIN_TOKEN", ADMIN)
+            .env("PARADARUM_BOT__DISCORD__OPEN_COOLDOWN_SECS", "0")
+            .env("PARADARUM_BOT__API__REQUEST_TIMEOUT_MS", "2000")
+            .env("PARADARUM_BOT__API__RETRY_BUDGET_MS", "500")
+            .env(
+                "RUST_LOG",
+                "info,paradarum_bot=debug,serenity::gateway=debug",
+            )
+            .stdout(Stdio::null())
+            .stderr(Stdio::from(log));
+        for (k, v) in &self.extra_env {
+            cmd.env(k, v);
+        }
+        self.child = Some(cmd.spawn().unwrap());
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while self.registrations() == registrations_before {
+            assert!(
+                Instant::now() < deadline,
+                "the bot did not register its commands; log:\n{}",
+                self.log()
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        // The gateway session is up once commands are registered (setup runs after READY).
+        assert!(self.fake.is_connected());
+    }
+
+    fn registrations(&self) -> usize {
+        self.fake
+            .recorded()
+            .iter()
+            .filter(|r| r.method == "PUT" && r.path.ends_with("/commands") && r.status == 200)
+            .count()
+    }
+
+    /// SIGTERM and wait; returns the exit code.
+    pub fn stop(&mut self) -> Option<i32> {
+        let mut child = self.child.take()?;
+        let _ = Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while Instant::now() < deadline {
+            if let Ok(Some(status)) = child.try_wait() {
+                return status.code();
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        None
+    }
+
+    pub fn kill_hard(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+
+    pub fn sandbox_url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}/{path}", self.sandbox_port)
+    }
+
+    /// Every ticket in the sandbox (as staff).
+    pub async fn sandbox_tickets(&self) -> Vec<Value> {
+        let v: Value = self
+            .api
+            .get(self.sandbox_url("v1/tickets?limit=100"))
+            .bearer_auth(ADMIN)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        v["items"].as_array().cloned().unwrap_or_default()
+    }
+
+    pub async fn sandbox_messages(&self, ticket: u64) -> Vec<Value> {
+        let v: Value = self
+            .api
+            .get(self.sandbox_url(&format!("v1/tickets/{ticket}/messages")))
+            .bearer_auth(ADMIN)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        v["items"].as_array().cloned().unwrap_or_default()
+    }
+
+    pub async fn sandbox_set_status(&self, ticket: u64, status: u8) {
+        let r = self
+            .api
+            .post(self.sandbox_url(&format!("v1/tickets/{ticket}/status")))
+            .bearer_auth(ADMIN)
+            .json(&json!({"status": status}))
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status().is_success());
+    }
+
+    fn base(&self, kind: u8, user: &User, in_guild: bool) -> (Sent, Value) {
+        let id = self.fake.new_id();
+        let token = format!("tok{id}");
+        let user_json = json!({"id": user.id.to_string(), "username": user.name,
+            "discriminator": "0", "global_name": user.name, "avatar": null});
+        let mut v = json!({
+            "id": id.to_string(),
+            "application_id": APP_ID.to_string(),
+            "type": kind,
+            "token": token,
+            "version": 1,
+            "locale": "en-US",
+            "entitlements": [],
+            "attachment_size_limit": 26214400,
+            "channel_id": CHANNEL_ID.to_string(),
+            "app_permissions": "2248473465835073",
+            "authorizing_integration_owners": {"0": GUILD_ID.to_string()},
+        });
+        if in_guild {
+            v["guild_id"] = GUILD_ID.to_string().into();
+            v["guild_locale"] = "en-US".into();
+            v["context"] = 0.into();
+            let roles: Vec<String> = user.roles.iter().map(|r| r.to_string()).collect();
+            v["member"] = json!({
+                "user": user_json, "roles": roles, "deaf": false, "mute": false, "flags": 0,
+                "permissions": "0", "joined_at": "2026-01-01T00:00:00.000000+00:00",
+                "pending": false, "nick": null, "avatar": null, "premium_since": null
+            });
+        } else {
+            v["context"] = 1.into();
+            v["user"] = user_json;
+        }
+        (Sent { id, token }, v)
+    }
+
+    /// `/ticket <sub> options…` as `user` in the guild.
+    pub fn command(&self, user: &User, sub: &str, options: Value) -> Sent {
+        let (sent, mut v) = self.base(2, user, true);
+        v["data"] = json!({
+            "id": "1", "name": "ticket", "type": 1,
+            "options": [{"type": 1, "name": sub, "options": options}],
+        });
+        assert!(self.fake.dispatch_interaction(v), "gateway not connected");
+        sent
+    }
+
+    /// An autocomplete request for `/ticket <sub>` with `focused` being typed.
+    pub fn autocomplete(
+        &self,
+        user: &User,
+        sub: &str,
+        focused: &str,
+        typed: &str,
+        kind: u8,
+    ) -> Sent {
+        let (sent, mut v) = self.base(4, user, true);
+        v["data"] = json!({
+            "id": "1", "name": "ticket", "type": 1,
+            "options": [{"type": 1, "name": sub, "options": [
+                {"type": kind, "name": focused, "value": typed, "focused": true}
+            ]}],
+        });
+        assert!(self.fake.dispatch_interaction(v));
+        sent
+    }
+
+    /// Submits a modal with the given text inputs.
+    pub fn submit_modal(&self, user: &User, custom_id: &str, fields: &[(&str, &str)]) -> Sent {
+        let (sent, mut v) = self.base(5, user, true);
+        let rows: Vec<Value> = fields
+            .iter()
+            .map(|(id, value)| json!({"type": 1, "components": [{"type": 4, "custom_id": id, "value": value}]}))
+            .collect();
+        v["data"] = json!({"custom_id": custom_id, "components": rows});
+        assert!(self.fake.dispatch_interaction(v));
+        sent
+    }
+
+    /// Presses a button carrying `custom_id`.
+    pub fn press(&self, user: &User, custom_id: &str, in_guild: bool) -> Sent {
+        let (sent, mut v) = self.base(3, user, in_guild);
+        v["data"] = json!({"custom_id": custom_id, "component_type": 2});
+        v["message"] = json!({
+            "id": self.fake.new_id().to_string(), "channel_id": CHANNEL_ID.to_string(),
+            "author": {"id": BOT_USER_ID.to_string(), "username": "paradarum-bot", "discriminator": "0000", "avatar": null, "bot": true},
+            "content": "", "timestamp": "2026-11-26T12:00:00.000000+00:00", "edited_timestamp": null,
+            "tts": false, "mention_everyone": false, "mentions": [], "mention_roles": [],
+            "attachments": [], "embeds": [], "pinned": false, "type": 0, "flags": 64, "components": []
+        });
+        assert!(self.fake.dispatch_interaction(v));
+        sent
+    }
+
+    /// The initial response (callback body) to an interaction, waiting up to 5 s.
+    pub async fn callback(&self, sent: &Sent) -> Value {
+        let needle = format!("/interactions/{}/{}/callback", sent.id, sent.token);
+        self.fake
+            .wait_for(Duration::from_secs(5), |rs| {
+                rs.iter()
+                    .find(|r| r.path == needle && r.status == 204)
+                    .map(|r| r.body.clone())
+            })
+            .await
+            .unwrap_or_else(|| {
+                panic!(
+                    "no initial response to {needle}; sent: {:#?}\nlog:\n{}",
+                    self.paths(),
+                    self.log()
+                )
+            })
+    }
+
+    /// The message that finally answered an interaction: the last followup or edit of the
+    /// original response, waiting up to `secs`.
+    pub async fn final_message(&self, sent: &Sent, secs: u64) -> Value {
+        let prefix = format!("/webhooks/{APP_ID}/{}", sent.token);
+        let found = self
+            .fake
+            .wait_for(Duration::from_secs(secs), |rs| {
+                rs.iter()
+                    .rev()
+                    .find(|r| r.path.starts_with(&prefix) && r.status == 200)
+                    .map(|r| r.body.clone())
+            })
+            .await;
+        found.unwrap_or_else(|| {
+            panic!(
+                "no followup for {}; sent: {:#?}\nlog:\n{}",
+                sent.token,
+                self.paths(),
+                self.log()
+            )
+        })
+    }
+
+    pub fn paths(&self) -> Vec<String> {
+        self.fake
+            .recorded()
+            .iter()
+            .map(|r| format!("{} {} -> {}", r.method, r.path, r.status))
+            .collect()
+    }
+
+    /// Every request the bot sent for `sent` (callback, followups, edits).
+    pub fn requests_for(&self, sent: &Sent) -> Vec<Recorded> {
+        self.fake
+            .recorded()
+            .into_iter()
+            .filter(|r| r.path.contains(&sent.token))
+            .collect()
+    }
+
+    /// Fails the test if the bot sent anything Discord would reject.
+    pub fn assert_no_schema_errors(&self) {
+        let errors = self.fake.schema_errors();
+        assert!(errors.is_empty(), "{}", errors.join("\n\n"));
+    }
+}
+
+impl Drop for Bot {
+    fn drop(&mut self) {
+        self.kill_hard();
+    }
+}
+
+/// All text a message shows: content, embed titles, descriptions, fields, footers.
+pub fn text_of(msg: &Value) -> String {
+    let mut out = msg["content"].as_str().unwrap_or_default().to_string();
+    let embeds = msg["embeds"]
+        .as_array()
+        .or_else(|| msg["data"]["embeds"].as_array())
+        .cloned()
+        .unwrap_or_default();
+    for e in embeds {
+        for k in ["title", "description"] {
+            out.push('\n');
+            out.push_str(e[k].as_str().unwrap_or_default());
+        }
+        for f in e["fields"].as_array().cloned().unwrap_or_default() {
+            out.push('\n');
+            out.push_str(f["name"].as_str().unwrap_or_default());
+            out.push('\n');
+            out.push_str(f["value"].as_str().unwrap_or_default());
+        }
+        out.push('\n');
+        out.push_str(e["footer"]["text"].as_str().unwrap_or_default());
+    }
+    if let Some(c) = msg["data"]["content"].as_str() {
+        out.push('\n');
+        out.push_str(c);
+    }
+    out
+}
+
+/// The custom ids of every button in a message.
+pub fn buttons(msg: &Value) -> Vec<(String, String)> {
+    let rows = msg["components"]
+        .as_array()
+        .or_else(|| msg["data"]["components"].as_array())
+        .cloned()
+        .unwrap_or_default();
+    rows.iter()
+        .flat_map(|r| r["components"].as_array().cloned().unwrap_or_default())
+        .filter(|c| c["type"] == 2)
+        .map(|c| {
+            (
+                c["label"].as_str().unwrap_or_default().to_string(),
+                c["custom_id"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// What the API proxy does with each request.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum ProxyMode {
+    Pass,
+    /// Answer 503 without forwarding.
+    Down,
+    /// Wait this long before forwarding.
+    Slow(Duration),
+}
+
+/// A ticket API between the bot and a real sandbox that can be made slow or down.
+pub struct ApiProxy {
+    pub url: String,
+    pub mode: std::sync::Arc<std::sync::Mutex<ProxyMode>>,
+}
+
+impl ApiProxy {
+    pub async fn start(upstream: String) -> ApiProxy {
+        use axum::extract::{Request, State};
+        use axum::response::IntoResponse;
+        type Shared = (
+            std::sync::Arc<std::sync::Mutex<ProxyMode>>,
+            String,
+            reqwest::Client,
+        );
+        async fn forward(
+            State((mode, upstream, http)): State<Shared>,
+            req: Request,
+        ) -> axum::response::Response {
+            let m = *mode.lock().unwrap();
+            match m {
+                ProxyMode::Down => {
+                    return (axum::http::StatusCode::SERVICE_UNAVAILABLE, "down").into_response()
+                }
+                ProxyMode::Slow(d) => tokio::time::sleep(d).await,
+                ProxyMode::Pass => {}
+            }
+            let method = req.method().clone();
+            let path = req
+                .uri()
+                .path_and_query()
+                .map(|p| p.to_string())
+                .unwrap_or_default();
+            let headers = req.headers().clone();
+            let body = axum::body::to_bytes(req.into_body(), 64 * 1024 * 1024)
+                .await
+                .unwrap_or_default();
+            let mut out = http.request(method, format!("{upstream}{path}")).body(body);
+            for name in ["authorization", "content-type", "idempotency-key"] {
+                if let Some(v) = headers.get(name) {
+                    out = out.header(name, v.as_bytes());
+                }
+            }
+            match out.send().await {
+                Ok(r) => {
+                    let status = r.status().as_u16();
+                    let ct = r.headers().get("content-type").cloned();
+                    let bytes = r.bytes().await.unwrap_or_default();
+                    let mut resp =
+                        (axum::http::StatusCode::from_u16(status).unwrap(), bytes).into_response();
+                    if let Some(ct) = ct {
+                        resp.headers_mut().insert("content-type", ct);
+                    }
+                    resp
+                }
+                Err(_) => axum::http::StatusCode::BAD_GATEWAY.into_response(),
+            }
+        }
+        let mode = std::sync::Arc::new(std::sync::Mutex::new(ProxyMode::Pass));
+        let app = axum::Router::new().fallback(forward).with_state((
+            mode.clone(),
+            upstream,
+            reqwest::Client::new(),
+        ));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        ApiProxy {
+            url: format!("http://{addr}"),
+            mode,
+        }
+    }
+
+    pub fn set(&self, m: ProxyMode) {
+        *self.mode.lock().unwrap() = m;
+    }
+}
+
+/// A sandbox ticket API in this process (its own database), as a stand-in for Paradarum.
+pub async fn external_sandbox() -> (u16, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let store =
+        paradarum_bot::store::Store::open(&format!("sqlite://{}/api.db", dir.path().display()))
+            .await
+            .unwrap();
+    let sandbox = paradarum_bot::sandbox::Sandbox::bind(
+        "127.0.0.1:0".parse().unwrap(),
+        store,
+        paradarum_bot::sandbox::SandboxConfig {
+            admin_token: secrecy::SecretString::from(ADMIN),
+            webhook: None,
+        },
+    )
+    .await
+    .unwrap();
+    let port = sandbox.local_addr().unwrap().port();
+    tokio::spawn(sandbox.run(tokio_util::sync::CancellationToken::new()));
+    (port, dir)
+}
