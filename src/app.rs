@@ -238,6 +238,8 @@ pub async fn run(settings: Settings, shutdown: CancellationToken) -> Result<(), 
     });
 
     let downloads = reqwest::Client::builder()
+        // A redirect could lead off the allow-listed hosts: never follow one.
+        .redirect(reqwest::redirect::Policy::none())
         .connect_timeout(Duration::from_secs(5))
         .timeout(Duration::from_secs(60))
         .user_agent(concat!("paradarum-bot/", env!("CARGO_PKG_VERSION")))

@@ -259,17 +259,10 @@ async fn download(
              without it, or attach it again.",
         )
     };
-    let url = url::Url::parse(&p.url).map_err(|_| refuse())?;
-    let host_ok = url.scheme() == "https"
-        && url.host_str().is_some_and(|h| {
-            data.attachments
-                .hosts
-                .iter()
-                .any(|a| a == &h.to_ascii_lowercase())
-        });
-    if !host_ok {
+    if !super::commands::reply::attachment_url_allowed(&p.url, &data.attachments.hosts) {
         return Err(refuse());
     }
+    let url = url::Url::parse(&p.url).map_err(|_| refuse())?;
     let mut resp = data.downloads.get(url).send().await.map_err(|_| refuse())?;
     if !resp.status().is_success() {
         return Err(refuse());

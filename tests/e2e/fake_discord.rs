@@ -73,6 +73,8 @@ pub struct Inner {
     pending: Mutex<HashMap<String, Pending>>,
     gateway: Mutex<Option<mpsc::UnboundedSender<Value>>>,
     pub identifies: AtomicU64,
+    /// While set, gateway connections are refused (Discord unreachable).
+    pub refuse_gateway: std::sync::atomic::AtomicBool,
     seq: AtomicU64,
     next_id: AtomicU64,
     pub changed: Notify,
@@ -168,6 +170,7 @@ impl FakeDiscord {
             pending: Mutex::new(HashMap::new()),
             gateway: Mutex::new(None),
             identifies: AtomicU64::new(0),
+            refuse_gateway: std::sync::atomic::AtomicBool::new(false),
             seq: AtomicU64::new(0),
             next_id: AtomicU64::new(1_000_000_000_000_000_000),
             changed: Notify::new(),
@@ -263,6 +266,9 @@ impl FakeDiscord {
 }
 
 async fn gateway(State(inner): State<Arc<Inner>>, ws: WebSocketUpgrade) -> Response {
+    if inner.refuse_gateway.load(Ordering::SeqCst) {
+        return StatusCode::SERVICE_UNAVAILABLE.into_response();
+    }
     ws.on_upgrade(move |socket| run_gateway(inner, socket))
 }
 

@@ -162,6 +162,30 @@ impl Bot {
         None
     }
 
+    /// Waits (bounded) for the process to exit by itself; its exit code.
+    pub async fn wait_exit(&mut self, timeout: Duration) -> Option<i32> {
+        let deadline = Instant::now() + timeout;
+        while Instant::now() < deadline {
+            if let Some(Ok(Some(status))) = self.child.as_mut().map(|c| c.try_wait()) {
+                self.child = None;
+                return status.code();
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        None
+    }
+
+    pub async fn readyz(&self) -> (u16, Value) {
+        let r = self
+            .api
+            .get(format!("http://127.0.0.1:{}/readyz", self.http_port))
+            .send()
+            .await
+            .unwrap();
+        let status = r.status().as_u16();
+        (status, r.json().await.unwrap_or(Value::Null))
+    }
+
     pub fn kill_hard(&mut self) {
         if let Some(mut c) = self.child.take() {
             let _ = c.kill();
@@ -251,11 +275,25 @@ impl Bot {
 
     /// `/ticket <sub> options…` as `user` in the guild.
     pub fn command(&self, user: &User, sub: &str, options: Value) -> Sent {
+        self.command_with(user, sub, options, None)
+    }
+
+    /// Like `command`, with `data.resolved` (e.g. attachments).
+    pub fn command_with(
+        &self,
+        user: &User,
+        sub: &str,
+        options: Value,
+        resolved: Option<Value>,
+    ) -> Sent {
         let (sent, mut v) = self.base(2, user, true);
         v["data"] = json!({
             "id": "1", "name": "ticket", "type": 1,
             "options": [{"type": 1, "name": sub, "options": options}],
         });
+        if let Some(r) = resolved {
+            v["data"]["resolved"] = r;
+        }
         assert!(self.fake.dispatch_interaction(v), "gateway not connected");
         sent
     }

@@ -589,3 +589,201 @@ async fn the_bot_registers_one_ticket_command_in_its_guild_with_the_six_topics()
     assert!(!puts[0].body.to_string().to_lowercase().contains("priority"));
     bot.assert_no_schema_errors();
 }
+
+/// Serves one file over HTTP on loopback, standing in for Discord's CDN.
+async fn cdn(bytes: Vec<u8>) -> String {
+    let app = axum::Router::new().route(
+        "/attachments/1/2/{name}",
+        axum::routing::get(move || {
+            let b = bytes.clone();
+            async move { ([("content-type", "image/png")], b) }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    format!("http://{addr}/attachments/1/2")
+}
+
+fn attachment(id: u64, url: &str, size: u64) -> Value {
+    json!({"attachments": {id.to_string(): {
+        "id": id.to_string(), "filename": "screenshot.png", "size": size, "url": url,
+        "proxy_url": url, "content_type": "image/png", "ephemeral": true
+    }}})
+}
+
+#[tokio::test]
+async fn a_reply_carries_an_attachment_from_the_allowed_cdn_and_others_are_refused() {
+    let base = cdn(vec![7u8; 3000]).await;
+    let bot = Bot::start_with(&[("ATTACHMENT_HOSTS", "127.0.0.1")]).await;
+    let user = alice();
+    let (id, _) = open_ticket(&bot, &user, 5, "Slow").await;
+
+    let url = format!("{base}/screenshot.png");
+    let opts = json!([
+        {"type": 3, "name": "ticket", "value": id.to_string()},
+        {"type": 11, "name": "attachment", "value": "55"}
+    ]);
+    let slash = bot.command_with(
+        &user,
+        "reply",
+        opts.clone(),
+        Some(attachment(55, &url, 3000)),
+    );
+    let modal = bot.callback(&slash).await;
+    assert_eq!(modal["type"], 9, "{modal}\n{}", bot.log());
+    let cid = modal["data"]["custom_id"].as_str().unwrap().to_string();
+    let sub = bot.submit_modal(&user, &cid, &[("body", "see attached")]);
+    let done = text_of(&bot.final_message(&sub, 10).await);
+    assert!(done.contains("1 attachment"), "{done}");
+    let msgs = bot.sandbox_messages(id).await;
+    let last = msgs.last().unwrap();
+    assert_eq!(last["body"], "see attached");
+    assert_eq!(last["attachments"][0]["filename"], "screenshot.png");
+    assert_eq!(last["attachments"][0]["size"], 3000);
+
+    // A host off the allow-list is refused before any form, and nothing is sent.
+    let opts = json!([
+        {"type": 3, "name": "ticket", "value": id.to_string()},
+        {"type": 11, "name": "attachment", "value": "56"}
+    ]);
+    let evil = "https://evil.example/x.png";
+    let slash = bot.command_with(&user, "reply", opts, Some(attachment(56, evil, 10)));
+    let refused = bot.callback(&slash).await;
+    assert_ne!(refused["type"], 9);
+    assert!(
+        text_of(&refused).contains("cannot be forwarded"),
+        "{refused}"
+    );
+    assert_eq!(bot.sandbox_messages(id).await.len(), 2);
+    bot.assert_no_schema_errors();
+}
+
+#[tokio::test]
+async fn opening_again_within_the_cooldown_says_how_long_to_wait() {
+    let bot = Bot::start_with(&[("PARADARUM_BOT__DISCORD__OPEN_COOLDOWN_SECS", "60")]).await;
+    let user = alice();
+    open_ticket(&bot, &user, 0, "First").await;
+    let slash = bot.command(
+        &user,
+        "open",
+        json!([{"type": 4, "name": "topic", "value": 0}]),
+    );
+    let answer = bot.callback(&slash).await;
+    assert_eq!(answer["type"], 4, "{answer}");
+    let text = text_of(&answer);
+    assert!(
+        text.contains("You can open another in") && text.contains(" s."),
+        "{text}"
+    );
+    // Someone else is not held up.
+    open_ticket(&bot, &bob(), 0, "Bob's").await;
+    assert_eq!(bot.sandbox_tickets().await.len(), 2);
+    bot.assert_no_schema_errors();
+}
+
+#[tokio::test]
+async fn property_autocomplete_lists_the_users_properties_filtered_by_what_is_typed() {
+    let bot = Bot::start().await;
+    let user = alice();
+    let ac = bot.autocomplete(&user, "open", "property", "", 3);
+    let all = bot.callback(&ac).await;
+    assert_eq!(all["type"], 8);
+    let names: Vec<String> = all["data"]["choices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(names.len(), 2, "{all}");
+    let ac = bot.autocomplete(&user, "open", "property", "shop", 3);
+    let some = bot.callback(&ac).await;
+    let choices = some["data"]["choices"].as_array().unwrap();
+    assert_eq!(choices.len(), 1, "{some}");
+    assert!(choices[0]["name"].as_str().unwrap().starts_with("shop."));
+    let prop = choices[0]["value"].as_str().unwrap().to_string();
+
+    // The chosen property is on the ticket.
+    let slash = bot.command(
+        &user,
+        "open",
+        json!([{"type": 4, "name": "topic", "value": 1}, {"type": 3, "name": "property", "value": prop}]),
+    );
+    let modal = bot.callback(&slash).await;
+    let cid = modal["data"]["custom_id"].as_str().unwrap().to_string();
+    let sub = bot.submit_modal(
+        &user,
+        &cid,
+        &[("subject", "DNS"), ("description", "NXDOMAIN")],
+    );
+    let card = text_of(&bot.final_message(&sub, 10).await);
+    assert!(card.contains("shop."), "{card}");
+    assert_eq!(bot.sandbox_tickets().await[0]["propertyId"], prop);
+    bot.assert_no_schema_errors();
+}
+
+#[tokio::test]
+async fn the_list_pages_with_buttons() {
+    let bot = Bot::start().await;
+    let user = alice();
+    for i in 0..12 {
+        open_ticket(&bot, &user, 0, &format!("Ticket number {i:02}")).await;
+    }
+    let (_, first) = run(&bot, &user, "list", json!([])).await;
+    let text = text_of(&first);
+    assert!(
+        text.contains("number 11") && !text.contains("number 01"),
+        "{text}"
+    );
+    let next = buttons(&first)
+        .into_iter()
+        .find(|(l, _)| l == "Next page")
+        .expect("a Next page button")
+        .1;
+    let press = bot.press(&user, &next, true);
+    assert_eq!(bot.callback(&press).await["type"], 6);
+    let page2 = bot.final_message(&press, 10).await;
+    let text = text_of(&page2);
+    assert!(
+        text.contains("number 01") && text.contains("number 00"),
+        "{text}"
+    );
+    assert!(!text.contains("number 11"), "{text}");
+    assert!(text.contains("Page 2"));
+    assert!(buttons(&page2).iter().any(|(l, _)| l == "First page"));
+    assert!(!buttons(&page2).iter().any(|(l, _)| l == "Next page"));
+    bot.assert_no_schema_errors();
+}
+
+#[tokio::test]
+async fn a_gateway_that_stays_down_makes_the_bot_exit_non_zero_for_its_supervisor() {
+    let mut bot = Bot::start_with(&[("PARADARUM_BOT__DISCORD__GATEWAY_STALL_SECS", "10")]).await;
+    // Ready while connected.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while bot.readyz().await.0 != 200 {
+        assert!(Instant::now() < deadline, "never ready");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    bot.fake
+        .inner
+        .refuse_gateway
+        .store(true, std::sync::atomic::Ordering::SeqCst);
+    bot.fake.drop_gateway();
+    // Not ready while the gateway is down…
+    let deadline = Instant::now() + Duration::from_secs(8);
+    loop {
+        let (status, body) = bot.readyz().await;
+        if status == 503 {
+            assert_eq!(body["gateway"], "disconnected");
+            break;
+        }
+        assert!(Instant::now() < deadline, "readyz still says ready");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    // …and after the configured bound the process exits non-zero.
+    let code = bot.wait_exit(Duration::from_secs(40)).await;
+    assert_eq!(code, Some(1), "log:\n{}", bot.log());
+    assert!(bot.log().contains("gateway"), "{}", bot.log());
+}

@@ -100,16 +100,8 @@ pub fn check_attachment(
     a: &serenity::Attachment,
     settings: &crate::config::AttachmentSettings,
 ) -> Result<(), CommandError> {
-    let host_ok = url::Url::parse(&a.url).ok().is_some_and(|u| {
-        u.scheme() == "https"
-            && u.host_str().is_some_and(|h| {
-                settings
-                    .hosts
-                    .iter()
-                    .any(|allowed| allowed == &h.to_ascii_lowercase())
-            })
-    });
-    if !host_ok {
+    if !attachment_url_allowed(&a.url, &settings.hosts) {
+        tracing::info!(url = %a.url, "attachment refused: not from an allowed host");
         return Err(CommandError::user(
             "That attachment is not on Discord's file servers, so it cannot be forwarded.",
         ));
@@ -122,6 +114,28 @@ pub fn check_attachment(
         )));
     }
     Ok(())
+}
+
+/// Whether the bot may download `url`: HTTPS from an allow-listed host. Plain HTTP is
+/// accepted only for an allow-listed loopback address (a local test double), never for a
+/// name that could resolve elsewhere.
+pub fn attachment_url_allowed(url: &str, hosts: &[String]) -> bool {
+    let Ok(u) = url::Url::parse(url) else {
+        return false;
+    };
+    let Some(host) = u.host_str().map(|h| h.to_ascii_lowercase()) else {
+        return false;
+    };
+    if !hosts.iter().any(|allowed| allowed == &host) {
+        return false;
+    }
+    match u.scheme() {
+        "https" => true,
+        "http" => host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback()),
+        _ => false,
+    }
 }
 
 /// The reply modal. On a Resolved ticket its title says that replying reopens it.
@@ -147,4 +161,45 @@ pub fn reply_modal(
             .required(true);
     serenity::CreateModal::new(custom_id, render::truncate(&title, 45))
         .components(vec![serenity::CreateActionRow::InputText(body)])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::attachment_url_allowed;
+
+    #[test]
+    fn attachments_come_only_from_allowed_hosts_over_https() {
+        let hosts = vec!["cdn.discordapp.com".to_string(), "127.0.0.1".to_string()];
+        assert!(attachment_url_allowed(
+            "https://cdn.discordapp.com/a/b/c.png",
+            &hosts
+        ));
+        assert!(attachment_url_allowed(
+            "https://CDN.discordapp.com/a.png",
+            &hosts
+        ));
+        assert!(!attachment_url_allowed(
+            "http://cdn.discordapp.com/a.png",
+            &hosts
+        ));
+        assert!(!attachment_url_allowed(
+            "https://evil.example/a.png",
+            &hosts
+        ));
+        assert!(!attachment_url_allowed(
+            "https://cdn.discordapp.com.evil.example/a",
+            &hosts
+        ));
+        assert!(!attachment_url_allowed(
+            "https://user@evil.example/a",
+            &hosts
+        ));
+        assert!(!attachment_url_allowed("file:///etc/passwd", &hosts));
+        assert!(!attachment_url_allowed("not a url", &hosts));
+        assert!(attachment_url_allowed("http://127.0.0.1:9/a.png", &hosts));
+        assert!(!attachment_url_allowed(
+            "http://localhost/a.png",
+            &["localhost".into()]
+        ));
+    }
 }
