@@ -5,6 +5,7 @@
 //! every part watches one cancellation token, so SIGINT/SIGTERM stop them together.
 
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use secrecy::SecretString;
@@ -17,8 +18,14 @@ use crate::config::{Backend, SecretKey, Settings};
 use crate::crypto::TokenCipher;
 use crate::discord::{Data, DiscordSetup, GatewayState};
 use crate::http::HttpServer;
+use crate::http::HttpState;
+use crate::metrics::Metrics;
+use crate::notify::delivery::DiscordRest;
+use crate::notify::webhook::WebhookState;
+use crate::notify::{PipelineDeps, Wakers};
 use crate::sandbox::{Sandbox, SandboxConfig, WebhookTarget};
 use crate::store::Store;
+use crate::ticket::api::scope;
 
 /// A start-up failure, said the way an operator can act on it.
 #[derive(Debug, thiserror::Error)]
@@ -113,6 +120,7 @@ async fn bind_sandbox(
     settings: &Settings,
     bot_store: &Store,
     admin_token: SecretString,
+    webhook: Option<WebhookTarget>,
 ) -> Result<Sandbox, StartError> {
     let store = match &settings.sandbox.database_url {
         Some(url) => Store::open(url).await?,
@@ -120,7 +128,7 @@ async fn bind_sandbox(
     };
     let config = SandboxConfig {
         admin_token,
-        webhook: webhook_target(settings),
+        webhook,
     };
     let addr = settings.sandbox.listen;
     Sandbox::bind(addr, store, config)
@@ -143,7 +151,13 @@ pub async fn serve_sandbox(
         .clone()
         .unwrap_or_else(|| settings.database_url.clone());
     let store = Store::open(&db).await?;
-    let sandbox = bind_sandbox(&settings, &store, admin_token(&settings)).await?;
+    let sandbox = bind_sandbox(
+        &settings,
+        &store,
+        admin_token(&settings),
+        webhook_target(&settings),
+    )
+    .await?;
     let addr = sandbox.local_addr().map_err(|source| StartError::Bind {
         what: "SANDBOX_LISTEN",
         addr: settings.sandbox.listen,
@@ -182,7 +196,22 @@ pub async fn run(settings: Settings, shutdown: CancellationToken) -> Result<(), 
         Backend::Sandbox => {
             let admin = admin_token(&settings);
             sandbox_admin = Some(admin.clone());
-            let sandbox = bind_sandbox(&settings, &store, admin).await?;
+            // With a webhook secret and no other target, the sandbox pushes its events to
+            // this bot, so the whole webhook path works out of the box.
+            let hook = webhook_target(&settings).or_else(|| {
+                let secret = settings.webhook_secret.clone()?;
+                let url = format!(
+                    "http://{}/webhooks/paradarum",
+                    crate::http::local_target(settings.http_listen)
+                );
+                Some(WebhookTarget {
+                    url: Url::parse(&url).ok()?,
+                    secret,
+                    max_attempts: settings.sandbox.webhook_max_attempts,
+                    first_backoff: Duration::from_millis(500),
+                })
+            });
+            let sandbox = bind_sandbox(&settings, &store, admin, hook).await?;
             let addr = sandbox.local_addr().map_err(|source| StartError::Bind {
                 what: "SANDBOX_LISTEN",
                 addr: settings.sandbox.listen,
@@ -219,8 +248,44 @@ pub async fn run(settings: Settings, shutdown: CancellationToken) -> Result<(), 
         first_backoff: Duration::from_millis(200),
     })?;
 
-    let gateway = std::sync::Arc::new(GatewayState::default());
-    let http = HttpServer::bind(settings.http_listen, store.clone(), Some(gateway.clone()))
+    // The bot's own token for its duties: configured, or on the sandbox minted at start.
+    let integration_token = match (&settings.api.token, &sandbox_admin) {
+        (Some(t), _) => Some(t.clone()),
+        (None, Some(admin)) => {
+            let scopes = [
+                scope::EVENTS_READ,
+                scope::TICKETS_READ,
+                scope::TICKETS_TOPIC,
+            ];
+            match client.sandbox_create_token(admin, &scopes).await {
+                Ok(t) => Some(t),
+                Err(e) => {
+                    tracing::error!(error = %e, "could not get an integration token from the sandbox");
+                    None
+                }
+            }
+        }
+        (None, None) => None,
+    };
+
+    let metrics = Arc::new(Metrics::default());
+    let wakers = Wakers::default();
+    let webhook = settings.webhook_secret.clone().map(|secret| {
+        Arc::new(WebhookState {
+            secret,
+            store: store.clone(),
+            metrics: metrics.clone(),
+            wakers: wakers.clone(),
+        })
+    });
+    let gateway = Arc::new(GatewayState::default());
+    let http_state = HttpState {
+        store: store.clone(),
+        gateway: Some(gateway.clone()),
+        metrics: metrics.clone(),
+        webhook,
+    };
+    let http = HttpServer::bind(settings.http_listen, http_state)
         .await
         .map_err(|source| StartError::Bind {
             what: "HTTP_LISTEN",
@@ -259,6 +324,33 @@ pub async fn run(settings: Settings, shutdown: CancellationToken) -> Result<(), 
         api_slots: tokio::sync::Semaphore::new(crate::discord::API_CONCURRENCY),
         gateway,
     };
+    if integration_token.is_some() || settings.webhook_secret.is_some() {
+        let rest = DiscordRest::new(settings.discord.proxy_url.as_ref(), discord_token.clone())
+            .map_err(|e| crate::client::ApiError::Unavailable { reason: e })?;
+        crate::notify::spawn(
+            PipelineDeps {
+                store: store.clone(),
+                client: data.client.clone(),
+                token: integration_token.clone(),
+                settings: settings.notifications.clone(),
+                rest,
+                metrics: metrics.clone(),
+                wakers,
+            },
+            &mut tasks,
+            shutdown.clone(),
+        );
+        if settings.notifications.default_channel.is_none()
+            && settings.notifications.topic_channels.is_empty()
+        {
+            tracing::warn!("no staff channel is configured: only customers' DMs are sent");
+        }
+    } else {
+        tracing::warn!(
+            "notifications are off: set PARADARUM_API_TOKEN (events feed) or \
+             PARADARUM_WEBHOOK_SECRET (webhooks)"
+        );
+    }
     let setup = DiscordSetup {
         token: discord_token,
         guild_id: settings.discord.guild_id,

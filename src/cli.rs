@@ -58,7 +58,15 @@ pub fn main() -> ExitCode {
             return ExitCode::SUCCESS;
         }
         Command::Commands => {
-            let json = crate::discord::registration_json();
+            // What the configured backend registers; the defaults (sandbox) when the
+            // configuration does not load.
+            let sandbox = match config::load(cli.config.as_deref(), &config::process_env) {
+                Ok(l) => l.settings.api.backend == Backend::Sandbox,
+                Err(_) => config::process_env("PARADARUM_API_URL").is_none_or(|u| {
+                    u.trim().is_empty() || u.trim().eq_ignore_ascii_case("sandbox")
+                }),
+            };
+            let json = crate::discord::registration_json(sandbox);
             println!(
                 "{}",
                 serde_json::to_string_pretty(&json).unwrap_or_else(|_| json.to_string())

@@ -58,6 +58,16 @@ pub const KEYS: &[KeySpec] = &[
         Some("STAFF_CHANNEL_ID"),
         false,
     ),
+    k("notifications.channel_general", None, false),
+    k("notifications.channel_networking", None, false),
+    k("notifications.channel_rules", None, false),
+    k("notifications.channel_billing", None, false),
+    k("notifications.channel_ssl", None, false),
+    k("notifications.channel_performance", None, false),
+    k("notifications.staff_role_id", None, false),
+    k("notifications.customer_updates", None, false),
+    k("notifications.staff_all_transitions", None, false),
+    k("notifications.poll_interval_secs", None, false),
     k("moderation.role_ids", Some("MODERATOR_ROLE_IDS"), false),
     k("http.listen", Some("HTTP_LISTEN"), false),
     k("sandbox.listen", Some("SANDBOX_LISTEN"), false),
@@ -171,6 +181,7 @@ pub struct Settings {
     pub data_dir: PathBuf,
     pub database_url: String,
     pub staff_channel_id: Option<u64>,
+    pub notifications: crate::notify::NotifySettings,
     pub moderator_role_ids: Vec<u64>,
     pub http_listen: SocketAddr,
     pub sandbox: SandboxSettings,
@@ -368,8 +379,8 @@ fn cross_check(s: &Settings, problems: &mut Vec<String>, warnings: &mut Vec<Stri
     }
     if s.api.token.is_none() && s.webhook_secret.is_none() && s.api.backend != Backend::Sandbox {
         warnings.push(
-            "neither PARADARUM_API_TOKEN nor PARADARUM_WEBHOOK_SECRET is set: staff \
-             notifications are off"
+            "neither PARADARUM_API_TOKEN nor PARADARUM_WEBHOOK_SECRET is set: notifications \
+             are off"
                 .into(),
         );
     }
@@ -542,6 +553,18 @@ impl Reader<'_> {
         }
     }
 
+    fn boolean(&mut self, key: &str, default: bool) -> bool {
+        match self.text(key).map(|t| t.to_ascii_lowercase()) {
+            None => default,
+            Some(t) if ["true", "1", "yes", "on"].contains(&t.as_str()) => true,
+            Some(t) if ["false", "0", "no", "off"].contains(&t.as_str()) => false,
+            Some(t) => {
+                self.fail(key, format!("`{t}` must be true or false"));
+                default
+            }
+        }
+    }
+
     fn webhook_secret(&mut self, key: &str) -> Option<WebhookSecret> {
         let t = self.text(key)?;
         match WebhookSecret::parse(&t) {
@@ -576,6 +599,7 @@ impl Reader<'_> {
         let retry_budget = self.millis("api.retry_budget_ms", 0, 600_000);
 
         let webhook_secret = self.webhook_secret("webhook.secret");
+        let webhook_secret_set = webhook_secret.is_some();
         let secret_key = match self.text("bot.secret_key") {
             None => None,
             Some(t) => match SecretKey::parse(&t) {
@@ -605,6 +629,40 @@ impl Reader<'_> {
         };
 
         let staff_channel_id = self.snowflake("notifications.staff_channel_id");
+        let mut topic_channels = std::collections::HashMap::new();
+        for (i, name) in [
+            "general",
+            "networking",
+            "rules",
+            "billing",
+            "ssl",
+            "performance",
+        ]
+        .iter()
+        .enumerate()
+        {
+            if let Some(c) = self.snowflake(&format!("notifications.channel_{name}")) {
+                topic_channels.insert(i as i64, c);
+            }
+        }
+        let staff_role = self.snowflake("notifications.staff_role_id");
+        let customer_updates = self.boolean("notifications.customer_updates", true);
+        let staff_all_transitions = self.boolean("notifications.staff_all_transitions", false);
+        let poll_secs = match self.text("notifications.poll_interval_secs") {
+            None => None,
+            Some(t) => {
+                match t.parse::<u64>() {
+                    Ok(v) if (1..=3600).contains(&v) => Some(v),
+                    _ => {
+                        self.fail(
+                        "notifications.poll_interval_secs",
+                        format!("`{t}` must be a whole number from 1 to 3600, or empty for automatic"),
+                    );
+                        None
+                    }
+                }
+            }
+        };
         let mut moderator_role_ids = Vec::new();
         for item in self.list("moderation.role_ids") {
             if let Some(id) = self.snowflake_of("moderation.role_ids", &item) {
@@ -698,6 +756,17 @@ impl Reader<'_> {
             data_dir,
             database_url: database_url?,
             staff_channel_id,
+            notifications: crate::notify::NotifySettings {
+                default_channel: staff_channel_id,
+                topic_channels,
+                staff_role,
+                customer_updates,
+                staff_all_transitions,
+                // Short when only the feed brings events, long as a backstop to webhooks.
+                poll_interval: std::time::Duration::from_secs(
+                    poll_secs.unwrap_or(if webhook_secret_set { 60 } else { 2 }),
+                ),
+            },
             moderator_role_ids,
             http_listen: http_listen?,
             attachments: AttachmentSettings { hosts, max_bytes },

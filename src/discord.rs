@@ -159,15 +159,31 @@ impl Data {
     }
 }
 
-/// Every command the bot registers.
-pub fn commands() -> Vec<Command> {
-    vec![commands::ticket()]
+/// Every command the bot registers; `/sandbox` only on the sandbox backend.
+pub fn commands(sandbox: bool) -> Vec<Command> {
+    let mut cmds = vec![commands::ticket()];
+    if sandbox {
+        cmds.push(commands::sandbox());
+    }
+    cmds
 }
 
 /// The exact JSON the bot PUTs to register its commands.
-pub fn registration_json() -> serde_json::Value {
-    let cmds = poise::builtins::create_application_commands(&commands());
-    serde_json::to_value(cmds).unwrap_or(serde_json::Value::Null)
+pub fn registration_json(sandbox: bool) -> serde_json::Value {
+    let cmds = poise::builtins::create_application_commands(&commands(sandbox));
+    let mut v = serde_json::to_value(cmds).unwrap_or(serde_json::Value::Null);
+    // serenity writes permission sets as strings; Discord's schema for this field is an
+    // integer (it accepts both, but a validator would not): send the integer.
+    for cmd in v.as_array_mut().into_iter().flatten() {
+        if let Some(p) = cmd
+            .get("default_member_permissions")
+            .and_then(|p| p.as_str())
+            .and_then(|p| p.parse::<u64>().ok())
+        {
+            cmd["default_member_permissions"] = p.into();
+        }
+    }
+    v
 }
 
 /// What the front end needs from the rest of the process.
@@ -217,10 +233,11 @@ pub async fn run(setup: DiscordSetup, shutdown: CancellationToken) -> Result<(),
     let http = http.build();
 
     let gateway = setup.data.gateway.clone();
+    let sandbox = setup.data.sandbox_admin.is_some();
     let guild_id = setup.guild_id;
     let framework = poise::Framework::builder()
         .options(poise::FrameworkOptions {
-            commands: commands(),
+            commands: commands(sandbox),
             on_error: |e| Box::pin(interactions::on_error(e)),
             event_handler: |fw, event| Box::pin(interactions::on_event(fw, event)),
             allowed_mentions: Some(allowed_mentions_none()),
@@ -230,13 +247,14 @@ pub async fn run(setup: DiscordSetup, shutdown: CancellationToken) -> Result<(),
         .setup(move |ctx, ready, framework| {
             Box::pin(async move {
                 tracing::info!(user = %ready.user.name, guilds = ready.guilds.len(), "connected to Discord");
-                let cmds = &framework.options().commands;
+                let body = registration_json(sandbox);
                 let registered = match guild_id {
-                    Some(g) => {
-                        poise::builtins::register_in_guild(ctx, cmds, serenity::GuildId::new(g))
-                            .await
-                    }
-                    None => poise::builtins::register_globally(ctx, cmds).await,
+                    Some(g) => ctx
+                        .http
+                        .create_guild_commands(serenity::GuildId::new(g), &body)
+                        .await
+                        .map(|_| ()),
+                    None => ctx.http.create_global_commands(&body).await.map(|_| ()),
                 };
                 match registered {
                     Ok(()) => tracing::info!(guild = ?guild_id, "slash commands registered"),

@@ -1,26 +1,33 @@
-//! The bot's own HTTP endpoints: `/healthz` (the process is up) and `/readyz` (it can do
-//! its work: the store takes writes). The notification issue adds the webhook receiver and
-//! `/metrics` on the same listener.
+//! The bot's own HTTP endpoints on `HTTP_LISTEN`: `/healthz` (the process is up),
+//! `/readyz` (the gateway is connected and the store takes writes), `/metrics`
+//! (Prometheus) and `POST /webhooks/paradarum` (signed ticket events).
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 
-use axum::extract::State;
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::json;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
 use crate::discord::GatewayState;
+use crate::metrics::Metrics;
+use crate::notify::webhook::{self, WebhookState};
 use crate::store::Store;
 
+/// What the endpoints read.
 #[derive(Clone)]
-struct HttpState {
-    store: Store,
+pub struct HttpState {
+    pub store: Store,
     /// Present when the bot connects to Discord; readiness then needs the gateway.
-    gateway: Option<std::sync::Arc<GatewayState>>,
+    pub gateway: Option<Arc<GatewayState>>,
+    pub metrics: Arc<Metrics>,
+    /// Present when `PARADARUM_WEBHOOK_SECRET` is set.
+    pub webhook: Option<Arc<WebhookState>>,
 }
 
 /// A bound, not yet serving listener (bind first so the port is known and a taken port
@@ -31,14 +38,10 @@ pub struct HttpServer {
 }
 
 impl HttpServer {
-    pub async fn bind(
-        addr: SocketAddr,
-        store: Store,
-        gateway: Option<std::sync::Arc<GatewayState>>,
-    ) -> std::io::Result<Self> {
+    pub async fn bind(addr: SocketAddr, state: HttpState) -> std::io::Result<Self> {
         Ok(Self {
             listener: TcpListener::bind(addr).await?,
-            state: HttpState { store, gateway },
+            state,
         })
     }
 
@@ -47,10 +50,28 @@ impl HttpServer {
     }
 
     pub async fn run(self, shutdown: CancellationToken) -> std::io::Result<()> {
+        let hooks = match &self.state.webhook {
+            Some(w) => Router::new()
+                .route("/webhooks/paradarum", post(webhook::receive))
+                .layer(DefaultBodyLimit::max(webhook::BODY_LIMIT))
+                .with_state(w.clone()),
+            None => Router::new().route(
+                "/webhooks/paradarum",
+                post(|| async {
+                    (
+                        StatusCode::NOT_FOUND,
+                        Json(json!({"error": "webhooks_not_configured",
+                            "message": "set PARADARUM_WEBHOOK_SECRET to receive webhooks"})),
+                    )
+                }),
+            ),
+        };
         let app = Router::new()
             .route("/healthz", get(healthz))
             .route("/readyz", get(readyz))
-            .with_state(self.state);
+            .route("/metrics", get(metrics))
+            .with_state(self.state)
+            .merge(hooks);
         axum::serve(self.listener, app)
             .with_graceful_shutdown(shutdown.cancelled_owned())
             .await
@@ -59,6 +80,14 @@ impl HttpServer {
 
 async fn healthz() -> impl IntoResponse {
     Json(json!({"status": "ok"}))
+}
+
+async fn metrics(State(state): State<HttpState>) -> impl IntoResponse {
+    let depth = state.store.notify().depth().await.unwrap_or(-1);
+    (
+        [("content-type", "text/plain; version=0.0.4")],
+        state.metrics.render(depth),
+    )
 }
 
 async fn readyz(State(state): State<HttpState>) -> impl IntoResponse {

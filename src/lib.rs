@@ -23,6 +23,8 @@ pub mod config;
 pub mod crypto;
 pub mod discord;
 pub mod http;
+pub mod metrics;
+pub mod notify;
 pub mod sandbox;
 pub mod shutdown;
 pub mod signing;

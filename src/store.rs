@@ -7,6 +7,7 @@
 //! callers.
 
 pub mod discord;
+pub mod notify;
 pub mod sandbox;
 
 use std::str::FromStr;
@@ -93,6 +94,11 @@ impl Store {
     /// The Discord front end's tables.
     pub fn discord(&self) -> discord::DiscordStore<'_> {
         discord::DiscordStore { store: self }
+    }
+
+    /// The notification pipeline's tables.
+    pub fn notify(&self) -> notify::NotifyStore<'_> {
+        notify::NotifyStore { store: self }
     }
 
     /// Proves the database takes writes: used by readiness checks.

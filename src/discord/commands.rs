@@ -6,6 +6,7 @@ mod link;
 mod list;
 mod open;
 pub mod reply;
+mod sandbox_admin;
 mod status;
 
 use std::time::Duration;
@@ -21,6 +22,7 @@ use crate::ticket::api::TicketId;
 use crate::ticket::{Status, Topic};
 
 pub use list::list_page;
+pub use sandbox_admin::sandbox;
 
 /// Autocomplete must answer within Discord's 3 seconds and cannot be deferred.
 const AUTOCOMPLETE_BUDGET: Duration = Duration::from_millis(2000);

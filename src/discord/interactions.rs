@@ -182,6 +182,15 @@ async fn submit_open(
     })
     .await?;
     data.start_open_cooldown(m.user.id.get());
+    // Remembered so the opener gets DMs about this ticket and staff see who opened it.
+    if let Err(e) = data
+        .store
+        .notify()
+        .remember_opener(ticket.id, m.user.id.get())
+        .await
+    {
+        tracing::warn!(error = %e, ticket = ticket.id, "could not record who opened a ticket");
+    }
     tracing::info!(
         ticket = ticket.id,
         topic = ticket.topic.api_value(),

@@ -11,12 +11,18 @@ const BIN: &str = env!("CARGO_BIN_EXE_paradarum-bot");
 /// Discord's OpenAPI 3.1 spec (MIT, vendored from discord/discord-api-spec).
 const OPENAPI: &str = include_str!("../fixtures/discord-openapi.json");
 
+/// The registration against the real API (no `/sandbox`).
 fn registration() -> Value {
-    let out = Command::new(BIN)
-        .arg("commands")
-        .env_clear()
-        .output()
-        .unwrap();
+    registration_with(&[("PARADARUM_API_URL", "https://api.paradarum.example")])
+}
+
+fn registration_with(env: &[(&str, &str)]) -> Value {
+    let mut cmd = Command::new(BIN);
+    cmd.arg("commands").env_clear();
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
     assert!(
         out.status.success(),
         "{}",
@@ -154,6 +160,35 @@ fn every_name_and_description_follows_discords_rules() {
             "bad description on {name}"
         );
         assert!(o["choices"].as_array().map_or(0, Vec::len) <= 25);
+    }
+}
+
+#[test]
+fn on_the_sandbox_an_admin_only_sandbox_command_is_added() {
+    let reg = registration_with(&[]);
+    let names: Vec<&str> = reg
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["ticket", "sandbox"]);
+    let sandbox = &reg[1];
+    assert_eq!(
+        sandbox["default_member_permissions"], 8,
+        "administrators only"
+    );
+    let subs: Vec<&str> = sandbox["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(subs, ["progress", "resolve"]);
+    let v = validator_for("#/components/schemas/ApplicationCommandUpdateRequest");
+    for cmd in reg.as_array().unwrap() {
+        let errors: Vec<String> = v.iter_errors(cmd).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "{errors:#?}");
     }
 }
 

@@ -1,0 +1,81 @@
+//! `/sandbox progress|resolve ticket` — on the sandbox backend only, for server
+//! administrators: move a ticket as Paradarum staff would, so the whole loop (staff
+//! notification, customer DM, reply to reopen) can be tried from Discord.
+
+use poise::serenity_prelude as serenity;
+
+use super::{answer, api_err, parse_ticket_id, with_api_slot};
+use crate::discord::{CommandError, Context};
+use crate::ticket::Status;
+
+/// Sandbox only: act as Paradarum staff on a ticket (administrators)
+#[poise::command(
+    slash_command,
+    rename = "sandbox",
+    subcommands("progress", "resolve"),
+    subcommand_required,
+    default_member_permissions = "ADMINISTRATOR",
+    guild_only
+)]
+pub async fn sandbox(_: Context<'_>) -> Result<(), CommandError> {
+    Ok(())
+}
+
+/// Sandbox only: set a ticket In Progress, as staff would
+#[poise::command(slash_command, rename = "progress")]
+async fn progress(
+    ctx: Context<'_>,
+    #[description = "The ticket number"] ticket: String,
+) -> Result<(), CommandError> {
+    set(ctx, &ticket, Status::InProgress).await
+}
+
+/// Sandbox only: mark a ticket Resolved, as staff would
+#[poise::command(slash_command, rename = "resolve")]
+async fn resolve(
+    ctx: Context<'_>,
+    #[description = "The ticket number"] ticket: String,
+) -> Result<(), CommandError> {
+    set(ctx, &ticket, Status::Resolved).await
+}
+
+/// Discord-side permissions hide the command, but server admins can change them: the
+/// bot checks the member's permissions itself on every use.
+fn is_admin(ctx: Context<'_>) -> bool {
+    match ctx {
+        poise::Context::Application(a) => a
+            .interaction
+            .member
+            .as_ref()
+            .and_then(|m| m.permissions)
+            .is_some_and(serenity::Permissions::administrator),
+        poise::Context::Prefix(_) => false,
+    }
+}
+
+async fn set(ctx: Context<'_>, ticket: &str, status: Status) -> Result<(), CommandError> {
+    let id = parse_ticket_id(ticket)?;
+    ctx.defer_ephemeral().await?;
+    let data = ctx.data();
+    let Some(admin) = &data.sandbox_admin else {
+        return answer(
+            ctx,
+            "This command works only on the sandbox ticket API.",
+            None,
+        )
+        .await;
+    };
+    if !is_admin(ctx) {
+        return answer(ctx, "Only server administrators can use /sandbox.", None).await;
+    }
+    let t = with_api_slot(data, data.client.set_status(admin, id, status))
+        .await
+        .map_err(api_err(Some(id)))?;
+    tracing::info!(ticket = id, status = %t.status, by = ctx.author().id.get(), "sandbox status set from Discord");
+    answer(
+        ctx,
+        &format!("Ticket #{id} is now {} (sandbox).", t.status.label()),
+        None,
+    )
+    .await
+}
