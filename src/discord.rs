@@ -244,7 +244,7 @@ pub async fn run(setup: DiscordSetup, shutdown: CancellationToken) -> Result<(),
             ..Default::default()
         })
         .initialize_owners(false)
-        .setup(move |ctx, ready, framework| {
+        .setup(move |ctx, ready, _framework| {
             Box::pin(async move {
                 tracing::info!(user = %ready.user.name, guilds = ready.guilds.len(), "connected to Discord");
                 let body = registration_json(sandbox);
