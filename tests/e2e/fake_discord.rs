@@ -75,6 +75,8 @@ pub struct Inner {
     pub identifies: AtomicU64,
     /// While set, gateway connections are refused (Discord unreachable).
     pub refuse_gateway: std::sync::atomic::AtomicBool,
+    /// Channels the bot has no access to (403, code 50001).
+    pub forbidden_channels: Mutex<std::collections::HashSet<u64>>,
     seq: AtomicU64,
     next_id: AtomicU64,
     pub changed: Notify,
@@ -171,6 +173,7 @@ impl FakeDiscord {
             gateway: Mutex::new(None),
             identifies: AtomicU64::new(0),
             refuse_gateway: std::sync::atomic::AtomicBool::new(false),
+            forbidden_channels: Mutex::new(Default::default()),
             seq: AtomicU64::new(0),
             next_id: AtomicU64::new(1_000_000_000_000_000_000),
             changed: Notify::new(),
@@ -595,6 +598,9 @@ fn route(
             let Ok(channel) = channel.parse::<u64>() else {
                 return discord_error(StatusCode::NOT_FOUND, 10003, "Unknown Channel");
             };
+            if inner.forbidden_channels.lock().unwrap().contains(&channel) {
+                return discord_error(StatusCode::FORBIDDEN, 50001, "Missing Access");
+            }
             if let Some(r) = check(inner, &inner.validators.channel_message, "channel message", body) {
                 return r;
             }

@@ -18,6 +18,8 @@ pub struct User {
     pub id: u64,
     pub name: &'static str,
     pub roles: Vec<u64>,
+    /// Holds the Administrator permission in the guild.
+    pub admin: bool,
 }
 
 pub fn alice() -> User {
@@ -25,6 +27,7 @@ pub fn alice() -> User {
         id: 400_000_000_000_000_001,
         name: "alice",
         roles: vec![],
+        admin: false,
     }
 }
 
@@ -33,6 +36,7 @@ pub fn bob() -> User {
         id: 400_000_000_000_000_002,
         name: "bob",
         roles: vec![],
+        admin: false,
     }
 }
 
@@ -40,7 +44,7 @@ pub struct Bot {
     pub fake: FakeDiscord,
     child: Option<Child>,
     pub dir: TempDir,
-    http_port: u16,
+    pub http_port: u16,
     pub sandbox_port: u16,
     extra_env: Vec<(String, String)>,
     pub api: reqwest::Client,
@@ -186,6 +190,67 @@ impl Bot {
         (status, r.json().await.unwrap_or(Value::Null))
     }
 
+    /// Messages posted to `channel` so far.
+    pub fn channel_messages(&self, channel: u64) -> Vec<Value> {
+        self.fake
+            .inner
+            .channel_messages
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(c, _)| *c == channel)
+            .map(|(_, b)| b.clone())
+            .collect()
+    }
+
+    /// Every channel message (channel, body).
+    pub fn all_channel_messages(&self) -> Vec<(u64, Value)> {
+        self.fake.inner.channel_messages.lock().unwrap().clone()
+    }
+
+    pub async fn metrics(&self) -> String {
+        self.api
+            .get(format!("http://127.0.0.1:{}/metrics", self.http_port))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+
+    /// A customer account made directly on the sandbox (not through Discord).
+    pub async fn sandbox_customer(&self, name: &str) -> String {
+        let v: Value = self
+            .api
+            .post(self.sandbox_url("v1/sandbox/accounts"))
+            .bearer_auth(ADMIN)
+            .json(&json!({"name": name}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        v["token"].as_str().unwrap().to_string()
+    }
+
+    /// A ticket opened directly on the sandbox with a customer token.
+    pub async fn sandbox_open(&self, token: &str, topic: u8, subject: &str) -> u64 {
+        let v: Value = self
+            .api
+            .post(self.sandbox_url("v1/tickets"))
+            .bearer_auth(token)
+            .json(&json!({"topic": topic, "subject": subject, "message": "m"}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        v["id"].as_u64().unwrap()
+    }
+
     pub fn kill_hard(&mut self) {
         if let Some(mut c) = self.child.take() {
             let _ = c.kill();
@@ -263,7 +328,7 @@ impl Bot {
             let roles: Vec<String> = user.roles.iter().map(|r| r.to_string()).collect();
             v["member"] = json!({
                 "user": user_json, "roles": roles, "deaf": false, "mute": false, "flags": 0,
-                "permissions": "0", "joined_at": "2026-01-01T00:00:00.000000+00:00",
+                "permissions": if user.admin { "8" } else { "0" }, "joined_at": "2026-01-01T00:00:00.000000+00:00",
                 "pending": false, "nick": null, "avatar": null, "premium_since": null
             });
         } else {
@@ -286,9 +351,25 @@ impl Bot {
         options: Value,
         resolved: Option<Value>,
     ) -> Sent {
+        self.dispatch_command(user, "ticket", sub, options, resolved)
+    }
+
+    /// `/<name> <sub> options…`.
+    pub fn command_named(&self, user: &User, name: &str, sub: &str, options: Value) -> Sent {
+        self.dispatch_command(user, name, sub, options, None)
+    }
+
+    fn dispatch_command(
+        &self,
+        user: &User,
+        name: &str,
+        sub: &str,
+        options: Value,
+        resolved: Option<Value>,
+    ) -> Sent {
         let (sent, mut v) = self.base(2, user, true);
         v["data"] = json!({
-            "id": "1", "name": "ticket", "type": 1,
+            "id": "1", "name": name, "type": 1,
             "options": [{"type": 1, "name": sub, "options": options}],
         });
         if let Some(r) = resolved {

@@ -4,4 +4,5 @@
 mod fake_discord;
 mod fake_selftest;
 mod harness;
+mod notifications;
 mod scenarios;
