@@ -62,6 +62,12 @@ pub struct Data {
     pub cipher: TokenCipher,
     /// Set on the sandbox backend: first-time users are linked to a fresh sandbox account.
     pub sandbox_admin: Option<SecretString>,
+    /// The bot's integration token: only for the bot's own duties (escalation), never
+    /// on a customer's behalf.
+    pub integration_token: Option<SecretString>,
+    /// Members holding one of these roles may escalate.
+    pub moderator_roles: Vec<u64>,
+    pub metrics: Arc<crate::metrics::Metrics>,
     pub attachments: AttachmentSettings,
     pub downloads: reqwest::Client,
     pub open_cooldown: Duration,
@@ -172,6 +178,7 @@ pub fn commands(sandbox: bool) -> Vec<Command> {
 pub fn registration_json(sandbox: bool) -> serde_json::Value {
     let cmds = poise::builtins::create_application_commands(&commands(sandbox));
     let mut v = serde_json::to_value(cmds).unwrap_or(serde_json::Value::Null);
+    commands::escalate::fix_registration(&mut v);
     // serenity writes permission sets as strings; Discord's schema for this field is an
     // integer (it accepts both, but a validator would not): send the integer.
     for cmd in v.as_array_mut().into_iter().flatten() {

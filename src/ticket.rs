@@ -18,8 +18,10 @@ use serde::{Deserialize, Serialize};
 pub const SUBJECT_MAX_CHARS: usize = 200;
 /// Longest message body the API accepts, in characters.
 pub const MESSAGE_MAX_CHARS: usize = 20_000;
-/// Longest reason for a topic change, in characters.
-pub const REASON_MAX_CHARS: usize = 500;
+/// Longest reason for a topic change the API stores, in characters.
+pub const REASON_MAX_CHARS: usize = 1000;
+/// Longest reason a moderator may give when escalating (the bot adds who escalated).
+pub const ESCALATION_REASON_MAX_CHARS: usize = 500;
 /// Most attachments on one message.
 pub const ATTACHMENTS_MAX: usize = 5;
 /// Largest single attachment, in bytes (10 MiB).
@@ -666,8 +668,8 @@ mod tests {
         assert!(validate_message(&"a".repeat(20_000)).is_ok());
         assert!(validate_message(&"a".repeat(20_001)).is_err());
         assert!(validate_message("").is_err());
-        assert!(validate_reason(&"r".repeat(500)).is_ok());
-        assert!(validate_reason(&"r".repeat(501)).is_err());
+        assert!(validate_reason(&"r".repeat(1000)).is_ok());
+        assert!(validate_reason(&"r".repeat(1001)).is_err());
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! and status choices, ticket and property autocomplete, and ephemeral replies.
 
 mod close;
+pub mod escalate;
 mod link;
 mod list;
 mod open;
@@ -37,7 +38,8 @@ const AUTOCOMPLETE_BUDGET: Duration = Duration::from_millis(2000);
         "reply::reply",
         "close::close",
         "link::link",
-        "link::unlink"
+        "link::unlink",
+        "escalate::escalate"
     ),
     subcommand_required
 )]

@@ -78,7 +78,7 @@ fn there_is_one_ticket_command_with_its_subcommands() {
         .collect();
     assert_eq!(
         names,
-        ["open", "status", "list", "reply", "close", "link", "unlink"]
+        ["open", "status", "list", "reply", "close", "link", "unlink", "escalate"]
     );
 }
 
@@ -220,4 +220,31 @@ fn the_registration_body_validates_against_discords_openapi_schema() {
         choices.push(serde_json::json!({"name": "Extra", "value": 9}));
     }
     assert!(!v.is_valid(&bad));
+}
+
+#[test]
+fn escalate_offers_exactly_billing_and_ssl_with_their_api_values() {
+    let reg = registration();
+    let esc = subcommand(&reg, "escalate");
+    let to = esc["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["name"] == "to")
+        .unwrap();
+    assert_eq!(to["required"], true);
+    assert_eq!(
+        to["choices"],
+        serde_json::json!([{"name": "Billing", "value": 3}, {"name": "SSL / Certificates", "value": 4}])
+    );
+    let reason = esc["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["name"] == "reason")
+        .unwrap();
+    assert_eq!(
+        (reason["min_length"].as_u64(), reason["max_length"].as_u64()),
+        (Some(1), Some(500))
+    );
 }

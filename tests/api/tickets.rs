@@ -683,7 +683,7 @@ async fn topic_changes_need_the_topic_scope_and_record_the_reason() {
     for (body, field) in [
         (json!({"topic": 9}), "topic"),
         (json!({"topic": 3, "reason": ""}), "reason"),
-        (json!({"topic": 3, "reason": "r".repeat(501)}), "reason"),
+        (json!({"topic": 3, "reason": "r".repeat(1001)}), "reason"),
         (json!({"topic": 3, "priority": 1}), "priority"),
     ] {
         let resp = sb

@@ -354,6 +354,17 @@ impl Bot {
         self.dispatch_command(user, "ticket", sub, options, resolved)
     }
 
+    /// `/ticket <sub> options…` from a DM with the bot (no guild, no member).
+    pub fn command_dm(&self, user: &User, sub: &str, options: Value) -> Sent {
+        let (sent, mut v) = self.base(2, user, false);
+        v["data"] = json!({
+            "id": "1", "name": "ticket", "type": 1,
+            "options": [{"type": 1, "name": sub, "options": options}],
+        });
+        assert!(self.fake.dispatch_interaction(v), "gateway not connected");
+        sent
+    }
+
     /// `/<name> <sub> options…`.
     pub fn command_named(&self, user: &User, name: &str, sub: &str, options: Value) -> Sent {
         self.dispatch_command(user, name, sub, options, None)
