@@ -144,13 +144,50 @@ fn print_config(loaded: &Loaded) {
         let line = format!("  {key:width$}  {value}  {env}");
         println!("{}", line.trim_end());
     }
-    if !loaded.warnings.is_empty() {
+    let mut warnings = loaded.warnings.clone();
+    warnings.extend(stored_warnings(s));
+    if !warnings.is_empty() {
         println!();
         println!("warnings:");
-        for w in &loaded.warnings {
+        for w in &warnings {
             println!("  - {w}");
         }
     }
+}
+
+/// What the running bot has recorded that an operator should fix: staff channels Discord
+/// refused (their notifications are parked). Only reads an existing database.
+fn stored_warnings(s: &config::Settings) -> Vec<String> {
+    let exists = crate::store::sqlite_file(&s.database_url).is_some_and(|p| p.exists());
+    if !exists {
+        return Vec::new();
+    }
+    let Ok(rt) = runtime() else {
+        return Vec::new();
+    };
+    rt.block_on(async {
+        let Ok(store) = crate::store::Store::open(&s.database_url).await else {
+            return vec![
+                "the database could not be opened to check for parked notifications".into(),
+            ];
+        };
+        let parked = store.notify().parked_targets().await.unwrap_or_default();
+        store.close().await;
+        parked
+            .into_iter()
+            .map(|(kind, target, n)| {
+                format!(
+                    "Discord refused {} {target}: {n} notification(s) parked; check the id and \
+                     the bot's permissions there",
+                    if kind == "dm" {
+                        "DMs to user"
+                    } else {
+                        "channel"
+                    }
+                )
+            })
+            .collect()
+    })
 }
 
 fn runtime() -> std::io::Result<tokio::runtime::Runtime> {

@@ -45,6 +45,13 @@ pub fn now_millis() -> i64 {
     chrono::Utc::now().timestamp_millis()
 }
 
+/// The file behind a SQLite URL, if it names one.
+pub fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+    let opts = SqliteConnectOptions::from_str(url).ok()?;
+    let path = opts.get_filename().to_path_buf();
+    (!path.as_os_str().is_empty() && !path.to_string_lossy().contains(":memory:")).then_some(path)
+}
+
 impl Store {
     /// Opens (creating if needed) the database at `url` and applies migrations.
     pub async fn open(url: &str) -> Result<Self, StoreError> {

@@ -38,6 +38,8 @@ pub struct Recorded {
     pub path: String,
     pub body: Value,
     pub status: u16,
+    /// When the request arrived.
+    pub at: Instant,
 }
 
 #[derive(Debug)]
@@ -75,6 +77,11 @@ pub struct Inner {
     pub identifies: AtomicU64,
     /// While set, gateway connections are refused (Discord unreachable).
     pub refuse_gateway: std::sync::atomic::AtomicBool,
+    /// Schema validation on (the default). Benchmarks turn it off so the fake's CPU does
+    /// not compete with the bot's on a small machine.
+    pub validate: std::sync::atomic::AtomicBool,
+    /// When the last IDENTIFY arrived (READY is sent at once).
+    pub identified_at: Mutex<Option<Instant>>,
     /// Channels the bot has no access to (403, code 50001).
     pub forbidden_channels: Mutex<std::collections::HashSet<u64>>,
     seq: AtomicU64,
@@ -173,6 +180,8 @@ impl FakeDiscord {
             gateway: Mutex::new(None),
             identifies: AtomicU64::new(0),
             refuse_gateway: std::sync::atomic::AtomicBool::new(false),
+            validate: std::sync::atomic::AtomicBool::new(true),
+            identified_at: Mutex::new(None),
             forbidden_channels: Mutex::new(Default::default()),
             seq: AtomicU64::new(0),
             next_id: AtomicU64::new(1_000_000_000_000_000_000),
@@ -314,6 +323,7 @@ async fn run_gateway(inner: Arc<Inner>, mut socket: WebSocket) {
                     Some(1) => Some(json!({"op": 11})),
                     Some(2) => {
                         inner.identifies.fetch_add(1, Ordering::SeqCst);
+                        *inner.identified_at.lock().unwrap() = Some(Instant::now());
                         *inner.gateway.lock().unwrap() = Some(tx.clone());
                         // A new session: READY is sequence 1.
                         inner.seq.store(1, Ordering::SeqCst);
@@ -413,6 +423,8 @@ async fn rest(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    // Arrival time, before the fake's own work (parsing, schema validation).
+    let arrived = Instant::now();
     let body: Value = if body.is_empty() {
         Value::Null
     } else {
@@ -433,12 +445,16 @@ async fn rest(
         ),
         body,
         status,
+        at: arrived,
     });
     inner.changed.notify_waiters();
     response
 }
 
 fn check(inner: &Inner, v: &jsonschema::Validator, what: &str, body: &Value) -> Option<Response> {
+    if !inner.validate.load(Ordering::Relaxed) {
+        return None;
+    }
     let errors: Vec<String> = v
         .iter_errors(body)
         .map(|e| format!("{e} at {}", e.instance_path))

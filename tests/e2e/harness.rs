@@ -55,6 +55,8 @@ pub struct Bot {
 pub struct Sent {
     pub id: u64,
     pub token: String,
+    /// When it was dispatched to the bot.
+    pub at: Instant,
 }
 
 fn free_port() -> u16 {
@@ -335,7 +337,14 @@ impl Bot {
             v["context"] = 1.into();
             v["user"] = user_json;
         }
-        (Sent { id, token }, v)
+        (
+            Sent {
+                id,
+                token,
+                at: Instant::now(),
+            },
+            v,
+        )
     }
 
     /// `/ticket <sub> options…` as `user` in the guild.
@@ -435,6 +444,23 @@ impl Bot {
         });
         assert!(self.fake.dispatch_interaction(v));
         sent
+    }
+
+    /// How long the bot took to send its initial response to `sent`.
+    pub async fn callback_latency(&self, sent: &Sent) -> Duration {
+        self.callback(sent).await;
+        let needle = format!("/interactions/{}/{}/callback", sent.id, sent.token);
+        self.fake
+            .recorded()
+            .iter()
+            .find(|r| r.path == needle)
+            .map(|r| r.at.saturating_duration_since(sent.at))
+            .unwrap_or(Duration::MAX)
+    }
+
+    #[allow(dead_code)] // used by benches/bench.rs
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(|c| c.id())
     }
 
     /// The initial response (callback body) to an interaction, waiting up to 5 s.
@@ -571,6 +597,9 @@ pub enum ProxyMode {
 pub struct ApiProxy {
     pub url: String,
     pub mode: std::sync::Arc<std::sync::Mutex<ProxyMode>>,
+    /// Requests it has seen (read by benches/bench.rs).
+    #[allow(dead_code)]
+    pub requests: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl ApiProxy {
@@ -581,11 +610,13 @@ impl ApiProxy {
             std::sync::Arc<std::sync::Mutex<ProxyMode>>,
             String,
             reqwest::Client,
+            std::sync::Arc<std::sync::atomic::AtomicU64>,
         );
         async fn forward(
-            State((mode, upstream, http)): State<Shared>,
+            State((mode, upstream, http, count)): State<Shared>,
             req: Request,
         ) -> axum::response::Response {
+            count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let m = *mode.lock().unwrap();
             match m {
                 ProxyMode::Down => {
@@ -626,10 +657,12 @@ impl ApiProxy {
             }
         }
         let mode = std::sync::Arc::new(std::sync::Mutex::new(ProxyMode::Pass));
+        let requests = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
         let app = axum::Router::new().fallback(forward).with_state((
             mode.clone(),
             upstream,
             reqwest::Client::new(),
+            requests.clone(),
         ));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
@@ -639,6 +672,7 @@ impl ApiProxy {
         ApiProxy {
             url: format!("http://{addr}"),
             mode,
+            requests,
         }
     }
 

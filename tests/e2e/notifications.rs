@@ -406,6 +406,22 @@ async fn a_channel_discord_refuses_is_parked_not_hammered() {
     assert!(m.contains("paradarum_jobs_parked_total"), "{m}");
     assert!(!m.contains("paradarum_jobs_parked_total 0"), "{m}");
     assert!(bot.log().contains("parked"), "{}", bot.log());
+
+    // check-config, run where the bot keeps its data, warns about it too.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_paradarum-bot"))
+        .arg("check-config")
+        .env_clear()
+        .current_dir(bot.dir.path())
+        .env("DISCORD_TOKEN", "x")
+        .env("HTTP_LISTEN", "127.0.0.1:1")
+        .env("SANDBOX_LISTEN", "127.0.0.1:2")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains(&format!("Discord refused channel {STAFF}")) && text.contains("parked"),
+        "{text}"
+    );
 }
 
 #[tokio::test]

@@ -1,0 +1,649 @@
+//! The whole benchmark: `cargo bench` (release build). The real bot binary against the
+//! fake Discord (5 messages per 5 s per channel) and the sandbox on loopback. Writes
+//! BENCHMARKS.md and benchmarks/latency.svg. Every loop is bounded in count and time.
+//!
+//! `BENCH_SOAK_SECS` (default 600) sets the soak; `BENCH_QUICK=1` shortens the rates.
+
+#![allow(dead_code)]
+
+#[path = "../tests/e2e/fake_discord.rs"]
+mod fake_discord;
+#[path = "../tests/e2e/harness.rs"]
+mod harness;
+
+use std::collections::HashSet;
+use std::fmt::Write as _;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use harness::{Bot, Sent, User};
+use paradarum_bot::signing::WebhookSecret;
+use serde_json::{json, Value};
+
+const STAFF: u64 = 700_000_000_000_000_001;
+const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+
+fn user(i: u64) -> User {
+    let name: &'static str = Box::leak(format!("user{i}").into_boxed_str());
+    User {
+        id: 500_000_000_000_000_000 + i,
+        name,
+        roles: vec![],
+        admin: false,
+    }
+}
+
+fn pct(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn rss_mb(pid: u32) -> f64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
+        .map_or(f64::NAN, |kb| kb / 1024.0)
+}
+
+fn announced_ids(msg: &Value) -> Vec<u64> {
+    let text = harness::text_of(msg);
+    let mut ids: Vec<u64> = text
+        .split("`#")
+        .skip(1)
+        .filter_map(|p| p.split('`').next().and_then(|d| d.parse().ok()))
+        .collect();
+    if ids.is_empty() {
+        if let Some(n) = text
+            .split("Ticket #")
+            .nth(1)
+            .and_then(|p| p.split(' ').next())
+            .and_then(|d| d.parse().ok())
+        {
+            ids.push(n);
+        }
+    }
+    ids
+}
+
+struct Report {
+    lines: Vec<String>,
+}
+
+impl Report {
+    fn row(&mut self, what: &str, value: String, target: &str) {
+        println!("{what}: {value} (target {target})");
+        self.lines.push(format!("| {what} | {value} | {target} |"));
+    }
+}
+
+/// Issue 5: 1,000 tickets resolved at once.
+async fn burst(r: &mut Report) {
+    let bot = Bot::start_with(&[
+        ("STAFF_CHANNEL_ID", &STAFF.to_string()),
+        ("PARADARUM_WEBHOOK_SECRET", SECRET),
+    ])
+    .await;
+    let token = bot.sandbox_customer("Bench").await;
+    let mut ids = Vec::new();
+    for i in 0..1000 {
+        ids.push(
+            bot.sandbox_open(&token, 0, &format!("bench ticket {i}"))
+                .await,
+        );
+    }
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let start = Instant::now();
+    let http = reqwest::Client::new();
+    let chunks: Vec<Vec<u64>> = ids.chunks(125).map(|c| c.to_vec()).collect();
+    let mut tasks = Vec::new();
+    for chunk in chunks {
+        let http = http.clone();
+        let url = bot.sandbox_url("");
+        tasks.push(tokio::spawn(async move {
+            for id in chunk {
+                let _ = http
+                    .post(format!("{url}v1/tickets/{id}/status"))
+                    .bearer_auth(harness::ADMIN)
+                    .json(&json!({"status": 2}))
+                    .send()
+                    .await;
+            }
+        }));
+    }
+    for t in tasks {
+        let _ = t.await;
+    }
+    let resolved_in = start.elapsed();
+    let deadline = Instant::now() + Duration::from_secs(180);
+    let (seen, dupes) = loop {
+        let mut seen = HashSet::new();
+        let mut dupes = 0;
+        for m in bot.channel_messages(STAFF) {
+            for id in announced_ids(&m) {
+                if !seen.insert(id) {
+                    dupes += 1;
+                }
+            }
+        }
+        if seen.len() >= 1000 || Instant::now() > deadline {
+            break (seen, dupes);
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    let all_in = start.elapsed();
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let messages = bot.channel_messages(STAFF).len();
+    let r429 = bot
+        .fake
+        .recorded()
+        .iter()
+        .filter(|x| x.status == 429)
+        .count();
+    r.row(
+        "1,000 resolves: seconds until all announced",
+        format!(
+            "{:.1} s (resolving took {:.1} s)",
+            all_in.as_secs_f64(),
+            resolved_in.as_secs_f64()
+        ),
+        "≤ 20 s",
+    );
+    r.row(
+        "1,000 resolves: Discord messages sent",
+        messages.to_string(),
+        "(one per ticket would be 1,000 ≈ 1,000 s)",
+    );
+    r.row("1,000 resolves: 429s received", r429.to_string(), "0");
+    r.row("1,000 resolves: duplicates", dupes.to_string(), "0");
+    r.row("1,000 resolves: lost", (1000 - seen.len()).to_string(), "0");
+}
+
+/// Issue 5: idle latency from webhook receipt to the Discord POST, 200 single events.
+async fn idle_latency(r: &mut Report) {
+    let channels: Vec<u64> = (0..6).map(|i| STAFF + 10 + i).collect();
+    let names = [
+        "GENERAL",
+        "NETWORKING",
+        "RULES",
+        "BILLING",
+        "SSL",
+        "PERFORMANCE",
+    ];
+    let env: Vec<(String, String)> = names
+        .iter()
+        .zip(&channels)
+        .map(|(n, c)| {
+            (
+                format!("PARADARUM_BOT__NOTIFICATIONS__CHANNEL_{n}"),
+                c.to_string(),
+            )
+        })
+        .chain([("PARADARUM_WEBHOOK_SECRET".to_string(), SECRET.to_string())])
+        .collect();
+    let pairs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let bot = Bot::start_with(&pairs).await;
+    let token = bot.sandbox_customer("Latency").await;
+    let mut tickets = Vec::new();
+    for i in 0..200 {
+        let topic = (i % 6) as u8;
+        tickets.push((
+            bot.sandbox_open(&token, topic, &format!("lat {i}")).await,
+            topic,
+        ));
+    }
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let secret = WebhookSecret::parse(SECRET).unwrap();
+    let http = reqwest::Client::new();
+    let mut lat = Vec::new();
+    for (n, (id, topic)) in tickets.iter().enumerate() {
+        let channel = channels[*topic as usize];
+        let before = bot.channel_messages(channel).len();
+        let event = json!({"id": format!("evt_{:012}", 800_000 + n), "type": "ticket.status_changed",
+            "ticketId": id, "accountId": "acc", "occurredAt": "2026-11-26T12:00:00Z",
+            "data": {"from": 0, "to": 2}});
+        let body = serde_json::to_vec(&event).unwrap();
+        let ts = chrono::Utc::now().timestamp();
+        let eid = event["id"].as_str().unwrap().to_string();
+        let t0 = Instant::now();
+        let status = http
+            .post(format!(
+                "http://127.0.0.1:{}/webhooks/paradarum",
+                bot.http_port
+            ))
+            .header("webhook-id", &eid)
+            .header("webhook-timestamp", ts.to_string())
+            .header("webhook-signature", secret.sign(&eid, ts, &body))
+            .body(body)
+            .send()
+            .await
+            .map(|r| r.status().as_u16())
+            .unwrap_or(0);
+        assert_eq!(status, 204);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let arrived = loop {
+            let msgs = bot.channel_messages(channel);
+            if msgs.len() > before {
+                // The fake records each POST with its arrival time.
+                let rec =
+                    bot.fake.recorded().into_iter().rev().find(|x| {
+                        x.path == format!("/channels/{channel}/messages") && x.status == 200
+                    });
+                break rec.map(|x| x.at);
+            }
+            if Instant::now() > deadline {
+                break None;
+            }
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        };
+        if let Some(at) = arrived {
+            lat.push(ms(at.saturating_duration_since(t0)));
+        }
+        // Six channels in turn: each gets one message a second, inside its limit.
+        tokio::time::sleep(Duration::from_millis(180)).await;
+    }
+    lat.sort_by(f64::total_cmp);
+    r.row(
+        "Idle webhook → Discord POST (200 events): p50 / p99",
+        format!(
+            "{:.1} ms / {:.1} ms ({} measured)",
+            pct(&lat, 0.5),
+            pct(&lat, 0.99),
+            lat.len()
+        ),
+        "p99 ≤ 1,000 ms",
+    );
+}
+
+/// Issue 7: interaction acknowledgement and `/ticket status` round trips at a rate.
+async fn interactions(
+    bot: &Bot,
+    users: &[(User, u64)],
+    rate: u32,
+    secs: u32,
+) -> (Vec<f64>, Vec<f64>) {
+    let n = (rate * secs) as usize;
+    let every = Duration::from_secs_f64(1.0 / f64::from(rate));
+    let mut sent: Vec<Sent> = Vec::with_capacity(n);
+    let start = Instant::now();
+    for i in 0..n {
+        let due = start + every * i as u32;
+        if let Some(wait) = due.checked_duration_since(Instant::now()) {
+            tokio::time::sleep(wait).await;
+        }
+        let (u, ticket) = &users[i % users.len()];
+        sent.push(bot.command(
+            u,
+            "status",
+            json!([{"type": 3, "name": "ticket", "value": ticket.to_string()}]),
+        ));
+    }
+    // Collect (bounded).
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut ack = Vec::new();
+    let mut full = Vec::new();
+    let tokens: std::collections::HashMap<String, Instant> =
+        sent.iter().map(|s| (s.token.clone(), s.at)).collect();
+    loop {
+        let rec = bot.fake.recorded();
+        ack.clear();
+        full.clear();
+        for x in &rec {
+            let Some(token) = x.path.split('/').find(|p| tokens.contains_key(*p)) else {
+                continue;
+            };
+            let at = tokens[token];
+            if x.path.ends_with("/callback") {
+                ack.push(ms(x.at.saturating_duration_since(at)));
+            } else if x.path.starts_with("/webhooks/") && x.status == 200 {
+                full.push(ms(x.at.saturating_duration_since(at)));
+            }
+        }
+        if (ack.len() >= n && full.len() >= n) || Instant::now() > deadline {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    ack.sort_by(f64::total_cmp);
+    full.sort_by(f64::total_cmp);
+    (ack, full)
+}
+
+fn svg(points: &[(u32, f64, f64, f64)]) -> String {
+    // x: rate (log scale 1..1000), y: latency ms (log scale 0.1..1000).
+    let (w, h, l, b) = (640.0, 400.0, 70.0, 50.0);
+    let x = |rate: f64| l + (rate.max(1.0).log10() / 3.0) * (w - l - 20.0);
+    let y = |v: f64| h - b - ((v.max(0.1).log10() + 1.0) / 4.0) * (h - b - 20.0);
+    let mut s = format!(
+        "<svg xmlns='http://www.w3.org/2000/svg' width='{w}' height='{h}' font-family='sans-serif' font-size='12'>\
+         <rect width='100%' height='100%' fill='white'/>"
+    );
+    for (v, label) in [
+        (0.1, "0.1"),
+        (1.0, "1"),
+        (10.0, "10"),
+        (100.0, "100"),
+        (1000.0, "1000"),
+    ] {
+        let _ = write!(s, "<line x1='{l}' x2='{0}' y1='{1}' y2='{1}' stroke='#ddd'/><text x='{2}' y='{3}' text-anchor='end'>{label}</text>", w - 20.0, y(v), l - 6.0, y(v) + 4.0);
+    }
+    for r in [1.0, 10.0, 100.0, 1000.0] {
+        let _ = write!(
+            s,
+            "<text x='{}' y='{}' text-anchor='middle'>{r}</text>",
+            x(r),
+            h - b + 18.0
+        );
+    }
+    let _ = write!(
+        s,
+        "<text x='{}' y='{}' text-anchor='middle'>interactions per second</text>",
+        (l + w) / 2.0,
+        h - 10.0
+    );
+    let _ = write!(s, "<text x='16' y='{}' transform='rotate(-90 16 {})' text-anchor='middle'>latency (ms, log)</text>", h / 2.0, h / 2.0);
+    let series = [
+        ("ack p99", 1usize, "#d62728"),
+        ("ack p50", 0, "#ff9896"),
+        ("status p99", 2, "#1f77b4"),
+    ];
+    for (i, (name, idx, colour)) in series.iter().enumerate() {
+        let pts: Vec<String> = points
+            .iter()
+            .map(|p| {
+                let v = match idx {
+                    0 => p.1,
+                    1 => p.2,
+                    _ => p.3,
+                };
+                format!("{:.1},{:.1}", x(f64::from(p.0)), y(v))
+            })
+            .collect();
+        let _ = write!(
+            s,
+            "<polyline fill='none' stroke='{colour}' stroke-width='2' points='{}'/>",
+            pts.join(" ")
+        );
+        for p in &pts {
+            let (px, py) = p.split_once(',').unwrap();
+            let _ = write!(s, "<circle cx='{px}' cy='{py}' r='3' fill='{colour}'/>");
+        }
+        let _ = write!(
+            s,
+            "<text x='{}' y='{}' fill='{colour}'>{name}</text>",
+            l + 10.0,
+            20.0 + 16.0 * i as f64
+        );
+    }
+    s.push_str("</svg>");
+    s
+}
+
+/// Issue 7: latency at 1, 50 and 500 interactions per second; memory; idle API traffic;
+/// start-up.
+async fn interaction_path(
+    r: &mut Report,
+    quick: bool,
+    soak_secs: u64,
+) -> Vec<(u32, f64, f64, f64)> {
+    let spawned = Instant::now();
+    let bot = Bot::start().await;
+    let registered = spawned.elapsed();
+    // Measure the bot, not the fake: its schema checks run in this process.
+    bot.fake
+        .inner
+        .validate
+        .store(false, std::sync::atomic::Ordering::Relaxed);
+    let identified = bot
+        .fake
+        .inner
+        .identified_at
+        .lock()
+        .unwrap()
+        .map(|t| t.saturating_duration_since(spawned));
+    r.row(
+        "Start-up: process start → IDENTIFY / → commands registered",
+        format!(
+            "{:.0} ms / {:.0} ms",
+            identified.map_or(f64::NAN, ms),
+            ms(registered)
+        ),
+        "READY ≤ 1,000 ms",
+    );
+    let pid = bot.pid().unwrap();
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let idle_rss = rss_mb(pid);
+    r.row(
+        "RSS after READY, idle",
+        format!("{idle_rss:.1} MB"),
+        "≤ 30 MB",
+    );
+
+    // 100 users, each with a ticket opened through Discord.
+    let mut users = Vec::new();
+    for i in 0..100 {
+        let u = user(i);
+        let slash = bot.command(
+            &u,
+            "open",
+            json!([{"type": 4, "name": "topic", "value": i % 6}]),
+        );
+        let modal = bot.callback(&slash).await;
+        let cid = modal["data"]["custom_id"].as_str().unwrap().to_string();
+        let sub = bot.submit_modal(&u, &cid, &[("subject", "bench"), ("description", "bench")]);
+        let text = harness::text_of(&bot.final_message(&sub, 20).await);
+        let id: u64 = text
+            .split("Ticket #")
+            .nth(1)
+            .and_then(|s| s.split(|c: char| !c.is_ascii_digit()).next())
+            .and_then(|d| d.parse().ok())
+            .unwrap();
+        users.push((u, id));
+    }
+    let mut points = Vec::new();
+    let mut total = 0u32;
+    for (rate, secs) in [
+        (1u32, if quick { 5 } else { 20 }),
+        (50, if quick { 4 } else { 10 }),
+        (500, if quick { 2 } else { 4 }),
+    ] {
+        let (ack, full) = interactions(&bot, &users, rate, secs).await;
+        total += rate * secs;
+        r.row(
+            &format!(
+                "Ack at {rate}/s ({} interactions): p50 / p99 / max",
+                ack.len()
+            ),
+            format!(
+                "{:.2} / {:.2} / {:.2} ms",
+                pct(&ack, 0.5),
+                pct(&ack, 0.99),
+                pct(&ack, 1.0)
+            ),
+            "p99 ≤ 5 ms at 500/s",
+        );
+        r.row(
+            &format!("/ticket status round trip at {rate}/s: p50 / p99"),
+            format!(
+                "{:.2} / {:.2} ms ({} answered)",
+                pct(&full, 0.5),
+                pct(&full, 0.99),
+                full.len()
+            ),
+            "p99 ≤ 50 ms at 500/s",
+        );
+        points.push((rate, pct(&ack, 0.5), pct(&ack, 0.99), pct(&full, 0.99)));
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+    // Up to 10,000 interactions in all, at 200/s.
+    let rest = 10_000u32.saturating_sub(total + 100);
+    if rest > 0 && !quick {
+        interactions(&bot, &users, 200, rest / 200).await;
+    }
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    r.row(
+        "RSS after 10,000 interactions",
+        format!("{:.1} MB", rss_mb(pid)),
+        "≤ 60 MB",
+    );
+
+    // Soak at 50/s, RSS sampled every 10 s.
+    let mut samples = Vec::new();
+    let soak_start = Instant::now();
+    while soak_start.elapsed() < Duration::from_secs(soak_secs) {
+        interactions(&bot, &users, 50, 10).await;
+        samples.push((soak_start.elapsed().as_secs_f64(), rss_mb(pid)));
+    }
+    if samples.len() >= 2 {
+        let n = samples.len() as f64;
+        let mx = samples.iter().map(|s| s.0).sum::<f64>() / n;
+        let my = samples.iter().map(|s| s.1).sum::<f64>() / n;
+        let slope = samples.iter().map(|s| (s.0 - mx) * (s.1 - my)).sum::<f64>()
+            / samples
+                .iter()
+                .map(|s| (s.0 - mx).powi(2))
+                .sum::<f64>()
+                .max(1e-9);
+        r.row(
+            &format!("Soak at 50/s for {soak_secs} s: RSS first → last, slope"),
+            format!(
+                "{:.1} → {:.1} MB, {:+.3} MB/min",
+                samples[0].1,
+                samples[samples.len() - 1].1,
+                slope * 60.0
+            ),
+            "no upward slope beyond noise",
+        );
+    }
+    points
+}
+
+/// Issue 7: ticket API requests per minute while idle, with 10 and 10,000 tickets known.
+async fn idle_api(r: &mut Report) {
+    for known in [10u64, 10_000] {
+        let (port, _dir) = harness::external_sandbox().await;
+        let proxy = harness::ApiProxy::start(format!("http://127.0.0.1:{port}")).await;
+        let http = reqwest::Client::new();
+        let tok: Value = http
+            .post(format!("http://127.0.0.1:{port}/v1/sandbox/tokens"))
+            .bearer_auth(harness::ADMIN)
+            .json(&json!({"scopes": ["events:read", "tickets:read", "tickets:topic"]}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let acc: Value = http
+            .post(format!("http://127.0.0.1:{port}/v1/sandbox/accounts"))
+            .bearer_auth(harness::ADMIN)
+            .json(&json!({"name": "Idle"}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let ctoken = acc["token"].as_str().unwrap().to_string();
+        for i in 0..known {
+            let _ = http
+                .post(format!("http://127.0.0.1:{port}/v1/tickets"))
+                .bearer_auth(&ctoken)
+                .json(&json!({"topic": 0, "subject": format!("t{i}"), "message": "m"}))
+                .send()
+                .await;
+        }
+        let key = paradarum_bot::config::SecretKey::generate_text();
+        let mut bot = Bot::start_with(&[
+            ("PARADARUM_API_URL", &proxy.url),
+            ("PARADARUM_API_TOKEN", tok["token"].as_str().unwrap()),
+            ("BOT_SECRET_KEY", &key),
+            ("STAFF_CHANNEL_ID", &STAFF.to_string()),
+        ])
+        .await;
+        // Make every ticket known to the bot's store (as if opened from Discord).
+        let db = format!(
+            "sqlite://{}/data/paradarum-bot.db",
+            bot.dir.path().display()
+        );
+        let store = paradarum_bot::store::Store::open(&db).await.unwrap();
+        for id in 1..=known {
+            store
+                .notify()
+                .remember_opener(id, 500_000_000_000_000_000 + id)
+                .await
+                .unwrap();
+        }
+        store.close().await;
+        // Let the backlog of feed events settle, then count.
+        tokio::time::sleep(Duration::from_secs(if known > 100 { 20 } else { 5 })).await;
+        let before = proxy.requests.load(std::sync::atomic::Ordering::Relaxed);
+        tokio::time::sleep(Duration::from_secs(30)).await;
+        let after = proxy.requests.load(std::sync::atomic::Ordering::Relaxed);
+        let pid = bot.pid().unwrap();
+        r.row(
+            &format!("Idle ticket API requests per minute, {known} tickets known"),
+            format!("{} /min (RSS {:.1} MB)", (after - before) * 2, rss_mb(pid)),
+            "independent of the number of tickets",
+        );
+        bot.stop();
+    }
+}
+
+fn main() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let quick = std::env::var("BENCH_QUICK").is_ok_and(|v| v == "1");
+    let soak_secs: u64 = std::env::var("BENCH_SOAK_SECS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(600);
+    let mut r = Report { lines: Vec::new() };
+    let points = rt.block_on(async {
+        let points = interaction_path(&mut r, quick, soak_secs).await;
+        idle_api(&mut r).await;
+        burst(&mut r).await;
+        idle_latency(&mut r).await;
+        points
+    });
+    let commit = std::process::Command::new("git")
+        .args(["rev-parse", "--short", "HEAD"])
+        .output()
+        .ok()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_default();
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let mut md =
+        format!(
+        "# Benchmarks\n\nRun with `cargo bench` (release build; the real bot binary against the \
+         fake Discord with its 5-messages-per-5-s channel limit, and the sandbox, all on \
+         loopback). Commit `{commit}`, {cores} cores, {} UTC. Soak: {soak_secs} s{}.\n\n\
+         | what | measured | target |\n|---|---|---|\n",
+        chrono::Utc::now().format("%Y-%m-%d %H:%M"),
+        if quick { ", quick rates (BENCH_QUICK=1)" } else { "" }
+    );
+    for l in &r.lines {
+        md.push_str(l);
+        md.push('\n');
+    }
+    md.push_str("\n![latency against rate](benchmarks/latency.svg)\n");
+    let root = env!("CARGO_MANIFEST_DIR");
+    let _ = std::fs::create_dir_all(format!("{root}/benchmarks"));
+    std::fs::write(format!("{root}/benchmarks/latency.svg"), svg(&points)).unwrap();
+    std::fs::write(format!("{root}/BENCHMARKS.md"), md).unwrap();
+    println!("wrote BENCHMARKS.md and benchmarks/latency.svg");
+    let _ = Arc::new(());
+}
