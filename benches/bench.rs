@@ -58,23 +58,7 @@ fn rss_mb(pid: u32) -> f64 {
 }
 
 fn announced_ids(msg: &Value) -> Vec<u64> {
-    let text = harness::text_of(msg);
-    let mut ids: Vec<u64> = text
-        .split("`#")
-        .skip(1)
-        .filter_map(|p| p.split('`').next().and_then(|d| d.parse().ok()))
-        .collect();
-    if ids.is_empty() {
-        if let Some(n) = text
-            .split("Ticket #")
-            .nth(1)
-            .and_then(|p| p.split(' ').next())
-            .and_then(|d| d.parse().ok())
-        {
-            ids.push(n);
-        }
-    }
-    ids
+    harness::announced_ids(msg)
 }
 
 struct Report {
@@ -434,21 +418,7 @@ async fn interaction_path(
     let mut users = Vec::new();
     for i in 0..100 {
         let u = user(i);
-        let slash = bot.command(
-            &u,
-            "open",
-            json!([{"type": 4, "name": "topic", "value": i % 6}]),
-        );
-        let modal = bot.callback(&slash).await;
-        let cid = modal["data"]["custom_id"].as_str().unwrap().to_string();
-        let sub = bot.submit_modal(&u, &cid, &[("subject", "bench"), ("description", "bench")]);
-        let text = harness::text_of(&bot.final_message(&sub, 20).await);
-        let id: u64 = text
-            .split("Ticket #")
-            .nth(1)
-            .and_then(|s| s.split(|c: char| !c.is_ascii_digit()).next())
-            .and_then(|d| d.parse().ok())
-            .unwrap();
+        let (id, _) = bot.open_via_discord(&u, (i % 6) as u8, "bench").await;
         users.push((u, id));
     }
     let mut points = Vec::new();

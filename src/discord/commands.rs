@@ -221,6 +221,36 @@ pub async fn with_api_slot<T>(data: &Data, f: impl std::future::Future<Output = 
     f.await
 }
 
+/// One of the user's own tickets and their token. The API enforces ownership; the bot
+/// checks the account again, so a confused API never shows someone else's ticket.
+pub async fn own_ticket(
+    data: &Data,
+    user: &serenity::User,
+    id: TicketId,
+) -> Result<(crate::ticket::api::Ticket, secrecy::SecretString), CommandError> {
+    let (token, link) = data.customer_token(user).await?;
+    let t = data
+        .client
+        .ticket(&token, id)
+        .await
+        .map_err(api_err(Some(id)))?;
+    if t.account_id != link.account_id {
+        return Err(api_err(Some(id))(crate::client::ApiError::NotFound));
+    }
+    Ok((t, token))
+}
+
+/// The name of one of the user's properties, for cards (None if it cannot be read).
+pub async fn property_name(
+    data: &Data,
+    token: &secrecy::SecretString,
+    property: Option<&str>,
+) -> Option<String> {
+    let pid = property?;
+    let props = data.client.properties(token).await.ok()?;
+    props.into_iter().find(|p| p.id == pid).map(|p| p.name)
+}
+
 /// Maps an API error about ticket `id` to the user's words.
 pub fn api_err(id: Option<TicketId>) -> impl Fn(crate::client::ApiError) -> CommandError {
     move |e| errors::from_api(e, id)

@@ -8,7 +8,9 @@ use poise::serenity_prelude as serenity;
 use poise::CreateReply;
 use secrecy::SecretString;
 
-use super::commands::{api_err, list_page, reply::reply_modal, with_api_slot};
+use super::commands::{
+    api_err, list_page, own_ticket, property_name, reply::reply_modal, with_api_slot,
+};
 use super::errors::{self, new_reference, CommandError};
 use super::ids::CustomId;
 use super::render::{self, Card};
@@ -169,15 +171,7 @@ async fn submit_open(
             .create_ticket(&token, &body, Some(&key))
             .await
             .map_err(api_err(None))?;
-        let name = match &t.property_id {
-            Some(pid) => data
-                .client
-                .properties(&token)
-                .await
-                .ok()
-                .and_then(|ps| ps.into_iter().find(|p| &p.id == pid).map(|p| p.name)),
-            None => None,
-        };
+        let name = property_name(data, &token, t.property_id.as_deref()).await;
         Ok::<_, CommandError>((t, name))
     })
     .await?;
@@ -217,16 +211,8 @@ async fn submit_reply(
         None => vec![],
     };
     let reply = with_api_slot(data, async {
-        let (token, link) = data.customer_token(&m.user).await?;
-        // Double-check ownership before sending anything.
-        let t = data
-            .client
-            .ticket(&token, id)
-            .await
-            .map_err(api_err(Some(id)))?;
-        if t.account_id != link.account_id {
-            return Err(api_err(Some(id))(crate::client::ApiError::NotFound));
-        }
+        // Ownership is checked (by the API and again here) before anything is sent.
+        let (t, token) = own_ticket(data, &m.user, id).await?;
         let sent = if files.is_empty() {
             data.client.reply(&token, id, &body).await
         } else {

@@ -446,6 +446,38 @@ impl Bot {
         sent
     }
 
+    /// `/ticket open` → modal → submit, as `user`: the new ticket's id and its card. The
+    /// modal must come first and the answer must be deferred ephemerally.
+    pub async fn open_via_discord(&self, user: &User, topic: u8, subject: &str) -> (u64, Value) {
+        let slash = self.command(
+            user,
+            "open",
+            json!([{"type": 4, "name": "topic", "value": topic}]),
+        );
+        let modal = self.callback(&slash).await;
+        assert_eq!(modal["type"], 9, "a modal: {modal}");
+        let custom_id = modal["data"]["custom_id"].as_str().unwrap().to_string();
+        let submit = self.submit_modal(
+            user,
+            &custom_id,
+            &[
+                ("subject", subject),
+                ("description", "It stopped working this morning."),
+            ],
+        );
+        let ack = self.callback(&submit).await;
+        assert_eq!(ack["type"], 5, "a deferred answer: {ack}");
+        assert_eq!(
+            ack["data"]["flags"].as_u64().unwrap_or(0) & 64,
+            64,
+            "ephemeral"
+        );
+        let card = self.final_message(&submit, 20).await;
+        let text = text_of(&card);
+        let id = ticket_id_in(&text).unwrap_or_else(|| panic!("no ticket id in {text}"));
+        (id, card)
+    }
+
     /// How long the bot took to send its initial response to `sent`.
     pub async fn callback_latency(&self, sent: &Sent) -> Duration {
         self.callback(sent).await;
@@ -532,6 +564,29 @@ impl Bot {
 impl Drop for Bot {
     fn drop(&mut self) {
         self.kill_hard();
+    }
+}
+
+/// The ticket number in a card or message ("Ticket #12 …").
+pub fn ticket_id_in(text: &str) -> Option<u64> {
+    text.split("Ticket #")
+        .nth(1)
+        .and_then(|s| s.split(|c: char| !c.is_ascii_digit()).next())
+        .and_then(|d| d.parse().ok())
+}
+
+/// Ticket ids a staff notification announces: a coalesced list (`#12`) or one card.
+pub fn announced_ids(msg: &Value) -> Vec<u64> {
+    let text = text_of(msg);
+    let ids: Vec<u64> = text
+        .split("`#")
+        .skip(1)
+        .filter_map(|p| p.split('`').next().and_then(|d| d.parse().ok()))
+        .collect();
+    if ids.is_empty() {
+        ticket_id_in(&text).into_iter().collect()
+    } else {
+        ids
     }
 }
 

@@ -37,24 +37,7 @@ async fn start(extra: &[(&str, &str)]) -> Bot {
 
 /// Ticket ids a staff message announces (single card or coalesced lines).
 fn announced(msg: &Value) -> Vec<u64> {
-    let text = text_of(msg);
-    let mut ids = Vec::new();
-    for part in text.split("`#").skip(1) {
-        if let Some(n) = part.split('`').next().and_then(|d| d.parse().ok()) {
-            ids.push(n);
-        }
-    }
-    if ids.is_empty() {
-        if let Some(n) = text
-            .split("Ticket #")
-            .nth(1)
-            .and_then(|p| p.split(' ').next())
-            .and_then(|d| d.parse().ok())
-        {
-            ids.push(n);
-        }
-    }
-    ids
+    crate::harness::announced_ids(msg)
 }
 
 /// How many times each ticket was announced across the staff channels.
@@ -79,24 +62,7 @@ async fn wait_until(what: &str, secs: u64, mut ok: impl FnMut() -> bool) {
 }
 
 async fn open_from_discord(bot: &Bot, user: &User, topic: u8, subject: &str) -> u64 {
-    let slash = bot.command(
-        user,
-        "open",
-        json!([{"type": 4, "name": "topic", "value": topic}]),
-    );
-    let modal = bot.callback(&slash).await;
-    let cid = modal["data"]["custom_id"].as_str().unwrap().to_string();
-    let sub = bot.submit_modal(
-        user,
-        &cid,
-        &[("subject", subject), ("description", "details")],
-    );
-    let text = text_of(&bot.final_message(&sub, 10).await);
-    text.split("Ticket #")
-        .nth(1)
-        .and_then(|s| s.split(|c: char| !c.is_ascii_digit()).next())
-        .and_then(|d| d.parse().ok())
-        .unwrap_or_else(|| panic!("{text}"))
+    bot.open_via_discord(user, topic, subject).await.0
 }
 
 fn dms(bot: &Bot) -> Vec<Value> {

@@ -10,37 +10,7 @@ const EPHEMERAL: u64 = 64;
 
 /// Opens a ticket through the whole flow; returns the sandbox ticket id and the final card.
 async fn open_ticket(bot: &Bot, user: &User, topic: u8, subject: &str) -> (u64, Value) {
-    let slash = bot.command(
-        user,
-        "open",
-        json!([{"type": 4, "name": "topic", "value": topic}]),
-    );
-    let modal = bot.callback(&slash).await;
-    assert_eq!(modal["type"], 9, "a modal: {modal}");
-    let custom_id = modal["data"]["custom_id"].as_str().unwrap().to_string();
-    let submit = bot.submit_modal(
-        user,
-        &custom_id,
-        &[
-            ("subject", subject),
-            ("description", "It stopped working this morning."),
-        ],
-    );
-    let ack = bot.callback(&submit).await;
-    assert_eq!(ack["type"], 5, "a deferred, ephemeral answer: {ack}");
-    assert_eq!(
-        ack["data"]["flags"].as_u64().unwrap_or(0) & EPHEMERAL,
-        EPHEMERAL
-    );
-    let card = bot.final_message(&submit, 10).await;
-    let text = text_of(&card);
-    let id: u64 = text
-        .split("Ticket #")
-        .nth(1)
-        .and_then(|s| s.split(|c: char| !c.is_ascii_digit()).next())
-        .and_then(|d| d.parse().ok())
-        .unwrap_or_else(|| panic!("no ticket id in {text}"));
-    (id, card)
+    bot.open_via_discord(user, topic, subject).await
 }
 
 /// Runs `/ticket <sub>` and returns the message that answered it.

@@ -4,7 +4,7 @@
 use poise::serenity_prelude as serenity;
 use poise::CreateReply;
 
-use super::{answer, api_err, autocomplete_ticket, parse_ticket_id, with_api_slot};
+use super::{answer, autocomplete_ticket, own_ticket, parse_ticket_id, with_api_slot};
 use crate::discord::ids::CustomId;
 use crate::discord::render;
 use crate::discord::{CommandError, Context};
@@ -21,19 +21,7 @@ pub async fn close(
     let id = parse_ticket_id(&ticket)?;
     ctx.defer_ephemeral().await?;
     let data = ctx.data();
-    let t = with_api_slot(data, async {
-        let (token, link) = data.customer_token(ctx.author()).await?;
-        let t = data
-            .client
-            .ticket(&token, id)
-            .await
-            .map_err(api_err(Some(id)))?;
-        if t.account_id != link.account_id {
-            return Err(api_err(Some(id))(crate::client::ApiError::NotFound));
-        }
-        Ok(t)
-    })
-    .await?;
+    let (t, _) = with_api_slot(data, own_ticket(data, ctx.author(), id)).await?;
     if ticket::check_close(t.status).is_err() {
         return answer(ctx, &format!("Ticket #{id} is already Closed."), None).await;
     }

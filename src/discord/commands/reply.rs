@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use poise::serenity_prelude as serenity;
 
-use super::{answer, autocomplete_ticket, parse_ticket_id};
+use super::{answer, autocomplete_ticket, own_ticket, parse_ticket_id};
 use crate::client::ApiError;
 use crate::discord::errors;
 use crate::discord::ids::CustomId;
@@ -39,15 +39,7 @@ pub async fn reply(
     }
 
     let precheck = tokio::time::timeout(PRECHECK_BUDGET, async {
-        let (token, link) = data.customer_token(ctx.author()).await?;
-        let t = data
-            .client
-            .ticket(&token, id)
-            .await
-            .map_err(|e| errors::from_api(e, Some(id)))?;
-        if t.account_id != link.account_id {
-            return Err(errors::from_api(ApiError::NotFound, Some(id)));
-        }
+        let (t, _) = own_ticket(data, ctx.author(), id).await?;
         Ok::<_, CommandError>(t.status)
     })
     .await;

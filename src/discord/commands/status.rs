@@ -3,7 +3,9 @@
 
 use poise::serenity_prelude as serenity;
 
-use super::{answer, api_err, autocomplete_ticket, parse_ticket_id, with_api_slot};
+use super::{
+    answer, api_err, autocomplete_ticket, own_ticket, parse_ticket_id, property_name, with_api_slot,
+};
 use crate::discord::render;
 use crate::discord::{CommandError, Context, Data};
 use crate::ticket::api::TicketId;
@@ -29,29 +31,13 @@ pub async fn ticket_card(
     id: TicketId,
 ) -> Result<render::Card, CommandError> {
     with_api_slot(data, async {
-        let (token, link) = data.customer_token(user).await?;
-        let ticket = data
-            .client
-            .ticket(&token, id)
-            .await
-            .map_err(api_err(Some(id)))?;
-        if ticket.account_id != link.account_id {
-            return Err(api_err(Some(id))(crate::client::ApiError::NotFound));
-        }
+        let (ticket, token) = own_ticket(data, user, id).await?;
         let messages = data
             .client
             .messages(&token, id)
             .await
             .map_err(api_err(Some(id)))?;
-        let property = match &ticket.property_id {
-            Some(pid) => data
-                .client
-                .properties(&token)
-                .await
-                .ok()
-                .and_then(|ps| ps.into_iter().find(|p| &p.id == pid).map(|p| p.name)),
-            None => None,
-        };
+        let property = property_name(data, &token, ticket.property_id.as_deref()).await;
         Ok(render::ticket_card(&ticket, property.as_deref(), &messages))
     })
     .await
