@@ -2,7 +2,9 @@
 //! fake Discord (5 messages per 5 s per channel) and the sandbox on loopback. Writes
 //! BENCHMARKS.md and benchmarks/latency.svg. Every loop is bounded in count and time.
 //!
-//! `BENCH_SOAK_SECS` (default 600) sets the soak; `BENCH_QUICK=1` shortens the rates.
+//! `BENCH_SOAK_SECS` (default 600) sets the soak; `BENCH_QUICK=1` shortens the rates;
+//! `BENCH_ONLY=interactions,idle_api,burst,latency` runs parts (printing only);
+//! `BENCH_BOT_ENV="K=V,…"` adds settings to the interaction bot.
 
 #![allow(dead_code)]
 
@@ -382,7 +384,18 @@ async fn interaction_path(
     soak_secs: u64,
 ) -> Vec<(u32, f64, f64, f64)> {
     let spawned = Instant::now();
-    let bot = Bot::start().await;
+    // BENCH_BOT_ENV="K=V,K=V" adds settings to this bot, for experiments.
+    let extra: Vec<(String, String)> = std::env::var("BENCH_BOT_ENV")
+        .unwrap_or_default()
+        .split(',')
+        .filter_map(|kv| kv.split_once('='))
+        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        .collect();
+    let pairs: Vec<(&str, &str)> = extra
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let bot = Bot::start_with(&pairs).await;
     let registered = spawned.elapsed();
     // Measure the bot, not the fake: its schema checks run in this process.
     bot.fake
@@ -582,13 +595,29 @@ fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(600);
     let mut r = Report { lines: Vec::new() };
+    // BENCH_ONLY=interactions (or idle_api, burst, latency; comma-separated) runs a part.
+    let only = std::env::var("BENCH_ONLY").unwrap_or_default();
+    let want = |part: &str| only.is_empty() || only.split(',').any(|p| p.trim() == part);
     let points = rt.block_on(async {
-        let points = interaction_path(&mut r, quick, soak_secs).await;
-        idle_api(&mut r).await;
-        burst(&mut r).await;
-        idle_latency(&mut r).await;
+        let mut points = Vec::new();
+        if want("interactions") {
+            points = interaction_path(&mut r, quick, soak_secs).await;
+        }
+        if want("idle_api") {
+            idle_api(&mut r).await;
+        }
+        if want("burst") {
+            burst(&mut r).await;
+        }
+        if want("latency") {
+            idle_latency(&mut r).await;
+        }
         points
     });
+    if !only.is_empty() {
+        // A partial run prints its figures but leaves BENCHMARKS.md alone.
+        return;
+    }
     let commit = std::process::Command::new("git")
         .args(["rev-parse", "--short", "HEAD"])
         .output()

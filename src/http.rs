@@ -9,6 +9,7 @@ use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
+use axum::serve::ListenerExt;
 use axum::{Json, Router};
 use serde_json::json;
 use tokio::net::TcpListener;
@@ -72,7 +73,11 @@ impl HttpServer {
             .route("/metrics", get(metrics))
             .with_state(self.state)
             .merge(hooks);
-        axum::serve(self.listener, app)
+        // Small responses go out at once (no Nagle delay waiting for the peer's ACK).
+        let listener = self.listener.tap_io(|tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
+        axum::serve(listener, app)
             .with_graceful_shutdown(shutdown.cancelled_owned())
             .await
     }

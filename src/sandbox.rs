@@ -17,6 +17,7 @@ use std::time::Duration;
 
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
+use axum::serve::ListenerExt;
 use axum::Router;
 use secrecy::SecretString;
 use tokio::net::TcpListener;
@@ -99,7 +100,11 @@ impl Sandbox {
             ))
         });
         let app = router(self.state);
-        let served = axum::serve(self.listener, app)
+        // Small responses go out at once (no Nagle delay waiting for the peer's ACK).
+        let listener = self.listener.tap_io(|tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
+        let served = axum::serve(listener, app)
             .with_graceful_shutdown(shutdown.clone().cancelled_owned())
             .await;
         if let Some(task) = webhook_task {

@@ -84,7 +84,10 @@ impl Store {
         let read = if in_memory {
             write.clone()
         } else {
+            // Opened up front: a connection opened on first use under load costs a
+            // request tens of milliseconds.
             SqlitePoolOptions::new()
+                .min_connections(4)
                 .max_connections(4)
                 .acquire_timeout(Duration::from_secs(30))
                 .connect_with(opts.read_only(true))

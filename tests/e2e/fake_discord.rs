@@ -20,6 +20,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
+use axum::serve::ListenerExt;
 use axum::{Json, Router};
 use serde_json::{json, Value};
 use tokio::sync::{mpsc, Notify};
@@ -197,6 +198,10 @@ impl FakeDiscord {
             .route("/api/v10/{*rest}", any(rest))
             .with_state(inner.clone());
         tokio::spawn(async move {
+            // Like Discord's edge: frames and small answers are not held back by Nagle.
+            let listener = listener.tap_io(|tcp| {
+                let _ = tcp.set_nodelay(true);
+            });
             let _ = axum::serve(listener, app).await;
         });
         FakeDiscord { inner }
