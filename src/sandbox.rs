@@ -57,6 +57,28 @@ pub(crate) struct AppState {
     pub admin_token: Arc<SecretString>,
     /// Woken on every new event so webhooks go out without polling delay.
     pub events: Arc<Notify>,
+    /// The last change time handed out (unix ms).
+    pub clock: Arc<std::sync::atomic::AtomicI64>,
+}
+
+impl AppState {
+    /// A change time: the wall clock, but strictly later than the previous one, so "most
+    /// recently updated first" is exact even for changes in the same millisecond.
+    pub fn tick(&self) -> i64 {
+        use std::sync::atomic::Ordering;
+        let now = crate::store::now_millis();
+        let mut prev = self.clock.load(Ordering::SeqCst);
+        loop {
+            let next = now.max(prev + 1);
+            match self
+                .clock
+                .compare_exchange(prev, next, Ordering::SeqCst, Ordering::SeqCst)
+            {
+                Ok(_) => return next,
+                Err(p) => prev = p,
+            }
+        }
+    }
 }
 
 /// A bound, not yet serving sandbox. Binding first lets callers learn the port (tests bind
@@ -80,6 +102,7 @@ impl Sandbox {
                 store,
                 admin_token: Arc::new(config.admin_token),
                 events: Arc::new(Notify::new()),
+                clock: Arc::new(std::sync::atomic::AtomicI64::new(0)),
             },
             webhook: config.webhook,
         })

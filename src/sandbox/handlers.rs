@@ -16,7 +16,6 @@ use super::body::{
 };
 use super::error::ApiError;
 use super::AppState;
-use crate::store::now_millis;
 use crate::store::sandbox::{ListPosition, SandboxTx, Visibility};
 use crate::ticket::api::{
     parse_event_id, scope, Account, Attachment, Event, Items, Page, Property, Reply, Ticket,
@@ -105,7 +104,7 @@ pub async fn create_ticket(
         URL_SAFE_NO_PAD.encode(digest)
     };
 
-    let now = now_millis();
+    let now = state.tick();
     let mut tx = state.store.sandbox().begin().await?;
     if let Some(key) = key {
         if let Some(seen) = tx
@@ -376,7 +375,7 @@ pub async fn reply(
     };
     ticket::validate_message(&reply.body).map_err(|e| text_error("body", e))?;
 
-    let now = now_millis();
+    let now = state.tick();
     let mut tx = state.store.sandbox().begin().await?;
     let ticket = tx.ticket(id, vis).await?.ok_or_else(ApiError::not_found)?;
     let next =
@@ -412,7 +411,7 @@ pub async fn close(
     let vis = who.write_visibility()?;
     only_fields(&body, &[])?;
     let id = ticket_id(&id)?;
-    let now = now_millis();
+    let now = state.tick();
     let mut tx = state.store.sandbox().begin().await?;
     let ticket = tx.ticket(id, vis).await?.ok_or_else(ApiError::not_found)?;
     ticket::check_close(ticket.status).map_err(|_| ApiError::ticket_closed())?;
@@ -448,7 +447,7 @@ pub async fn set_status(
         _ => {}
     }
     let id = ticket_id(&id)?;
-    let now = now_millis();
+    let now = state.tick();
     let mut tx = state.store.sandbox().begin().await?;
     let ticket = tx
         .ticket(id, Visibility::All)
@@ -483,7 +482,7 @@ pub async fn change_topic(
         ticket::validate_reason(r).map_err(|e| text_error("reason", e))?;
     }
     let id = ticket_id(&id)?;
-    let now = now_millis();
+    let now = state.tick();
     let mut tx = state.store.sandbox().begin().await?;
     let ticket = tx
         .ticket(id, Visibility::All)
