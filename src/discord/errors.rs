@@ -111,7 +111,8 @@ pub fn from_api(e: ApiError, ticket: Option<u64>) -> CommandError {
     }
 }
 
-fn capitalise(s: &str) -> String {
+/// `s` with its first letter upper-case.
+pub(crate) fn capitalise(s: &str) -> String {
     let mut c = s.chars();
     match c.next() {
         Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),

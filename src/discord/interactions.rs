@@ -401,10 +401,7 @@ async fn press_close(data: &Data, user: &serenity::User, id: TicketId) -> Outcom
     ))
 }
 
+/// A rule's message as a sentence.
 fn capital(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().collect::<String>() + c.as_str() + ".",
-        None => String::new(),
-    }
+    format!("{}.", errors::capitalise(s))
 }

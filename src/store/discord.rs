@@ -54,21 +54,7 @@ impl DiscordStore<'_> {
 
     /// Links (or re-links) a user.
     pub async fn save_link(&self, user_id: u64, link: &LinkRecord) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO discord_links (user_id, account_id, account_name, sealed_token, created_at) \
-             VALUES ($1, $2, $3, $4, $5) \
-             ON CONFLICT (user_id) DO UPDATE SET account_id = excluded.account_id, \
-             account_name = excluded.account_name, sealed_token = excluded.sealed_token, \
-             created_at = excluded.created_at",
-        )
-        .bind(snowflake(user_id))
-        .bind(&link.account_id)
-        .bind(&link.account_name)
-        .bind(&link.sealed_token)
-        .bind(now_millis())
-        .execute(&self.store.write)
-        .await?;
-        Ok(())
+        self.insert_link(user_id, link, true).await
     }
 
     /// Links a user unless a link already exists (the existing one wins).
@@ -77,10 +63,26 @@ impl DiscordStore<'_> {
         user_id: u64,
         link: &LinkRecord,
     ) -> Result<(), StoreError> {
-        sqlx::query(
+        self.insert_link(user_id, link, false).await
+    }
+
+    async fn insert_link(
+        &self,
+        user_id: u64,
+        link: &LinkRecord,
+        replace: bool,
+    ) -> Result<(), StoreError> {
+        let on_conflict = if replace {
+            "DO UPDATE SET account_id = excluded.account_id, \
+             account_name = excluded.account_name, sealed_token = excluded.sealed_token, \
+             created_at = excluded.created_at"
+        } else {
+            "DO NOTHING"
+        };
+        sqlx::query(&format!(
             "INSERT INTO discord_links (user_id, account_id, account_name, sealed_token, created_at) \
-             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (user_id) DO NOTHING",
-        )
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (user_id) {on_conflict}"
+        ))
         .bind(snowflake(user_id))
         .bind(&link.account_id)
         .bind(&link.account_name)

@@ -53,22 +53,10 @@ async fn escalate(bot: &Bot, user: &User, ticket: u64, to: i64, reason: &str) ->
 }
 
 async fn topic_events(bot: &Bot) -> Vec<Value> {
-    let v: Value = bot
-        .api
-        .get(bot.sandbox_url("v1/events?limit=100"))
-        .bearer_auth(ADMIN)
-        .send()
+    bot.sandbox_items("v1/events?limit=100")
         .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    v["items"]
-        .as_array()
-        .unwrap()
-        .iter()
+        .into_iter()
         .filter(|e| e["type"] == "ticket.topic_changed")
-        .cloned()
         .collect()
 }
 

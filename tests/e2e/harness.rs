@@ -264,11 +264,11 @@ impl Bot {
         format!("http://127.0.0.1:{}/{path}", self.sandbox_port)
     }
 
-    /// Every ticket in the sandbox (as staff).
-    pub async fn sandbox_tickets(&self) -> Vec<Value> {
+    /// `GET` on the sandbox as staff; the `items` of the answer.
+    pub async fn sandbox_items(&self, path: &str) -> Vec<Value> {
         let v: Value = self
             .api
-            .get(self.sandbox_url("v1/tickets?limit=100"))
+            .get(self.sandbox_url(path))
             .bearer_auth(ADMIN)
             .send()
             .await
@@ -279,18 +279,14 @@ impl Bot {
         v["items"].as_array().cloned().unwrap_or_default()
     }
 
+    /// Every ticket in the sandbox (as staff).
+    pub async fn sandbox_tickets(&self) -> Vec<Value> {
+        self.sandbox_items("v1/tickets?limit=100").await
+    }
+
     pub async fn sandbox_messages(&self, ticket: u64) -> Vec<Value> {
-        let v: Value = self
-            .api
-            .get(self.sandbox_url(&format!("v1/tickets/{ticket}/messages")))
-            .bearer_auth(ADMIN)
-            .send()
+        self.sandbox_items(&format!("v1/tickets/{ticket}/messages"))
             .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        v["items"].as_array().cloned().unwrap_or_default()
     }
 
     pub async fn sandbox_set_status(&self, ticket: u64, status: u8) {
