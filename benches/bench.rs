@@ -564,7 +564,12 @@ async fn idle_api(r: &mut Report) {
         for id in 1..=known {
             store
                 .notify()
-                .remember_opener(id, 500_000_000_000_000_000 + id)
+                .remember_opener(
+                    &paradarum_bot::app::backend_identity(&proxy.url.parse().unwrap()),
+                    id,
+                    "acc_bench",
+                    500_000_000_000_000_000 + id,
+                )
                 .await
                 .unwrap();
         }

@@ -21,6 +21,7 @@ use crate::http::HttpServer;
 use crate::http::HttpState;
 use crate::metrics::Metrics;
 use crate::notify::delivery::DiscordRest;
+use crate::notify::health::Health;
 use crate::notify::webhook::WebhookState;
 use crate::notify::{PipelineDeps, Wakers};
 use crate::sandbox::{Sandbox, SandboxConfig, WebhookTarget};
@@ -116,19 +117,24 @@ fn webhook_target(settings: &Settings) -> Option<WebhookTarget> {
     })
 }
 
+/// The sandbox's database: its own when `sandbox.database_url` is set, else the bot's.
+async fn sandbox_store(settings: &Settings, bot_store: &Store) -> Result<Store, StartError> {
+    Ok(match &settings.sandbox.database_url {
+        Some(url) => Store::open_with(url, settings.durability).await?,
+        None => bot_store.clone(),
+    })
+}
+
 async fn bind_sandbox(
     settings: &Settings,
-    bot_store: &Store,
+    store: Store,
     admin_token: SecretString,
     webhook: Option<WebhookTarget>,
 ) -> Result<Sandbox, StartError> {
-    let store = match &settings.sandbox.database_url {
-        Some(url) => Store::open(url).await?,
-        None => bot_store.clone(),
-    };
     let config = SandboxConfig {
         admin_token,
         webhook,
+        retention: Some(settings.notifications.retention),
     };
     let addr = settings.sandbox.listen;
     Sandbox::bind(addr, store, config)
@@ -138,6 +144,87 @@ async fn bind_sandbox(
             addr,
             source,
         })
+}
+
+/// The identity of a remote ticket API: its URL without credentials, query, fragment or
+/// trailing slash (scheme and host are already lower case, default ports dropped).
+pub fn backend_identity(url: &Url) -> String {
+    let mut u = url.clone();
+    let _ = u.set_username("");
+    let _ = u.set_password(None);
+    u.set_query(None);
+    u.set_fragment(None);
+    u.as_str().trim_end_matches('/').to_string()
+}
+
+/// A URL as it may be logged or printed: any `user:password@` replaced.
+pub fn redacted_url(url: &Url) -> String {
+    if url.username().is_empty() && url.password().is_none() {
+        return url.to_string();
+    }
+    let mut u = url.clone();
+    let _ = u.set_username("redacted");
+    let _ = u.set_password(None);
+    u.to_string()
+}
+
+/// The scopes the bot's own sandbox token needs.
+const SANDBOX_SCOPES: [&str; 3] = [
+    scope::EVENTS_READ,
+    scope::TICKETS_READ,
+    scope::TICKETS_TOPIC,
+];
+
+/// On the sandbox: the integration token minted at an earlier start if it still works and
+/// has the scopes needed now, else a new one (kept sealed in the bot's database), so
+/// restarts do not pile up tokens.
+async fn sandbox_integration_token(
+    client: &ApiClient,
+    store: &Store,
+    cipher: &TokenCipher,
+    backend: &str,
+    admin: &SecretString,
+) -> Option<SecretString> {
+    use base64::Engine as _;
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let key = format!("sandbox.integration_token:{backend}");
+    let scopes = SANDBOX_SCOPES.join(" ");
+    let aad = format!("{key}|{scopes}");
+    let stored = store.get_state(&key).await.ok().flatten();
+    if let Some(sealed) = stored.and_then(|s| b64.decode(s).ok()) {
+        let opened = cipher
+            .decrypt(&sealed, aad.as_bytes())
+            .ok()
+            .and_then(|p| String::from_utf8(p).ok())
+            .map(SecretString::from);
+        if let Some(token) = opened {
+            match client.token_info(&token).await {
+                Ok(info) if SANDBOX_SCOPES.iter().all(|s| info.has_scope(s)) => {
+                    tracing::debug!("reusing the sandbox integration token");
+                    return Some(token);
+                }
+                Ok(_) | Err(crate::client::ApiError::Unauthorized) => {}
+                Err(e) => tracing::warn!(error = %e, "could not check the stored sandbox token"),
+            }
+        }
+    }
+    let token = match client.sandbox_create_token(admin, &SANDBOX_SCOPES).await {
+        Ok(t) => t,
+        Err(e) => {
+            tracing::error!(error = %e, "could not get an integration token from the sandbox");
+            return None;
+        }
+    };
+    use secrecy::ExposeSecret;
+    match cipher.encrypt(token.expose_secret().as_bytes(), aad.as_bytes()) {
+        Ok(sealed) => {
+            if let Err(e) = store.put_state(&key, &b64.encode(sealed)).await {
+                tracing::warn!(error = %e, "could not keep the sandbox integration token");
+            }
+        }
+        Err(e) => tracing::warn!(error = %e, "could not seal the sandbox integration token"),
+    }
+    Some(token)
 }
 
 /// `paradarum-bot sandbox`: serve only the sandbox ticket API until a signal.
@@ -150,10 +237,10 @@ pub async fn serve_sandbox(
         .database_url
         .clone()
         .unwrap_or_else(|| settings.database_url.clone());
-    let store = Store::open(&db).await?;
+    let store = Store::open_with(&db, settings.durability).await?;
     let sandbox = bind_sandbox(
         &settings,
-        &store,
+        store.clone(),
         admin_token(&settings),
         webhook_target(&settings),
     )
@@ -179,7 +266,7 @@ pub async fn run(settings: Settings, shutdown: CancellationToken) -> Result<(), 
         .token
         .clone()
         .ok_or(StartError::NoDiscordToken)?;
-    let store = Store::open(&settings.database_url).await?;
+    let store = Store::open_with(&settings.database_url, settings.durability).await?;
     let generated_key;
     let secret_key = match &settings.secret_key {
         Some(k) => k,
@@ -192,6 +279,7 @@ pub async fn run(settings: Settings, shutdown: CancellationToken) -> Result<(), 
 
     let mut tasks = JoinSet::new();
     let mut sandbox_admin = None;
+    let mut backend = settings.api.backend_id.clone();
     let api_url = match &settings.api.backend {
         Backend::Sandbox => {
             let admin = admin_token(&settings);
@@ -211,7 +299,15 @@ pub async fn run(settings: Settings, shutdown: CancellationToken) -> Result<(), 
                     first_backoff: Duration::from_millis(500),
                 })
             });
-            let sandbox = bind_sandbox(&settings, &store, admin, hook).await?;
+            let sb_store = sandbox_store(&settings, &store).await?;
+            // A fresh sandbox database is another backend: its ticket ids start again.
+            let instance = sb_store
+                .get_or_init_state("sandbox.instance_id", || {
+                    crate::sandbox::new_token("").chars().take(16).collect()
+                })
+                .await?;
+            backend.get_or_insert_with(|| format!("sandbox:{instance}"));
+            let sandbox = bind_sandbox(&settings, sb_store, admin, hook).await?;
             let addr = sandbox.local_addr().map_err(|source| StartError::Bind {
                 what: "SANDBOX_LISTEN",
                 addr: settings.sandbox.listen,
@@ -235,10 +331,34 @@ pub async fn run(settings: Settings, shutdown: CancellationToken) -> Result<(), 
             })?
         }
         Backend::Remote(url) => {
-            tracing::info!(%url, "ticket API: Paradarum");
+            tracing::info!(url = %redacted_url(url), "ticket API: Paradarum");
+            backend.get_or_insert_with(|| backend_identity(url));
             url.clone()
         }
     };
+    let backend = backend.unwrap_or_default();
+    tracing::info!(%backend, "ticket API backend identity");
+    {
+        let notify = store.notify();
+        let adopted = notify.adopt_legacy(&backend).await?;
+        if adopted > 0 {
+            tracing::info!(rows = adopted, %backend, "notification records from before backends were given to this backend");
+        }
+        // The moment the bot first runs on this backend: the feed is announced from here
+        // (less any backfill), whenever the poller gets to read it.
+        store
+            .get_or_init_state(&crate::notify::poller::first_start_key(&backend), || {
+                chrono::Utc::now().to_rfc3339()
+            })
+            .await?;
+        let abandoned = notify.abandon_other_backends(&backend).await?;
+        if abandoned > 0 {
+            tracing::warn!(
+                events = abandoned, %backend,
+                "the ticket API changed: events of the previous one were left unannounced"
+            );
+        }
+    }
     let client = ApiClient::new(ClientConfig {
         base_url: api_url,
         connect_timeout: settings.api.connect_timeout,
@@ -248,22 +368,13 @@ pub async fn run(settings: Settings, shutdown: CancellationToken) -> Result<(), 
         first_backoff: Duration::from_millis(200),
     })?;
 
-    // The bot's own token for its duties: configured, or on the sandbox minted at start.
+    let cipher = TokenCipher::new(secret_key.expose());
+    // The bot's own token for its duties: configured, or on the sandbox minted once and
+    // kept (sealed) for later starts.
     let integration_token = match (&settings.api.token, &sandbox_admin) {
         (Some(t), _) => Some(t.clone()),
         (None, Some(admin)) => {
-            let scopes = [
-                scope::EVENTS_READ,
-                scope::TICKETS_READ,
-                scope::TICKETS_TOPIC,
-            ];
-            match client.sandbox_create_token(admin, &scopes).await {
-                Ok(t) => Some(t),
-                Err(e) => {
-                    tracing::error!(error = %e, "could not get an integration token from the sandbox");
-                    None
-                }
-            }
+            sandbox_integration_token(&client, &store, &cipher, &backend, admin).await
         }
         (None, None) => None,
     };
@@ -273,17 +384,21 @@ pub async fn run(settings: Settings, shutdown: CancellationToken) -> Result<(), 
     let webhook = settings.webhook_secret.clone().map(|secret| {
         Arc::new(WebhookState {
             secret,
+            backend: backend.clone(),
             store: store.clone(),
             metrics: metrics.clone(),
             wakers: wakers.clone(),
         })
     });
     let gateway = Arc::new(GatewayState::default());
+    let health = Arc::new(Health::default());
     let http_state = HttpState {
         store: store.clone(),
         gateway: Some(gateway.clone()),
         metrics: metrics.clone(),
         webhook,
+        health: health.clone(),
+        backend: backend.clone(),
     };
     let http = HttpServer::bind(settings.http_listen, http_state)
         .await
@@ -314,8 +429,9 @@ pub async fn run(settings: Settings, shutdown: CancellationToken) -> Result<(), 
         })?;
     let data = Data {
         client,
+        backend: backend.clone(),
         store: store.clone(),
-        cipher: TokenCipher::new(secret_key.expose()),
+        cipher,
         sandbox_admin,
         integration_token: integration_token.clone(),
         moderator_roles: settings.moderator_role_ids.clone(),
@@ -328,16 +444,22 @@ pub async fn run(settings: Settings, shutdown: CancellationToken) -> Result<(), 
         gateway,
     };
     if integration_token.is_some() || settings.webhook_secret.is_some() {
-        let rest = DiscordRest::new(settings.discord.proxy_url.as_ref(), discord_token.clone())
-            .map_err(|e| crate::client::ApiError::Unavailable { reason: e })?;
+        let rest = DiscordRest::new(
+            settings.discord.proxy_url.as_ref(),
+            discord_token.clone(),
+            settings.discord.global_rate,
+        )
+        .map_err(|e| crate::client::ApiError::Unavailable { reason: e })?;
         crate::notify::spawn(
             PipelineDeps {
                 store: store.clone(),
                 client: data.client.clone(),
+                backend: backend.clone(),
                 token: integration_token.clone(),
                 settings: settings.notifications.clone(),
                 rest,
                 metrics: metrics.clone(),
+                health,
                 wakers,
             },
             &mut tasks,

@@ -31,7 +31,12 @@ pub enum Command {
     Sandbox,
     /// Load and validate the configuration, print it with secrets redacted, and list
     /// every problem.
-    CheckConfig,
+    CheckConfig {
+        /// Also ask the ticket API what it supports (`GET /v1/meta`) and what the
+        /// integration token may do (`GET /v1/token`).
+        #[arg(long)]
+        online: bool,
+    },
     /// Print a fresh BOT_SECRET_KEY (32 random bytes, standard base64).
     GenKey,
     /// Exit 0 when the bot's /healthz answers (for container health checks).
@@ -86,8 +91,11 @@ pub fn main() -> ExitCode {
     };
     let bot_problems = config::bot_problems(&loaded.settings);
     match command {
-        Command::CheckConfig => {
+        Command::CheckConfig { online } => {
             print_config(&loaded);
+            if online {
+                print_online(&loaded.settings);
+            }
             if bot_problems.is_empty() {
                 ExitCode::SUCCESS
             } else {
@@ -116,7 +124,10 @@ fn print_config(loaded: &Loaded) {
             "  ticket API:    embedded sandbox on {} (not Paradarum)",
             s.sandbox.listen
         ),
-        Backend::Remote(u) => println!("  ticket API:    Paradarum at {u}"),
+        Backend::Remote(u) => println!(
+            "  ticket API:    Paradarum at {}",
+            crate::app::redacted_url(u)
+        ),
     }
     println!(
         "  Discord:       {}",
@@ -175,19 +186,117 @@ fn stored_warnings(s: &config::Settings) -> Vec<String> {
         store.close().await;
         parked
             .into_iter()
-            .map(|(kind, target, n)| {
+            .map(|(_, target, n)| {
+                let what = match target {
+                    crate::store::notify::Target::Dm(_) => "DMs to user",
+                    crate::store::notify::Target::Channel(_) => "channel",
+                };
                 format!(
-                    "Discord refused {} {target}: {n} notification(s) parked; check the id and \
+                    "Discord refused {what} {}: {n} notification(s) parked; check the id and \
                      the bot's permissions there",
-                    if kind == "dm" {
-                        "DMs to user"
-                    } else {
-                        "channel"
-                    }
+                    target.id()
                 )
             })
             .collect()
     })
+}
+
+/// `check-config --online`: what the ticket API announces and what the integration token
+/// is and may do. Only reads.
+fn print_online(s: &config::Settings) {
+    use crate::ticket::api::{capability, scope};
+    println!();
+    println!("online checks:");
+    let url = match &s.api.backend {
+        Backend::Remote(u) => u.clone(),
+        Backend::Sandbox => {
+            println!(
+                "  - the embedded sandbox runs only inside the bot (`paradarum-bot run`); \
+                 nothing to ask before it starts"
+            );
+            return;
+        }
+    };
+    let Ok(rt) = runtime() else {
+        println!("  - cannot start the async runtime");
+        return;
+    };
+    let mut config = crate::client::ClientConfig::new(url.clone());
+    config.connect_timeout = s.api.connect_timeout;
+    config.request_timeout = s.api.request_timeout;
+    config.max_retries = 0;
+    let client = match crate::client::ApiClient::new(config) {
+        Ok(c) => c,
+        Err(e) => {
+            println!("  - cannot build the API client: {e}");
+            return;
+        }
+    };
+    rt.block_on(async {
+        let meta = match client.meta().await {
+            Ok(m) => {
+                if m.capabilities.is_empty() {
+                    println!(
+                        "  - API {}: announces no extensions (GET /v1/meta); the bot uses \
+                         its fallbacks",
+                        crate::app::redacted_url(&url)
+                    );
+                } else {
+                    println!(
+                        "  - API {}: extensions {}",
+                        crate::app::redacted_url(&url),
+                        m.capabilities.join(", ")
+                    );
+                }
+                Some(m)
+            }
+            Err(e) => {
+                println!(
+                    "  - API {}: unreachable: {e}",
+                    crate::app::redacted_url(&url)
+                );
+                None
+            }
+        };
+        let Some(token) = &s.api.token else {
+            println!("  - PARADARUM_API_TOKEN: not set");
+            return;
+        };
+        if meta.is_some_and(|m| !m.has(capability::TOKEN_INTROSPECTION)) {
+            println!(
+                "  - PARADARUM_API_TOKEN: the API cannot describe tokens (no {}); its \
+                 scopes are unknown",
+                capability::TOKEN_INTROSPECTION
+            );
+            return;
+        }
+        match client.token_info(token).await {
+            Ok(info) => {
+                println!(
+                    "  - PARADARUM_API_TOKEN: a {} token, scopes: {}",
+                    info.kind,
+                    if info.scopes.is_empty() {
+                        "(none)".to_string()
+                    } else {
+                        info.scopes.join(" ")
+                    }
+                );
+                for (needed, what) in [
+                    (scope::EVENTS_READ, "the events feed"),
+                    (scope::TICKETS_READ, "ticket subjects in notifications"),
+                    (scope::TICKETS_TOPIC, "/ticket escalate"),
+                ] {
+                    if !info.has_scope(needed) {
+                        println!("    warning: without {needed}, {what} will not work");
+                    }
+                }
+            }
+            Err(crate::client::ApiError::Unauthorized) => {
+                println!("  - PARADARUM_API_TOKEN: refused by the API (401): replace it")
+            }
+            Err(e) => println!("  - PARADARUM_API_TOKEN: could not be checked: {e}"),
+        }
+    });
 }
 
 fn runtime() -> std::io::Result<tokio::runtime::Runtime> {

@@ -16,14 +16,16 @@ use serde_json::json;
 use url::Url;
 
 use crate::ticket::api::{
-    code, Account, ChangeTopic, CreateTicket, ErrorBody, Event, Items, Message, Page, Property,
-    Reply, Ticket, TicketId,
+    code, Account, ChangeTopic, CreateTicket, ErrorBody, Event, Items, Message, Meta, Page,
+    Property, Reply, Ticket, TicketId, TokenInfo,
 };
 use crate::ticket::{Status, Topic};
 
 /// The `Unavailable` reason of a call that timed out: it may have taken effect.
 pub const TIMED_OUT: &str = "timed out";
 
+/// The longest `Retry-After` the client honours; a longer one is read as this.
+const MAX_RETRY_AFTER_SECS: f64 = 3600.0;
 /// Largest response body the client reads; a bigger one is treated as undecodable.
 const MAX_RESPONSE_BYTES: usize = 8 * 1024 * 1024;
 /// How much of an undecodable body is kept for the log.
@@ -219,6 +221,29 @@ impl ApiClient {
     }
 
     // ---- endpoints -------------------------------------------------------------------
+
+    /// `GET /v1/meta`, sent without a token: the extensions the API announces. An API
+    /// that has no `/v1/meta` (it answers 404, or 405, or refuses an unauthenticated
+    /// request with 401/403 before routing) announces nothing: `Ok` with no
+    /// capabilities and an empty `api_version`.
+    pub async fn meta(&self) -> Result<Meta, ApiError> {
+        let result = self
+            .send::<Meta>(|| Ok(self.http.get(self.url("v1/meta")?)), Retry::Safe)
+            .await;
+        match result {
+            Err(ApiError::NotFound | ApiError::Unauthorized | ApiError::Forbidden { .. })
+            | Err(ApiError::Rejected { status: 405, .. })
+            | Err(ApiError::Undecodable { status: 405, .. }) => Ok(Meta::default()),
+            other => other,
+        }
+    }
+
+    /// `GET /v1/token` (capability `token.introspection`): the token's kind, scopes and
+    /// account.
+    pub async fn token_info(&self, token: &SecretString) -> Result<TokenInfo, ApiError> {
+        self.send(|| self.request(Method::GET, "v1/token", token), Retry::Safe)
+            .await
+    }
 
     pub async fn account(&self, token: &SecretString) -> Result<Account, ApiError> {
         self.send(
@@ -416,6 +441,50 @@ impl ApiClient {
         .await
     }
 
+    /// The newest event's id (capability `events.after_latest`), None when the feed is
+    /// empty: a fresh reader starts after it without paging the feed (`events:read`).
+    pub async fn events_latest(&self, token: &SecretString) -> Result<Option<String>, ApiError> {
+        let page: Page<Event> = self
+            .send(
+                || {
+                    Ok(self
+                        .request(Method::GET, "v1/events", token)?
+                        .query(&[("after", "latest")]))
+                },
+                Retry::Safe,
+            )
+            .await?;
+        Ok(page.next_cursor)
+    }
+
+    /// Events that occurred at or after `since`, oldest first (capability
+    /// `events.since`, `events:read`). Continue with [`ApiClient::events`] after the
+    /// page's `next_cursor`.
+    pub async fn events_since(
+        &self,
+        token: &SecretString,
+        since: chrono::DateTime<chrono::Utc>,
+        limit: Option<u32>,
+    ) -> Result<Page<Event>, ApiError> {
+        // Full precision, `Z` (no `+` to be mangled): nothing before `since` comes back.
+        let mut params: Vec<(&str, String)> = vec![(
+            "since",
+            since.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
+        )];
+        if let Some(l) = limit {
+            params.push(("limit", l.to_string()));
+        }
+        self.send(
+            || {
+                Ok(self
+                    .request(Method::GET, "v1/events", token)?
+                    .query(&params))
+            },
+            Retry::Safe,
+        )
+        .await
+    }
+
     // ---- sandbox administration ------------------------------------------------------
 
     /// Sandbox only: a new account with a customer token and two demo properties.
@@ -504,11 +573,20 @@ fn undecodable(status: StatusCode, body: &[u8]) -> ApiError {
     }
 }
 
-/// `Retry-After` in seconds (integer or decimal); HTTP dates are not used by the API.
-fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let text = headers.get(RETRY_AFTER)?.to_str().ok()?;
+/// A `Retry-After` (or Discord `retry_after`) value in seconds, integer or decimal: None
+/// unless it is a finite number >= 0; longer than an hour is read as an hour. Never
+/// panics, whatever the text (`NaN`, `inf`, `1e300`, `-0`, garbage).
+pub fn parse_retry_after_secs(text: &str) -> Option<Duration> {
     let secs: f64 = text.trim().parse().ok()?;
-    (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs.min(3600.0)))
+    if !secs.is_finite() || secs < 0.0 {
+        return None;
+    }
+    Duration::try_from_secs_f64(secs.min(MAX_RETRY_AFTER_SECS)).ok()
+}
+
+/// `Retry-After` in seconds; HTTP dates are not used by the API.
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    parse_retry_after_secs(headers.get(RETRY_AFTER)?.to_str().ok()?)
 }
 
 fn error_from(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> ApiError {
@@ -586,6 +664,38 @@ mod tests {
         h.insert(
             RETRY_AFTER,
             "Wed, 21 Oct 2015 07:28:00 GMT".parse().unwrap(),
+        );
+        assert_eq!(retry_after(&h), None);
+    }
+
+    #[test]
+    fn retry_after_never_panics_on_odd_numbers() {
+        let mut h = HeaderMap::new();
+        for odd in [
+            "NaN", "nan", "inf", "-inf", "infinity", "1e999", "-1e-300", "", "0x10",
+        ] {
+            h.insert(RETRY_AFTER, odd.parse().unwrap());
+            assert_eq!(retry_after(&h), None, "{odd}");
+            assert_eq!(parse_retry_after_secs(odd), None, "{odd}");
+        }
+        for (huge, capped) in [
+            ("1e300", 3600),
+            ("3601", 3600),
+            ("18446744073709551616", 3600),
+        ] {
+            h.insert(RETRY_AFTER, huge.parse().unwrap());
+            assert_eq!(retry_after(&h), Some(Duration::from_secs(capped)), "{huge}");
+        }
+        assert_eq!(parse_retry_after_secs("-0"), Some(Duration::ZERO));
+        assert_eq!(parse_retry_after_secs(" 2 "), Some(Duration::from_secs(2)));
+        assert_eq!(
+            parse_retry_after_secs("0.25"),
+            Some(Duration::from_millis(250))
+        );
+        // A header value that is not visible ASCII is ignored, not a panic.
+        h.insert(
+            RETRY_AFTER,
+            reqwest::header::HeaderValue::from_bytes(b"\xff1").unwrap(),
         );
         assert_eq!(retry_after(&h), None);
     }

@@ -43,8 +43,10 @@ pub const KEYS: &[KeySpec] = &[
     k("discord.proxy_url", Some("DISCORD_PROXY_URL"), false),
     k("discord.open_cooldown_secs", None, false),
     k("discord.gateway_stall_secs", None, false),
+    k("discord.global_rate_per_sec", None, false),
     k("api.url", Some("PARADARUM_API_URL"), false),
     k("api.token", Some("PARADARUM_API_TOKEN"), true),
+    k("api.backend_id", None, false),
     k("api.connect_timeout_ms", None, false),
     k("api.request_timeout_ms", None, false),
     k("api.max_retries", None, false),
@@ -53,6 +55,7 @@ pub const KEYS: &[KeySpec] = &[
     k("bot.secret_key", Some("BOT_SECRET_KEY"), true),
     k("storage.data_dir", None, false),
     k("database.url", Some("DATABASE_URL"), false),
+    k("database.synchronous", None, false),
     k(
         "notifications.staff_channel_id",
         Some("STAFF_CHANNEL_ID"),
@@ -68,6 +71,10 @@ pub const KEYS: &[KeySpec] = &[
     k("notifications.customer_updates", None, false),
     k("notifications.staff_all_transitions", None, false),
     k("notifications.poll_interval_secs", None, false),
+    k("notifications.backfill", None, false),
+    k("notifications.retention", None, false),
+    k("notifications.retention_check_secs", None, false),
+    k("notifications.max_event_attempts", None, false),
     k("moderation.role_ids", Some("MODERATOR_ROLE_IDS"), false),
     k("http.listen", Some("HTTP_LISTEN"), false),
     k("sandbox.listen", Some("SANDBOX_LISTEN"), false),
@@ -143,12 +150,17 @@ pub struct DiscordSettings {
     pub open_cooldown: Duration,
     /// How long the gateway may be disconnected before the process exits.
     pub gateway_stall: Duration,
+    /// REST calls per second the notification pipeline may make (Discord: ~50 per bot).
+    pub global_rate: u32,
 }
 
 #[derive(Debug)]
 pub struct ApiSettings {
     pub backend: Backend,
     pub token: Option<SecretString>,
+    /// `api.backend_id`: names the backend explicitly (replicas, proxies); else it is
+    /// derived from the URL.
+    pub backend_id: Option<String>,
     pub connect_timeout: Duration,
     pub request_timeout: Duration,
     pub max_retries: u32,
@@ -180,6 +192,8 @@ pub struct Settings {
     pub secret_key: Option<SecretKey>,
     pub data_dir: PathBuf,
     pub database_url: String,
+    /// `database.synchronous`: full (default) or normal.
+    pub durability: crate::store::Durability,
     pub staff_channel_id: Option<u64>,
     pub notifications: crate::notify::NotifySettings,
     pub moderator_role_ids: Vec<u64>,
@@ -565,6 +579,20 @@ impl Reader<'_> {
         }
     }
 
+    /// A duration like `30d`, `24h`, `90m` or `45s` (at most ten years).
+    fn duration_of(&mut self, key: &str, t: &str) -> Option<Duration> {
+        match parse_duration(t) {
+            Some(d) => Some(d),
+            None => {
+                self.fail(
+                    key,
+                    format!("`{t}` must be a duration like 30d, 24h, 90m or 45s"),
+                );
+                None
+            }
+        }
+    }
+
     fn webhook_secret(&mut self, key: &str) -> Option<WebhookSecret> {
         let t = self.text(key)?;
         match WebhookSecret::parse(&t) {
@@ -586,6 +614,7 @@ impl Reader<'_> {
             Duration::from_secs(self.required_number("discord.open_cooldown_secs", 0, 86_400));
         let gateway_stall =
             Duration::from_secs(self.required_number("discord.gateway_stall_secs", 10, 3_600));
+        let global_rate = self.required_number("discord.global_rate_per_sec", 1, 50) as u32;
 
         let backend = match self.text("api.url") {
             None => Some(Backend::Sandbox),
@@ -593,6 +622,7 @@ impl Reader<'_> {
             Some(t) => self.http_url_of("api.url", &t).map(Backend::Remote),
         };
         let api_token = self.secret("api.token");
+        let backend_id = self.text("api.backend_id");
         let connect_timeout = self.millis("api.connect_timeout_ms", 1, 120_000);
         let request_timeout = self.millis("api.request_timeout_ms", 1, 600_000);
         let max_retries = self.required_number("api.max_retries", 0, 20) as u32;
@@ -628,6 +658,17 @@ impl Reader<'_> {
             }
         };
 
+        let durability = match self.text("database.synchronous").as_deref() {
+            None | Some("full") => crate::store::Durability::Full,
+            Some("normal") => crate::store::Durability::Normal,
+            Some(other) => {
+                self.fail(
+                    "database.synchronous",
+                    format!("`{other}` must be `full` or `normal`"),
+                );
+                crate::store::Durability::Full
+            }
+        };
         let staff_channel_id = self.snowflake("notifications.staff_channel_id");
         let mut topic_channels = std::collections::HashMap::new();
         for (i, name) in [
@@ -663,6 +704,22 @@ impl Reader<'_> {
                 }
             }
         };
+        let backfill = match self.text("notifications.backfill") {
+            None => None,
+            Some(t) if t.eq_ignore_ascii_case("none") => None,
+            Some(t) => self.duration_of("notifications.backfill", &t),
+        };
+        let retention = self
+            .text("notifications.retention")
+            .and_then(|t| self.duration_of("notifications.retention", &t))
+            .unwrap_or(Duration::from_secs(30 * 86_400));
+        let retention_every = Duration::from_secs(self.required_number(
+            "notifications.retention_check_secs",
+            1,
+            86_400,
+        ));
+        let max_event_attempts =
+            self.required_number("notifications.max_event_attempts", 1, 100) as u32;
         let mut moderator_role_ids = Vec::new();
         for item in self.list("moderation.role_ids") {
             if let Some(id) = self.snowflake_of("moderation.role_ids", &item) {
@@ -734,10 +791,12 @@ impl Reader<'_> {
                 proxy_url,
                 open_cooldown,
                 gateway_stall,
+                global_rate,
             },
             api: ApiSettings {
                 backend: backend?,
                 token: api_token,
+                backend_id,
                 connect_timeout,
                 request_timeout,
                 max_retries,
@@ -755,6 +814,7 @@ impl Reader<'_> {
             secret_key,
             data_dir,
             database_url: database_url?,
+            durability,
             staff_channel_id,
             notifications: crate::notify::NotifySettings {
                 default_channel: staff_channel_id,
@@ -766,6 +826,11 @@ impl Reader<'_> {
                 poll_interval: std::time::Duration::from_secs(
                     poll_secs.unwrap_or(if webhook_secret_set { 60 } else { 2 }),
                 ),
+                backfill,
+                retention,
+                retention_every,
+                max_event_attempts,
+                ..crate::notify::NotifySettings::default()
             },
             moderator_role_ids,
             http_listen: http_listen?,
@@ -775,6 +840,26 @@ impl Reader<'_> {
             shutdown_grace,
         })
     }
+}
+
+/// Parses `<whole number><unit>` with unit `s`, `m`, `h` or `d`; at most ten years.
+pub fn parse_duration(text: &str) -> Option<Duration> {
+    let t = text.trim();
+    let unit = t.chars().last()?;
+    let secs_per: u64 = match unit {
+        's' => 1,
+        'm' => 60,
+        'h' => 3_600,
+        'd' => 86_400,
+        _ => return None,
+    };
+    let digits = &t[..t.len() - unit.len_utf8()];
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let n: u64 = digits.parse().ok()?;
+    let secs = n.checked_mul(secs_per)?;
+    (secs <= 10 * 365 * 86_400).then(|| Duration::from_secs(secs))
 }
 
 /// A map-backed environment, for tests and tools.
@@ -956,6 +1041,50 @@ mod tests {
     fn the_same_port_for_the_bot_and_the_sandbox_is_a_problem() {
         let err = load_env(&[("SANDBOX_LISTEN", "127.0.0.1:8080")]).unwrap_err();
         assert!(err.to_string().contains("need different ports"));
+    }
+
+    #[test]
+    fn durations_read_with_units_and_nonsense_is_refused() {
+        assert_eq!(
+            parse_duration("30d"),
+            Some(Duration::from_secs(30 * 86_400))
+        );
+        assert_eq!(parse_duration("24h"), Some(Duration::from_secs(86_400)));
+        assert_eq!(parse_duration(" 90m "), Some(Duration::from_secs(5_400)));
+        assert_eq!(parse_duration("45s"), Some(Duration::from_secs(45)));
+        for bad in [
+            "",
+            "h",
+            "24",
+            "-1h",
+            "1.5h",
+            "24 h",
+            "1w",
+            "99999999999999999999d",
+            "é",
+        ] {
+            assert_eq!(parse_duration(bad), None, "{bad}");
+        }
+        let e = load_env(&[("PARADARUM_BOT__NOTIFICATIONS__BACKFILL", "soon")]).unwrap_err();
+        assert!(
+            e.problems
+                .iter()
+                .any(|p| p.contains("notifications.backfill")),
+            "{e}"
+        );
+        let ok = load_env(&[
+            ("PARADARUM_BOT__NOTIFICATIONS__BACKFILL", "24h"),
+            ("PARADARUM_BOT__NOTIFICATIONS__RETENTION", "7d"),
+        ])
+        .unwrap();
+        assert_eq!(
+            ok.settings.notifications.backfill,
+            Some(Duration::from_secs(86_400))
+        );
+        assert_eq!(
+            ok.settings.notifications.retention,
+            Duration::from_secs(7 * 86_400)
+        );
     }
 
     #[test]

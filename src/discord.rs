@@ -58,6 +58,8 @@ impl GatewayState {
 /// Everything a command needs, shared by every handler.
 pub struct Data {
     pub client: ApiClient,
+    /// The identity of the ticket API in use (see `api.backend_id`).
+    pub backend: String,
     pub store: Store,
     pub cipher: TokenCipher,
     /// Set on the sandbox backend: first-time users are linked to a fresh sandbox account.

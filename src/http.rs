@@ -1,5 +1,6 @@
 //! The bot's own HTTP endpoints on `HTTP_LISTEN`: `/healthz` (the process is up),
-//! `/readyz` (the gateway is connected and the store takes writes), `/metrics`
+//! `/readyz` (the gateway is connected and the store answers; its body also says how the
+//! notification pipeline is doing), `/metrics`
 //! (Prometheus) and `POST /webhooks/paradarum` (signed ticket events).
 
 use std::net::SocketAddr;
@@ -16,7 +17,8 @@ use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
 use crate::discord::GatewayState;
-use crate::metrics::Metrics;
+use crate::metrics::{Metrics, Scrape};
+use crate::notify::health::Health;
 use crate::notify::webhook::{self, WebhookState};
 use crate::store::Store;
 
@@ -29,6 +31,10 @@ pub struct HttpState {
     pub metrics: Arc<Metrics>,
     /// Present when `PARADARUM_WEBHOOK_SECRET` is set.
     pub webhook: Option<Arc<WebhookState>>,
+    /// The notification pipeline's state.
+    pub health: Arc<Health>,
+    /// The ticket API in use (its inbox backlog is reported).
+    pub backend: String,
 }
 
 /// A bound, not yet serving listener (bind first so the port is known and a taken port
@@ -88,18 +94,31 @@ async fn healthz() -> impl IntoResponse {
 }
 
 async fn metrics(State(state): State<HttpState>) -> impl IntoResponse {
-    let depth = state.store.notify().depth().await.unwrap_or(-1);
+    let notify = state.store.notify();
+    let depth = notify.depth().await.unwrap_or(-1);
+    let (backlog, oldest) = notify.backlog(&state.backend).await.unwrap_or((-1, None));
+    let age = oldest.map_or(0.0, |t| {
+        (crate::store::now_millis().saturating_sub(t)).max(0) as f64 / 1000.0
+    });
+    let scrape = Scrape {
+        outbox_depth: depth,
+        inbox_backlog: backlog,
+        inbox_oldest_age_secs: age,
+        paused: state.health.is_paused(),
+        stage_restarts: state.health.restarts(),
+    };
     (
         [("content-type", "text/plain; version=0.0.4")],
-        state.metrics.render(depth),
+        state.metrics.render(&scrape),
     )
 }
 
 async fn readyz(State(state): State<HttpState>) -> impl IntoResponse {
-    let store_ok = match state.store.check_writable().await {
+    // Reads only: a flood of probes never queues behind the writer a webhook needs.
+    let store_ok = match state.store.check_readable().await {
         Ok(()) => true,
         Err(e) => {
-            tracing::warn!(error = %e, "readiness: the store does not take writes");
+            tracing::warn!(error = %e, "readiness: the store does not answer");
             false
         }
     };
@@ -113,6 +132,9 @@ async fn readyz(State(state): State<HttpState>) -> impl IntoResponse {
             Some(true) => "connected",
             Some(false) => "disconnected",
         },
+        // Reported, not part of the status code: a paused pipeline can still take webhooks.
+        "notifications": state.health.summary(),
+        "stages": state.health.stages(),
     });
     let code = if ready {
         StatusCode::OK

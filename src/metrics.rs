@@ -19,6 +19,14 @@ pub struct Metrics {
     pub parked: AtomicU64,
     pub discord_429: AtomicU64,
     pub escalations: AtomicU64,
+    /// Events announced from the event alone after their ticket could not be read.
+    pub events_degraded: AtomicU64,
+    /// DMs not sent: the user unlinked, their DMs are closed, or the backend changed.
+    pub dm_skipped: AtomicU64,
+    /// Rows deleted by retention.
+    pub retention_deleted: AtomicU64,
+    /// Invalid Discord answers (401/403/429) in the last 10 minutes (a gauge).
+    pub discord_invalid_10m: AtomicU64,
     latency_buckets: [AtomicU64; 10],
     latency_count: AtomicU64,
     latency_sum_ms: AtomicU64,
@@ -37,6 +45,11 @@ impl Metrics {
         add(c, n);
     }
 
+    /// Sets a gauge.
+    pub fn set(c: &AtomicU64, n: u64) {
+        c.store(n, Ordering::Relaxed);
+    }
+
     /// Records how long a notification took from receipt of its event to its send.
     pub fn observe_latency(&self, d: Duration) {
         let secs = d.as_secs_f64();
@@ -49,8 +62,9 @@ impl Metrics {
         add(&self.latency_sum_ms, d.as_millis() as u64);
     }
 
-    /// The text exposition format. `outbox_depth` is read at scrape time.
-    pub fn render(&self, outbox_depth: i64) -> String {
+    /// The text exposition format, with the values read at scrape time.
+    pub fn render(&self, now: &Scrape) -> String {
+        let outbox_depth = now.outbox_depth;
         let g = |c: &AtomicU64| c.load(Ordering::Relaxed);
         let mut out = String::new();
         let mut counter = |name: &str, help: &str, series: &[(&str, u64)]| {
@@ -105,10 +119,63 @@ impl Metrics {
             "Tickets moved to Billing or SSL by moderators.",
             &[("", g(&self.escalations))],
         );
-        let _ = writeln!(
-            out,
-            "# HELP paradarum_outbox_depth Notification jobs not yet sent.\n\
-             # TYPE paradarum_outbox_depth gauge\nparadarum_outbox_depth {outbox_depth}"
+        counter(
+            "paradarum_events_degraded_total",
+            "Events announced from the event alone, their ticket unreadable after every try.",
+            &[("", g(&self.events_degraded))],
+        );
+        counter(
+            "paradarum_dm_skipped_total",
+            "DMs not sent: the user unlinked, their DMs are closed, or the backend changed.",
+            &[("", g(&self.dm_skipped))],
+        );
+        counter(
+            "paradarum_retention_deleted_total",
+            "Finished notification rows deleted by retention.",
+            &[("", g(&self.retention_deleted))],
+        );
+        let restarts: Vec<(String, u64)> = now
+            .stage_restarts
+            .iter()
+            .map(|(stage, n)| (format!("{{stage=\"{stage}\"}}"), *n))
+            .collect();
+        let restarts: Vec<(&str, u64)> = restarts.iter().map(|(l, n)| (l.as_str(), *n)).collect();
+        counter(
+            "paradarum_stage_restarts_total",
+            "Notification stages restarted after ending unexpectedly.",
+            &restarts,
+        );
+        let mut gauge = |name: &str, help: &str, value: String| {
+            let _ = writeln!(
+                out,
+                "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {value}"
+            );
+        };
+        gauge(
+            "paradarum_outbox_depth",
+            "Notification jobs not yet sent.",
+            outbox_depth.to_string(),
+        );
+        gauge(
+            "paradarum_inbox_backlog",
+            "Ticket events received and not yet processed.",
+            now.inbox_backlog.to_string(),
+        );
+        gauge(
+            "paradarum_inbox_oldest_age_seconds",
+            "Age of the oldest unprocessed ticket event (0 when none).",
+            format!("{:.3}", now.inbox_oldest_age_secs),
+        );
+        gauge(
+            "paradarum_notifications_paused",
+            "1 while the ticket API refuses the integration token.",
+            u8::from(now.paused).to_string(),
+        );
+        gauge(
+            "paradarum_discord_invalid_requests_10m",
+            "Invalid Discord answers (401/403/429) to notifications in the last 10 minutes \
+             (Discord bans at 10,000).",
+            g(&self.discord_invalid_10m).to_string(),
         );
         let _ = writeln!(
             out,
@@ -134,6 +201,16 @@ impl Metrics {
     }
 }
 
+/// What `/metrics` reads from elsewhere at scrape time.
+#[derive(Clone, Debug, Default)]
+pub struct Scrape {
+    pub outbox_depth: i64,
+    pub inbox_backlog: i64,
+    pub inbox_oldest_age_secs: f64,
+    pub paused: bool,
+    pub stage_restarts: Vec<(&'static str, u64)>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -145,7 +222,17 @@ mod tests {
         Metrics::add(&m.sent_staff, 3);
         m.observe_latency(Duration::from_millis(80));
         m.observe_latency(Duration::from_secs(2));
-        let text = m.render(7);
+        let text = m.render(&Scrape {
+            outbox_depth: 7,
+            inbox_backlog: 3,
+            inbox_oldest_age_secs: 1.5,
+            paused: true,
+            stage_restarts: vec![("poller", 2)],
+        });
+        assert!(text.contains("paradarum_inbox_backlog 3"), "{text}");
+        assert!(text.contains("paradarum_inbox_oldest_age_seconds 1.500"));
+        assert!(text.contains("paradarum_notifications_paused 1"));
+        assert!(text.contains("paradarum_stage_restarts_total{stage=\"poller\"} 2"));
         assert!(text.contains("paradarum_events_received_total{source=\"webhook\"} 1"));
         assert!(text.contains("paradarum_notifications_sent_total{kind=\"staff\"} 3"));
         assert!(text.contains("paradarum_outbox_depth 7"));

@@ -9,6 +9,7 @@ mod auth;
 mod body;
 mod error;
 mod handlers;
+mod retention;
 mod webhooks;
 
 use std::net::SocketAddr;
@@ -49,6 +50,20 @@ pub struct WebhookTarget {
 pub struct SandboxConfig {
     pub admin_token: SecretString,
     pub webhook: Option<WebhookTarget>,
+    /// Delete events older than this (at start, then hourly); None keeps them forever.
+    /// The newest event and events the webhook sender has not delivered are always kept.
+    pub retention: Option<Duration>,
+}
+
+impl SandboxConfig {
+    /// No webhooks, events kept forever.
+    pub fn new(admin_token: SecretString) -> Self {
+        Self {
+            admin_token,
+            webhook: None,
+            retention: None,
+        }
+    }
 }
 
 #[derive(Clone)]
@@ -87,6 +102,7 @@ pub struct Sandbox {
     listener: TcpListener,
     state: AppState,
     webhook: Option<WebhookTarget>,
+    retention: Option<Duration>,
 }
 
 impl Sandbox {
@@ -105,6 +121,7 @@ impl Sandbox {
                 clock: Arc::new(std::sync::atomic::AtomicI64::new(0)),
             },
             webhook: config.webhook,
+            retention: config.retention,
         })
     }
 
@@ -122,6 +139,14 @@ impl Sandbox {
                 shutdown.clone(),
             ))
         });
+        let retention_task = self.retention.map(|keep| {
+            tokio::spawn(retention::run(
+                self.state.store.clone(),
+                keep,
+                self.webhook.is_some(),
+                shutdown.clone(),
+            ))
+        });
         let app = router(self.state);
         // Small responses go out at once (no Nagle delay waiting for the peer's ACK).
         let listener = self.listener.tap_io(|tcp| {
@@ -130,8 +155,10 @@ impl Sandbox {
         let served = axum::serve(listener, app)
             .with_graceful_shutdown(shutdown.clone().cancelled_owned())
             .await;
-        if let Some(task) = webhook_task {
+        if webhook_task.is_some() || retention_task.is_some() {
             shutdown.cancel();
+        }
+        for task in [webhook_task, retention_task].into_iter().flatten() {
             let _ = task.await;
         }
         served
@@ -147,6 +174,8 @@ fn router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(MULTIPART_BODY_LIMIT));
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
+        .route("/v1/meta", get(handlers::meta))
+        .route("/v1/token", get(handlers::token_info))
         .route("/v1/account", get(handlers::account))
         .route("/v1/properties", get(handlers::properties))
         .route(

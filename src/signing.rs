@@ -92,7 +92,9 @@ impl WebhookSecret {
             .trim()
             .parse()
             .map_err(|_| VerifyError::BadTimestamp)?;
-        if (now_unix - ts).abs() > TIMESTAMP_TOLERANCE_SECS {
+        // Checked: an extreme timestamp is simply too far off, never an overflow.
+        let skew = now_unix.checked_sub(ts).map(i64::unsigned_abs);
+        if skew.is_none_or(|s| s > TIMESTAMP_TOLERANCE_SECS.unsigned_abs()) {
             return Err(VerifyError::Expired);
         }
         let expected = self.mac(id, ts, body).finalize().into_bytes();
@@ -202,6 +204,30 @@ mod tests {
         assert_eq!(
             secret.verify(ID, &TS.to_string(), "", BODY, TS),
             Err(VerifyError::NoSignature)
+        );
+    }
+
+    #[test]
+    fn extreme_timestamps_and_clocks_are_refused_without_overflow() {
+        let secret = WebhookSecret::parse(SECRET).unwrap();
+        for (ts, now) in [
+            (i64::MIN, 0),
+            (i64::MAX, 0),
+            (i64::MIN, i64::MAX),
+            (i64::MAX, i64::MIN),
+            (0, i64::MIN),
+            (1, i64::MIN),
+        ] {
+            assert_eq!(
+                secret.verify(ID, &ts.to_string(), SIG, BODY, now),
+                Err(VerifyError::Expired),
+                "ts {ts}, now {now}"
+            );
+        }
+        let max = secret.sign(ID, i64::MAX, BODY);
+        assert_eq!(
+            secret.verify(ID, &i64::MAX.to_string(), &max, BODY, i64::MAX),
+            Ok(())
         );
     }
 

@@ -52,14 +52,36 @@ pub fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
     (!path.as_os_str().is_empty() && !path.to_string_lossy().contains(":memory:")).then_some(path)
 }
 
+/// How hard SQLite works to keep a commit through a power failure.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Durability {
+    /// `synchronous=FULL`: a commit is on disk before it returns, so a webhook answered
+    /// 2xx survives a power cut. The default.
+    #[default]
+    Full,
+    /// `synchronous=NORMAL`: faster commits; in WAL mode the last commits can be lost on
+    /// power failure (never on a process crash).
+    Normal,
+}
+
 impl Store {
-    /// Opens (creating if needed) the database at `url` and applies migrations.
+    /// Opens (creating if needed) the database at `url` and applies migrations, with the
+    /// safe durability.
     pub async fn open(url: &str) -> Result<Self, StoreError> {
+        Self::open_with(url, Durability::Full).await
+    }
+
+    /// Like [`Store::open`], choosing the durability.
+    pub async fn open_with(url: &str, durability: Durability) -> Result<Self, StoreError> {
+        let synchronous = match durability {
+            Durability::Full => SqliteSynchronous::Full,
+            Durability::Normal => SqliteSynchronous::Normal,
+        };
         let opts = SqliteConnectOptions::from_str(url)
             .map_err(|_| StoreError::BadUrl(url.to_string()))?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
+            .synchronous(synchronous)
             .busy_timeout(Duration::from_secs(5))
             .foreign_keys(true);
 
@@ -111,9 +133,41 @@ impl Store {
         notify::NotifyStore { store: self }
     }
 
-    /// Proves the database takes writes: used by readiness checks.
-    pub async fn check_writable(&self) -> Result<(), StoreError> {
-        self.put_state("heartbeat", &now_millis().to_string()).await
+    /// Proves the database answers, without taking the single writer a webhook needs.
+    pub async fn check_readable(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.read).await?;
+        Ok(())
+    }
+
+    /// The `synchronous` setting of the writer (0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA).
+    pub async fn synchronous(&self) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar("PRAGMA synchronous")
+            .fetch_one(&self.write)
+            .await?)
+    }
+
+    /// The value stored under `name`, storing `init()` first if there is none (the first
+    /// writer wins, so concurrent callers agree).
+    pub async fn get_or_init_state(
+        &self,
+        name: &str,
+        init: impl FnOnce() -> String,
+    ) -> Result<String, StoreError> {
+        sqlx::query(
+            "INSERT INTO kv_state (name, value, updated_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (name) DO NOTHING",
+        )
+        .bind(name)
+        .bind(init())
+        .bind(now_millis())
+        .execute(&self.write)
+        .await?;
+        Ok(
+            sqlx::query_scalar("SELECT value FROM kv_state WHERE name = $1")
+                .bind(name)
+                .fetch_one(&self.write)
+                .await?,
+        )
     }
 
     pub async fn get_state(&self, name: &str) -> Result<Option<String>, StoreError> {
@@ -143,5 +197,26 @@ impl Store {
     pub async fn close(&self) {
         self.read.close().await;
         self.write.close().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn commits_are_on_disk_before_they_return_unless_told_otherwise() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = |name: &str| format!("sqlite://{}/{name}.db", dir.path().display());
+        let full = Store::open(&url("full")).await.unwrap();
+        // 2 = FULL: in WAL mode the log is synced at every commit, so a webhook answered
+        // 2xx after its event was committed survives a power cut.
+        assert_eq!(full.synchronous().await.unwrap(), 2);
+        full.close().await;
+        let normal = Store::open_with(&url("normal"), Durability::Normal)
+            .await
+            .unwrap();
+        assert_eq!(normal.synchronous().await.unwrap(), 1);
+        normal.close().await;
     }
 }

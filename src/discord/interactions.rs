@@ -180,7 +180,12 @@ async fn submit_open(
     if let Err(e) = data
         .store
         .notify()
-        .remember_opener(ticket.id, m.user.id.get())
+        .remember_opener(
+            &data.backend,
+            ticket.id,
+            &ticket.account_id,
+            m.user.id.get(),
+        )
         .await
     {
         tracing::warn!(error = %e, ticket = ticket.id, "could not record who opened a ticket");

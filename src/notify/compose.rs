@@ -1,20 +1,19 @@
 //! Message bodies for notifications (Discord's Create Message JSON). Pure.
 //!
 //! Staff messages coalesce: as many tickets as fit Discord's limits (10 embeds, 6,000
-//! embed characters, 4,096 per description) go into one message. Subjects are inert.
+//! embed characters, 4,096 per description) go into one message. Single notices and DMs
+//! are [`Card`]s, drawn by the same code as the commands' cards. Subjects are inert.
 //! Allowed mentions permit the configured staff role and nothing else.
 
 use serde_json::{json, Value};
 
-use super::plan::{KIND_DM, KIND_STATUS, KIND_TOPIC};
 use crate::discord::ids::CustomId;
-use crate::discord::render::{truncate, user_text};
-use crate::store::notify::Job;
+use crate::discord::render::{user_text, Card, DESCRIPTION_MAX};
+use crate::store::notify::{Change, Job, JobKind};
 use crate::ticket::{Status, Topic};
 
 /// Total embed characters per message we allow ourselves (Discord: 6,000).
 const EMBED_BUDGET: usize = 5_800;
-const DESCRIPTION_MAX: usize = 4_096;
 const EMBEDS_MAX: usize = 10;
 
 /// A message body and how many of the offered jobs it covers.
@@ -24,26 +23,27 @@ pub struct Composed {
     pub used: usize,
 }
 
-fn topic_of(v: &Value) -> Topic {
-    Topic::from(v.as_i64().unwrap_or(-1))
+fn topic_label(t: Option<Topic>) -> String {
+    t.map_or_else(|| "Topic unknown".into(), |t| t.label())
 }
 
-fn status_of(v: &Value) -> Status {
-    Status::from(v.as_i64().unwrap_or(-1))
+fn colour(t: Option<Topic>) -> u32 {
+    t.unwrap_or(Topic::General).colour()
+}
+
+fn status_label(s: Option<Status>) -> String {
+    s.map_or_else(|| "unknown".into(), |s| s.label())
 }
 
 fn subject(job: &Job, max: usize) -> String {
-    match job.payload["subject"].as_str() {
+    match &job.payload.subject {
         Some(s) => user_text(s, max),
         None => "(subject unavailable)".into(),
     }
 }
 
 fn opener(job: &Job) -> Option<String> {
-    job.payload["opener"]
-        .as_str()
-        .filter(|s| s.chars().all(|c| c.is_ascii_digit()) && !s.is_empty())
-        .map(|s| format!("<@{s}>"))
+    job.payload.opened_by.map(|u| format!("<@{u}>"))
 }
 
 fn allowed_mentions(role: Option<u64>) -> Value {
@@ -57,86 +57,104 @@ fn role_content(role: Option<u64>) -> String {
     role.map(|r| format!("<@&{r}>")).unwrap_or_default()
 }
 
+/// A card as Discord's embed JSON, through the same builder the commands use.
+fn embed(card: &Card) -> Value {
+    serde_json::to_value(card.to_embed()).unwrap_or_else(|_| json!({"title": "…"}))
+}
+
 /// One line for a coalesced staff message.
-fn line(kind: &str, job: &Job) -> String {
+fn line(kind: JobKind, job: &Job) -> String {
     let p = &job.payload;
     let who = opener(job).map(|o| format!(" · {o}")).unwrap_or_default();
     match kind {
-        KIND_TOPIC => format!(
+        JobKind::StaffTopic => format!(
             "`#{}` {} → **{}** · {}{}",
             job.ticket_id,
-            topic_of(&p["from"]).label(),
-            topic_of(&p["to"]).label(),
+            topic_label(p.from_topic),
+            topic_label(p.to_topic),
             subject(job, 40),
             who
         ),
-        KIND_STATUS => format!(
+        JobKind::StaffStatus => format!(
             "`#{}` {} · now **{}** · {}{}",
             job.ticket_id,
-            topic_of(&p["topic"]).label(),
-            status_of(&p["to"]).label(),
+            topic_label(p.topic),
+            status_label(p.to_status),
             subject(job, 40),
             who
         ),
         _ => format!(
             "`#{}` {} · {}{}",
             job.ticket_id,
-            topic_of(&p["topic"]).label(),
+            topic_label(p.topic),
             subject(job, 40),
             who
         ),
     }
 }
 
-fn single_embed(kind: &str, job: &Job) -> Value {
+/// The card of one staff notice. Without the ticket (degraded), only what the event said.
+fn single_card(kind: JobKind, job: &Job) -> Card {
     let p = &job.payload;
-    let topic = topic_of(&p["topic"]);
-    let mut fields = vec![
-        json!({"name": "Topic", "value": topic.label(), "inline": true}),
-        json!({"name": "Subject", "value": subject(job, 1000), "inline": false}),
-    ];
+    let mut fields = vec![("Topic".to_string(), topic_label(p.topic).to_string(), true)];
+    if p.subject.is_some() {
+        fields.push(("Subject".into(), subject(job, 1000), false));
+    }
     if let Some(o) = opener(job) {
-        fields.push(json!({"name": "Opened from Discord by", "value": o, "inline": true}));
+        fields.push(("Opened from Discord by".into(), o, true));
     }
     let title = match kind {
-        KIND_TOPIC => {
+        JobKind::StaffTopic => {
             fields.insert(
                 0,
-                json!({"name": "Moved", "inline": false, "value": format!("{} → {}",
-                    topic_of(&p["from"]).label(), topic_of(&p["to"]).label())}),
+                (
+                    "Moved".into(),
+                    format!(
+                        "{} → {}",
+                        topic_label(p.from_topic),
+                        topic_label(p.to_topic)
+                    ),
+                    false,
+                ),
             );
-            let reason = p["reason"]
-                .as_str()
+            let reason = p
+                .reason
+                .as_deref()
                 .map(|r| user_text(r, 1000))
                 .unwrap_or_else(|| "(none given)".into());
-            fields.push(json!({"name": "Reason", "value": reason, "inline": false}));
-            format!("Ticket #{} moved to {}", job.ticket_id, topic.label())
+            fields.push(("Reason".into(), reason, false));
+            format!(
+                "Ticket #{} moved to {}",
+                job.ticket_id,
+                topic_label(p.to_topic)
+            )
         }
-        KIND_STATUS => format!(
+        _ => format!(
             "Ticket #{} is now {}",
             job.ticket_id,
-            status_of(&p["to"]).label()
+            status_label(p.to_status.or(Some(Status::Resolved)))
         ),
-        _ => format!("Ticket #{} resolved", job.ticket_id),
     };
-    json!({
-        "title": truncate(&title, 256),
-        "color": topic.colour(),
-        "fields": fields,
-        "footer": {"text": format!("Event {}", p["event"].as_str().unwrap_or("?"))},
-    })
+    Card {
+        title,
+        description: String::new(),
+        colour: colour(p.topic),
+        fields,
+        footer: Some(format!("Event {}", p.event)),
+        timestamp: None,
+    }
 }
 
-fn heading(kind: &str, n: usize) -> String {
+fn heading(kind: JobKind, n: usize) -> String {
     match kind {
-        KIND_TOPIC => format!("{n} tickets moved to another topic"),
-        KIND_STATUS => format!("{n} tickets changed status"),
+        JobKind::StaffTopic => format!("{n} tickets moved to another topic"),
+        JobKind::StaffStatus => format!("{n} tickets changed status"),
         _ => format!("{n} tickets resolved"),
     }
 }
 
 /// A staff message for as many of `jobs` (same kind, same channel) as fit.
-pub fn staff(kind: &str, jobs: &[Job], role: Option<u64>, nonce: &str) -> Composed {
+pub fn staff(kind: JobKind, jobs: &[Job], role: Option<u64>, nonce: &str) -> Composed {
     let base = |embeds: Vec<Value>| {
         json!({
             "content": role_content(role),
@@ -147,7 +165,7 @@ pub fn staff(kind: &str, jobs: &[Job], role: Option<u64>, nonce: &str) -> Compos
         })
     };
     if jobs.len() <= 1 {
-        let embeds = jobs.iter().map(|j| single_embed(kind, j)).collect();
+        let embeds = jobs.iter().map(|j| embed(&single_card(kind, j))).collect();
         return Composed {
             body: base(embeds),
             used: jobs.len(),
@@ -183,7 +201,7 @@ pub fn staff(kind: &str, jobs: &[Job], role: Option<u64>, nonce: &str) -> Compos
         budget -= cost;
         used += 1;
     }
-    let colour = topic_of(&jobs[0].payload["topic"]).colour();
+    let colour = colour(jobs[0].payload.topic);
     let embeds = descriptions
         .into_iter()
         .enumerate()
@@ -203,56 +221,58 @@ pub fn staff(kind: &str, jobs: &[Job], role: Option<u64>, nonce: &str) -> Compos
 
 /// A DM to the customer about one ticket, with Reply / Close buttons while it is open.
 pub fn dm(job: &Job, nonce: &str) -> Value {
-    debug_assert_eq!(job.kind, KIND_DM);
+    debug_assert_eq!(job.kind, JobKind::Dm);
     let p = &job.payload;
     let id = job.ticket_id;
-    let change = p["change"].as_str().unwrap_or_default();
-    let (title, text) = match change {
-        "resolved" => (
+    let (title, text) = match p.change {
+        Change::Resolved => (
             format!("Your ticket #{id} is Resolved"),
             "Support marked it solved. If it is not, reply and it reopens; if it is, you can \
              close it (Closed is final)."
                 .to_string(),
         ),
-        "topic" => (
-            format!("Ticket #{id} moved to {}", topic_of(&p["to"]).label()),
+        Change::Topic => (
+            format!("Ticket #{id} moved to {}", topic_label(p.to_topic)),
             format!(
                 "Your ticket was moved to {} so the right team picks it up.",
-                topic_of(&p["to"]).label()
+                topic_label(p.to_topic)
             ),
         ),
-        "in_progress" => (
+        Change::InProgress => (
             format!("Ticket #{id} is In Progress"),
             "Support is working on it.".to_string(),
         ),
-        "reopened" => (
+        Change::Reopened => (
             format!("Ticket #{id} is Open again"),
             "It is waiting for support again.".to_string(),
         ),
-        "closed" => (
+        Change::Closed => (
             format!("Ticket #{id} is Closed"),
             "Closed is final; open a new ticket with /ticket open if you need more help."
                 .to_string(),
         ),
-        "staff_reply" => (
+        Change::StaffReply => (
             format!("Support replied to ticket #{id}"),
             "See it with /ticket status.".to_string(),
         ),
-        _ => (format!("Ticket #{id} was updated"), String::new()),
+        Change::Unknown => (format!("Ticket #{id} was updated"), String::new()),
     };
-    let description = format!("**{}**\n{text}", subject(job, 200));
+    let card = Card {
+        title,
+        description: format!("**{}**\n{text}", subject(job, 200)),
+        colour: colour(p.topic),
+        fields: Vec::new(),
+        footer: None,
+        timestamp: None,
+    };
     let mut body = json!({
         "content": "",
-        "embeds": [{
-            "title": truncate(&title, 256),
-            "description": truncate(&description, DESCRIPTION_MAX),
-            "color": topic_of(&p["topic"]).colour(),
-        }],
+        "embeds": [embed(&card)],
         "allowed_mentions": allowed_mentions(None),
         "nonce": nonce,
         "enforce_nonce": true,
     });
-    if change != "closed" {
+    if p.change != Change::Closed {
         let reply = CustomId::ReplyButton(id).encode();
         let close = CustomId::Close(id).encode();
         if let (Some(reply), Some(close)) = (reply, close) {
@@ -268,16 +288,24 @@ pub fn dm(job: &Job, nonce: &str) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::notify::plan::KIND_RESOLVED;
+    use crate::store::notify::{Payload, Target};
 
     fn job(id: i64, subject: &str) -> Job {
         Job {
             id,
-            kind: KIND_RESOLVED.into(),
-            target: 1,
+            backend: "b".into(),
+            kind: JobKind::StaffResolved,
+            target: Target::Channel(1),
             ticket_id: id as u64,
-            payload: json!({"ticket": id, "subject": subject, "topic": 4, "event": "evt_1",
-                            "opener": "123456789012345678", "change": "resolved"}),
+            payload: Payload {
+                event: "evt_1".into(),
+                change: Change::Resolved,
+                subject: Some(subject.into()),
+                topic: Some(Topic::Ssl),
+                to_status: Some(Status::Resolved),
+                opened_by: Some(123_456_789_012_345_678),
+                ..Payload::default()
+            },
             batch_id: None,
             attempts: 0,
             received_at: 0,
@@ -310,7 +338,7 @@ mod tests {
     #[test]
     fn many_tickets_coalesce_within_discords_limits() {
         let jobs: Vec<Job> = (0..1000).map(|i| job(i, &"x".repeat(200))).collect();
-        let c = staff(KIND_RESOLVED, &jobs, None, "n1");
+        let c = staff(JobKind::StaffResolved, &jobs, None, "n1");
         assert!(c.used >= 50, "only {} per message", c.used);
         assert!(embed_chars(&c.body) <= 6000);
         let embeds = c.body["embeds"].as_array().unwrap();
@@ -336,7 +364,7 @@ mod tests {
     #[test]
     fn hostile_subjects_ping_nobody_and_only_the_staff_role_may_be_mentioned() {
         let jobs = vec![job(1, "@everyone <@&123> <@456>")];
-        let c = staff(KIND_RESOLVED, &jobs, Some(777), "n");
+        let c = staff(JobKind::StaffResolved, &jobs, Some(777), "n");
         let text = c.body.to_string();
         assert!(!text.contains("@everyone"));
         assert!(!text.contains("<@&123>"));
@@ -346,7 +374,7 @@ mod tests {
         assert_eq!(c.body["allowed_mentions"]["roles"], json!(["777"]));
         let d = dm(
             &Job {
-                kind: KIND_DM.into(),
+                kind: JobKind::Dm,
                 ..job(1, "@here hi")
             },
             "n",
@@ -358,7 +386,7 @@ mod tests {
     #[test]
     fn a_resolved_dm_offers_reply_and_close_and_a_closed_one_does_not() {
         let mut j = job(9, "s");
-        j.kind = KIND_DM.into();
+        j.kind = JobKind::Dm;
         let d = dm(&j, "n");
         let ids: Vec<&str> = d["components"][0]["components"]
             .as_array()
@@ -367,7 +395,7 @@ mod tests {
             .map(|b| b["custom_id"].as_str().unwrap())
             .collect();
         assert_eq!(ids, ["t:dmreply:9", "t:close:9"]);
-        j.payload["change"] = "closed".into();
+        j.payload.change = Change::Closed;
         assert!(dm(&j, "n").get("components").is_none());
     }
 }

@@ -1,8 +1,11 @@
 //! Outbox → Discord. One loop, paced per channel under Discord's limit (5 messages per
-//! 5 s); staff messages coalesce a backlog into few messages. A batch is fixed in the
-//! store before it is sent and carries a nonce derived from it with `enforce_nonce`, so a
-//! crash between sending and recording never posts twice. 5xx, timeouts and 429 are
-//! retried with backoff; a channel that answers 403/404 is parked, not retried.
+//! 5 s) and, through [`DiscordRest`](super::delivery::DiscordRest), under the global
+//! one; staff messages coalesce a backlog into few messages. A batch is fixed in the
+//! store before it is sent and carries a nonce made of a per-database random prefix and
+//! its id, with `enforce_nonce`, so a crash between sending and recording never posts
+//! twice — and a reset database or a second deployment never collides with old nonces.
+//! 5xx, timeouts and 429 are retried with backoff; a channel that answers 403/404 is
+//! parked; a user whose DMs are closed is not tried again for a while.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
@@ -11,68 +14,119 @@ use std::time::{Duration, Instant};
 use tokio_util::sync::CancellationToken;
 
 use super::compose;
-use super::delivery::SendError;
-use super::plan::KIND_DM;
+use super::delivery::{SendError, CANNOT_DM, INVALID_BAN_LINE};
 use super::PipelineDeps;
 use crate::metrics::Metrics;
-use crate::store::notify::Job;
-use crate::store::now_millis;
+use crate::store::notify::{Job, JobKind, JobState, Target};
+use crate::store::{now_millis, StoreError};
 
 /// Discord's commonly observed per-channel limit.
 const WINDOW: Duration = Duration::from_secs(5);
 const PER_WINDOW: usize = 5;
 /// Most jobs considered for one staff message (compose keeps what fits).
 const COALESCE_MAX: u32 = 200;
-const MAX_BACKOFF_MS: i64 = 60_000;
 const IDLE_WAIT: Duration = Duration::from_millis(500);
+/// DMs are held while this many invalid answers were seen in 10 minutes (a tenth of the
+/// ban line): they are the usual source of 403s.
+const INVALID_SOFT_LIMIT: u64 = INVALID_BAN_LINE / 10;
+/// The pacer forgets idle targets once it tracks more than this many.
+const PACER_KEEP: usize = 1_024;
 
-/// Sliding-window pacing per channel.
+/// Sliding-window pacing per target. Bounded: targets with nothing in their window and
+/// no block are dropped once there are many.
 #[derive(Default)]
-struct Pacer {
-    sent: HashMap<u64, VecDeque<Instant>>,
-    blocked_until: HashMap<u64, Instant>,
+pub struct Pacer {
+    sent: HashMap<Target, VecDeque<Instant>>,
+    blocked_until: HashMap<Target, Instant>,
 }
 
 impl Pacer {
-    /// How long until `channel` may take another message (zero: now).
-    fn wait_for(&mut self, channel: u64) -> Duration {
+    /// How long until `target` may take another message (zero: now).
+    fn wait_for(&mut self, target: Target) -> Duration {
         let now = Instant::now();
         let mut wait = self
             .blocked_until
-            .get(&channel)
+            .get(&target)
             .map_or(Duration::ZERO, |t| t.saturating_duration_since(now));
-        let q = self.sent.entry(channel).or_default();
-        while q.front().is_some_and(|t| now.duration_since(*t) >= WINDOW) {
-            q.pop_front();
-        }
-        if q.len() >= PER_WINDOW {
-            wait = wait.max((q[0] + WINDOW).saturating_duration_since(now));
+        if let Some(q) = self.sent.get_mut(&target) {
+            while q.front().is_some_and(|t| now.duration_since(*t) >= WINDOW) {
+                q.pop_front();
+            }
+            if q.len() >= PER_WINDOW {
+                wait = wait.max((q[0] + WINDOW).saturating_duration_since(now));
+            }
         }
         wait
     }
 
-    fn record(&mut self, channel: u64) {
-        self.sent
-            .entry(channel)
-            .or_default()
-            .push_back(Instant::now());
+    fn record(&mut self, target: Target) {
+        self.record_at(target, Instant::now());
     }
 
-    fn block(&mut self, channel: u64, d: Duration) {
-        self.blocked_until.insert(channel, Instant::now() + d);
+    fn record_at(&mut self, target: Target, at: Instant) {
+        let q = self.sent.entry(target).or_default();
+        // Kept in time order: a send seeded from the store may be older than the last.
+        let pos = q.iter().rposition(|t| *t <= at).map_or(0, |p| p + 1);
+        q.insert(pos, at);
+        self.trim();
+    }
+
+    fn block(&mut self, target: Target, d: Duration) {
+        self.blocked_until.insert(target, Instant::now() + d);
+        self.trim();
+    }
+
+    /// Drops what no longer limits anything, when there is much of it.
+    fn trim(&mut self) {
+        if self.sent.len() + self.blocked_until.len() <= PACER_KEEP {
+            return;
+        }
+        let now = Instant::now();
+        self.sent
+            .retain(|_, q| q.back().is_some_and(|t| now.duration_since(*t) < WINDOW));
+        self.blocked_until.retain(|_, t| *t > now);
+    }
+
+    /// Targets tracked, for tests.
+    pub fn tracked(&self) -> usize {
+        self.sent.len() + self.blocked_until.len()
     }
 }
 
+#[derive(Debug, thiserror::Error)]
+enum DispatchError {
+    #[error("store: {0}")]
+    Store(#[from] StoreError),
+}
+
 pub async fn run(deps: Arc<PipelineDeps>, shutdown: CancellationToken) {
+    super::test_fault("dispatcher");
+    let prefix = loop {
+        match nonce_prefix(&deps).await {
+            Ok(p) => break p,
+            Err(e) => {
+                tracing::warn!(error = %e, "notifications: cannot read the nonce prefix");
+                tokio::select! {
+                    _ = shutdown.cancelled() => return,
+                    _ = tokio::time::sleep(Duration::from_secs(2)) => {}
+                }
+            }
+        }
+    };
     let mut pacer = Pacer::default();
+    seed_pacer(&deps, &mut pacer).await;
     loop {
-        let next = match round(&deps, &mut pacer).await {
+        let next = match round(&deps, &mut pacer, &prefix).await {
             Ok(wait) => wait,
             Err(e) => {
                 tracing::warn!(error = %e, "notifications: delivery paused");
                 Duration::from_secs(2)
             }
         };
+        Metrics::set(
+            &deps.metrics.discord_invalid_10m,
+            deps.rest.invalid_last_10_minutes(),
+        );
         if shutdown.is_cancelled() {
             return;
         }
@@ -87,108 +141,188 @@ pub async fn run(deps: Arc<PipelineDeps>, shutdown: CancellationToken) {
     }
 }
 
+/// What was sent in the last window before this dispatcher started (another process, or
+/// this one before a crash) counts against the limit now.
+async fn seed_pacer(deps: &PipelineDeps, pacer: &mut Pacer) {
+    let now_ms = now_millis();
+    let now = Instant::now();
+    let window_ms = WINDOW.as_millis() as i64;
+    match deps.store.notify().recent_sends(now_ms - window_ms).await {
+        Ok(sends) => {
+            for (_, target, at) in sends {
+                let age = at.map_or(0, |t| (now_ms - t).clamp(0, window_ms));
+                let at = now
+                    .checked_sub(Duration::from_millis(age as u64))
+                    .unwrap_or(now);
+                pacer.record_at(target, at);
+            }
+        }
+        Err(e) => tracing::warn!(error = %e, "could not read recent sends; pacing from now"),
+    }
+}
+
+/// A random prefix made once per database: nonces stay unique after a database reset and
+/// between deployments sharing a bot token.
+async fn nonce_prefix(deps: &PipelineDeps) -> Result<String, StoreError> {
+    deps.store
+        .get_or_init_state("notify.nonce_prefix", || {
+            crate::sandbox::new_token("").chars().take(10).collect()
+        })
+        .await
+}
+
+/// The nonce of a batch: the prefix (10 characters) and the batch id in base 36 (at most
+/// 13), within Discord's 25.
+pub fn nonce(prefix: &str, batch: i64) -> String {
+    let mut n = batch.unsigned_abs();
+    let mut digits = Vec::new();
+    loop {
+        let d = (n % 36) as u8;
+        digits.push(if d < 10 { b'0' + d } else { b'a' + d - 10 });
+        n /= 36;
+        if n == 0 {
+            break;
+        }
+    }
+    digits.reverse();
+    format!("{prefix}{}", String::from_utf8_lossy(&digits))
+}
+
 /// One pass over what is due; returns how long to wait before the next pass.
-async fn round(deps: &PipelineDeps, pacer: &mut Pacer) -> Result<Duration, String> {
+async fn round(
+    deps: &PipelineDeps,
+    pacer: &mut Pacer,
+    prefix: &str,
+) -> Result<Duration, DispatchError> {
     let store = deps.store.notify();
     let now = now_millis();
     let mut next = IDLE_WAIT;
     let mut progressed = false;
+    let hold_dms = deps.rest.invalid_last_10_minutes() >= INVALID_SOFT_LIMIT;
+    if hold_dms {
+        tracing::warn!(
+            invalid = deps.rest.invalid_last_10_minutes(),
+            "many invalid Discord answers in 10 minutes: holding DMs to stay far from the ban line"
+        );
+        next = Duration::from_secs(5);
+    }
 
     // Batches already fixed (a previous attempt, maybe before a crash) go first, as they
     // were: the same jobs and the same nonce.
-    for batch in store.due_batches(now).await.map_err(|e| e.to_string())? {
-        let jobs = store.batch_jobs(batch).await.map_err(|e| e.to_string())?;
+    for batch in store.due_batches(now).await? {
+        let jobs = store.batch_jobs(batch).await?;
         let Some(first) = jobs.first() else { continue };
-        let channel_key = pace_key(first);
-        let wait = pacer.wait_for(channel_key);
+        if hold_dms && first.kind == JobKind::Dm {
+            continue;
+        }
+        let wait = pacer.wait_for(first.target);
         if !wait.is_zero() {
             next = next.min(wait);
             continue;
         }
-        send_batch(deps, pacer, batch, &jobs).await?;
+        send_batch(deps, pacer, prefix, batch, &jobs).await?;
         progressed = true;
     }
 
-    for (kind, target) in store.due_targets(now).await.map_err(|e| e.to_string())? {
-        let key = if kind == KIND_DM {
-            dm_key(target)
-        } else {
-            target
-        };
-        let wait = pacer.wait_for(key);
+    for (kind, target) in store.due_targets(now).await? {
+        if hold_dms && kind == JobKind::Dm {
+            continue;
+        }
+        let wait = pacer.wait_for(target);
         if !wait.is_zero() {
             next = next.min(wait);
             continue;
         }
-        let limit = if kind == KIND_DM { 1 } else { COALESCE_MAX };
-        let pending = store
-            .pending_jobs(&kind, target, limit)
-            .await
-            .map_err(|e| e.to_string())?;
+        let limit = if kind == JobKind::Dm { 1 } else { COALESCE_MAX };
+        let pending = store.pending_jobs(kind, target, limit).await?;
         if pending.is_empty() {
             continue;
         }
         // Decide what fits in one message before fixing the batch.
-        let used = if kind == KIND_DM {
+        let used = if kind == JobKind::Dm {
             1
         } else {
-            compose::staff(&kind, &pending, deps.settings.staff_role, "x")
+            compose::staff(kind, &pending, deps.settings.staff_role, "x")
                 .used
                 .max(1)
         };
-        let ids: Vec<i64> = pending[..used].iter().map(|j| j.id).collect();
-        let batch = store.start_batch(&ids).await.map_err(|e| e.to_string())?;
-        let jobs = store.batch_jobs(batch).await.map_err(|e| e.to_string())?;
-        send_batch(deps, pacer, batch, &jobs).await?;
+        let ids: Vec<i64> = pending[..used.min(pending.len())]
+            .iter()
+            .map(|j| j.id)
+            .collect();
+        let batch = store.start_batch(&ids).await?;
+        let jobs = store.batch_jobs(batch).await?;
+        send_batch(deps, pacer, prefix, batch, &jobs).await?;
         progressed = true;
     }
     Ok(if progressed { Duration::ZERO } else { next })
 }
 
-/// DMs are paced per user (their DM channel is not known before it is opened).
-fn dm_key(user: u64) -> u64 {
-    user ^ 0x8000_0000_0000_0000
-}
-
-fn pace_key(job: &Job) -> u64 {
-    if job.kind == KIND_DM {
-        dm_key(job.target)
-    } else {
-        job.target
+/// Why a DM is no longer to be sent, if it is not.
+async fn dm_obstacle(deps: &PipelineDeps, job: &Job) -> Result<Option<&'static str>, StoreError> {
+    let Target::Dm(user) = job.target else {
+        return Ok(None);
+    };
+    if job.backend != deps.backend {
+        return Ok(Some("backend_changed"));
     }
+    let account = job.payload.account.as_deref().unwrap_or_default();
+    let opener = super::processor::verified_opener(deps, job.ticket_id, account).await?;
+    if opener != Some(user) {
+        return Ok(Some("not_linked"));
+    }
+    if deps
+        .store
+        .notify()
+        .dm_closed_until(user, now_millis())
+        .await?
+        .is_some()
+    {
+        return Ok(Some("dms_closed"));
+    }
+    Ok(None)
 }
 
 async fn send_batch(
     deps: &PipelineDeps,
     pacer: &mut Pacer,
+    prefix: &str,
     batch: i64,
     jobs: &[Job],
-) -> Result<(), String> {
+) -> Result<(), DispatchError> {
     let store = deps.store.notify();
     let Some(first) = jobs.first() else {
         return Ok(());
     };
-    let nonce = format!("pn{batch}");
-    let kind = first.kind.as_str();
-    let key = pace_key(first);
-    pacer.record(key);
-    let result = if kind == KIND_DM {
-        send_dm(deps, first, &nonce).await
-    } else {
-        let body = compose::staff(kind, jobs, deps.settings.staff_role, &nonce).body;
-        deps.rest
-            .create_message(first.target, &body)
-            .await
-            .map(|_| ())
+    // Checked again now, not only when planned: an unlink stops queued DMs too.
+    if let Some(reason) = dm_obstacle(deps, first).await? {
+        store.finish_batch(batch, JobState::Skipped).await?;
+        Metrics::inc(&deps.metrics.dm_skipped);
+        tracing::info!(
+            user = first.target.id(),
+            ticket = first.ticket_id,
+            reason,
+            "DM not sent"
+        );
+        return Ok(());
+    }
+    let nonce = nonce(prefix, batch);
+    let kind = first.kind;
+    let result = match first.target {
+        Target::Dm(user) => send_dm(deps, user, first, &nonce).await,
+        Target::Channel(channel) => {
+            let body = compose::staff(kind, jobs, deps.settings.staff_role, &nonce).body;
+            deps.rest.create_message(channel, &body).await.map(|_| ())
+        }
     };
+    // Counted when the answer is in: Discord saw the message no later than now, so the
+    // window never opens early (the global rate may have delayed the send itself).
+    pacer.record(first.target);
     match result {
         Ok(()) => {
-            store
-                .finish_batch(batch, "sent")
-                .await
-                .map_err(|e| e.to_string())?;
+            store.finish_batch(batch, JobState::Sent).await?;
             Metrics::inc(&deps.metrics.messages_sent);
-            let counter = if kind == KIND_DM {
+            let counter = if kind == JobKind::Dm {
                 &deps.metrics.sent_dm
             } else {
                 &deps.metrics.sent_staff
@@ -202,44 +336,43 @@ async fn send_batch(
         }
         Err(SendError::RateLimited(d)) => {
             Metrics::inc(&deps.metrics.discord_429);
-            pacer.block(key, d);
+            pacer.block(first.target, d);
             let at = now_millis() + d.as_millis() as i64;
-            store
-                .retry_batch_at(batch, at)
-                .await
-                .map_err(|e| e.to_string())?;
+            store.retry_batch_at(batch, at).await?;
         }
         Err(SendError::Transient(reason)) => {
-            let backoff = (1000i64 << first.attempts.clamp(0, 6)).min(MAX_BACKOFF_MS);
-            tracing::warn!(batch, %reason, backoff_ms = backoff, "notification send failed; will retry");
+            let attempt = u32::try_from(first.attempts)
+                .unwrap_or(u32::MAX)
+                .saturating_add(1);
+            let backoff = super::processor::retry_delay(attempt).min(Duration::from_secs(60));
+            tracing::warn!(batch, %reason, ?backoff, "notification send failed; will retry");
             store
-                .retry_batch_at(batch, now_millis() + backoff)
-                .await
-                .map_err(|e| e.to_string())?;
+                .retry_batch_at(batch, now_millis() + backoff.as_millis() as i64)
+                .await?;
         }
-        Err(SendError::Refused { status, code }) if kind == KIND_DM => {
-            // Closed DMs (50007) and the like: nothing else is lost.
+        Err(SendError::Refused { status, code }) if kind == JobKind::Dm => {
             Metrics::inc(&deps.metrics.dm_failures);
+            if code == CANNOT_DM || status == 403 {
+                // Closed DMs: remembered, so the next notices cost no call (each refusal
+                // counts towards Discord's invalid-request ban).
+                let until = now_millis()
+                    + i64::try_from(deps.settings.dm_closed_for.as_millis()).unwrap_or(i64::MAX);
+                store.mark_dm_closed(first.target.id(), until).await?;
+            }
             tracing::warn!(
-                user = first.target,
+                user = first.target.id(),
                 ticket = first.ticket_id,
                 status,
                 code,
                 "DM refused by Discord"
             );
-            store
-                .finish_batch(batch, "failed")
-                .await
-                .map_err(|e| e.to_string())?;
+            store.finish_batch(batch, JobState::Failed).await?;
         }
         Err(SendError::Refused { status, code }) if status == 403 || status == 404 => {
-            let parked = store
-                .park_target(kind, first.target)
-                .await
-                .map_err(|e| e.to_string())?;
+            let parked = store.park_target(kind, first.target).await?;
             Metrics::add(&deps.metrics.parked, parked);
             tracing::error!(
-                channel = first.target,
+                channel = first.target.id(),
                 status,
                 code,
                 parked,
@@ -254,26 +387,56 @@ async fn send_batch(
                 code,
                 "Discord rejected a notification; dropped"
             );
-            store
-                .finish_batch(batch, "failed")
-                .await
-                .map_err(|e| e.to_string())?;
+            store.finish_batch(batch, JobState::Failed).await?;
         }
     }
     Ok(())
 }
 
-async fn send_dm(deps: &PipelineDeps, job: &Job, nonce: &str) -> Result<(), SendError> {
+async fn send_dm(deps: &PipelineDeps, user: u64, job: &Job, nonce: &str) -> Result<(), SendError> {
     let store = deps.store.notify();
-    let channel = match store.dm_channel(job.target).await {
+    let channel = match store.dm_channel(user).await {
         Ok(Some(c)) => c,
-        Ok(None) => {
-            let c = deps.rest.open_dm(job.target).await?;
-            let _ = store.save_dm_channel(job.target, c).await;
-            c
-        }
+        Ok(None) => deps.rest.open_dm(user).await?,
         Err(e) => return Err(SendError::Transient(e.to_string())),
     };
     let body = compose::dm(job, nonce);
-    deps.rest.create_message(channel, &body).await.map(|_| ())
+    deps.rest.create_message(channel, &body).await?;
+    // Saved (and its use time refreshed) after a delivery, for retention.
+    let _ = store.save_dm_channel(user, channel).await;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nonces_fit_discords_25_characters_and_differ_per_prefix() {
+        assert_eq!(nonce("abcdefghij", 0), "abcdefghij0");
+        assert_eq!(nonce("abcdefghij", 35), "abcdefghijz");
+        assert_eq!(nonce("abcdefghij", 36), "abcdefghij10");
+        assert!(nonce("abcdefghij", i64::MAX).len() <= 25);
+        assert!(nonce("abcdefghij", i64::MIN).len() <= 25);
+        assert_ne!(nonce("aaaaaaaaaa", 7), nonce("bbbbbbbbbb", 7));
+    }
+
+    #[test]
+    fn the_pacer_stays_bounded_after_many_distinct_targets() {
+        let mut p = Pacer::default();
+        for user in 0..20_000u64 {
+            p.record(Target::Dm(user));
+        }
+        // Everything recorded within the last 5 s may still limit: bounded by how many
+        // messages fit in a window at the global rate, not by how many users there were.
+        assert!(p.tracked() <= 20_000);
+        // Once their window has passed, old targets are dropped on the next trim.
+        for q in p.sent.values_mut() {
+            for t in q.iter_mut() {
+                *t = t.checked_sub(WINDOW).unwrap();
+            }
+        }
+        p.record(Target::Dm(99_999_999));
+        assert!(p.tracked() <= PACER_KEEP, "{} tracked", p.tracked());
+    }
 }

@@ -1,21 +1,11 @@
 //! Which notifications an event produces. Pure: the processor supplies the ticket and who
-//! opened it from Discord, this decides.
-
-use serde_json::json;
+//! opened it from Discord (already checked against the event's backend and account), this
+//! decides.
 
 use super::NotifySettings;
-use crate::store::notify::NewJob;
+use crate::store::notify::{Change, JobKind, NewJob, Payload, Target};
 use crate::ticket::api::{Event, EventKind, Ticket};
 use crate::ticket::{Author, Status};
-
-/// Staff message: a ticket became Resolved (coalesced when many).
-pub const KIND_RESOLVED: &str = "staff_resolved";
-/// Staff message: a ticket was moved to another topic (escalation).
-pub const KIND_TOPIC: &str = "staff_topic";
-/// Staff message: another transition, only when configured.
-pub const KIND_STATUS: &str = "staff_status";
-/// DM to the customer who opened the ticket from Discord.
-pub const KIND_DM: &str = "dm";
 
 /// Whether planning this event needs the ticket (its subject and topic) from the API.
 pub fn needs_ticket(kind: &EventKind, s: &NotifySettings, opener: Option<u64>) -> bool {
@@ -36,75 +26,87 @@ pub fn needs_ticket(kind: &EventKind, s: &NotifySettings, opener: Option<u64>) -
     }
 }
 
-fn change_name(to: Status) -> &'static str {
-    match to {
-        Status::Open => "reopened",
-        Status::InProgress => "in_progress",
-        Status::Resolved => "resolved",
-        Status::Closed => "closed",
-        Status::Unknown(_) => "unknown",
-    }
-}
-
-/// The jobs for one event. `ticket` is the ticket as the API has it now (None when it
-/// could not be read: then only what the event itself says is used).
+/// The jobs for one event of `backend`. `ticket` is the ticket as the API has it now
+/// (None when it could not be read: then only what the event itself says is used).
 pub fn plan(
+    backend: &str,
     event: &Event,
     ticket: Option<&Ticket>,
     opener: Option<u64>,
     s: &NotifySettings,
     received_at: i64,
 ) -> Vec<NewJob> {
-    let kind = event.kind();
-    let subject = ticket.map(|t| t.subject.clone());
+    let base = Payload {
+        event: event.id.clone(),
+        subject: ticket.map(|t| t.subject.clone()),
+        topic: ticket.map(|t| t.topic),
+        opened_by: opener,
+        account: Some(event.account_id.clone()),
+        ..Payload::default()
+    };
     let mut jobs = Vec::new();
-    let mut job = |kind: &str, target: u64, payload: serde_json::Value| {
+    let mut job = |kind: JobKind, target: Target, payload: Payload| {
         jobs.push(NewJob {
-            dedupe_key: format!("{kind}:{}:{}:{target}", event.ticket_id, event.id),
-            kind: kind.to_string(),
+            dedupe_key: format!(
+                "{backend}|{}:{}:{}:{}",
+                kind.as_str(),
+                event.ticket_id,
+                event.id,
+                target.id()
+            ),
+            kind,
             target,
             ticket_id: event.ticket_id,
             payload,
             received_at,
         });
     };
-    match kind {
+    match event.kind() {
         EventKind::StatusChanged { from, to } => {
-            let topic = ticket.map(|t| t.topic);
-            let payload = json!({
-                "ticket": event.ticket_id, "event": event.id, "subject": subject,
-                "topic": topic, "from": from, "to": to, "change": change_name(to),
-                "opener": opener.map(|o| o.to_string()),
-            });
+            let payload = Payload {
+                change: Change::of_status(to),
+                from_status: Some(from),
+                to_status: Some(to),
+                ..base
+            };
             let staff_kind = if to == Status::Resolved {
-                Some(KIND_RESOLVED)
+                Some(JobKind::StaffResolved)
             } else if s.staff_all_transitions {
-                Some(KIND_STATUS)
+                Some(JobKind::StaffStatus)
             } else {
                 None
             };
-            // Without the ticket (API refused), the default channel still hears of it.
-            let channel = topic.map_or(s.default_channel, |t| s.channel_for(t));
+            // Without the ticket (API refused or failed), the default channel still hears.
+            let channel = payload
+                .topic
+                .map_or(s.default_channel, |t| s.channel_for(t));
             if let (Some(k), Some(channel)) = (staff_kind, channel) {
-                job(k, channel, payload.clone());
+                job(k, Target::Channel(channel), payload.clone());
             }
             let dm = to == Status::Resolved || s.customer_updates;
             if let (true, Some(user)) = (dm, opener) {
-                job(KIND_DM, user, payload);
+                job(JobKind::Dm, Target::Dm(user), payload);
             }
         }
         EventKind::TopicChanged { from, to, reason } => {
-            let payload = json!({
-                "ticket": event.ticket_id, "event": event.id, "subject": subject,
-                "topic": to, "from": from, "to": to, "reason": reason, "change": "topic",
-                "status": ticket.map(|t| t.status),
-                "opener": opener.map(|o| o.to_string()),
-            });
+            let payload = Payload {
+                change: Change::Topic,
+                topic: Some(to),
+                from_topic: Some(from),
+                to_topic: Some(to),
+                reason,
+                status: ticket.map(|t| t.status),
+                ..base
+            };
             if let Some(channel) = s.channel_for(to) {
-                job(KIND_TOPIC, channel, payload.clone());
+                job(
+                    JobKind::StaffTopic,
+                    Target::Channel(channel),
+                    payload.clone(),
+                );
             }
             if let Some(user) = opener {
-                job(KIND_DM, user, payload);
+                job(JobKind::Dm, Target::Dm(user), payload);
             }
         }
         EventKind::MessageCreated {
@@ -112,11 +114,11 @@ pub fn plan(
             ..
         } if s.customer_updates => {
             if let Some(user) = opener {
-                let payload = json!({
-                    "ticket": event.ticket_id, "event": event.id, "subject": subject,
-                    "topic": ticket.map(|t| t.topic), "change": "staff_reply",
-                });
-                job(KIND_DM, user, payload);
+                let payload = Payload {
+                    change: Change::StaffReply,
+                    ..base
+                };
+                job(JobKind::Dm, Target::Dm(user), payload);
             }
         }
         _ => {}
@@ -129,6 +131,7 @@ mod tests {
     use super::*;
     use crate::ticket::Topic;
     use chrono::DateTime;
+    use serde_json::json;
 
     fn event(kind: &str, data: serde_json::Value) -> Event {
         Event {
@@ -158,35 +161,65 @@ mod tests {
         NotifySettings {
             default_channel: Some(100),
             topic_channels: [(3, 300)].into_iter().collect(),
+            customer_updates: false,
             ..Default::default()
         }
+    }
+
+    fn targets(jobs: &[NewJob]) -> Vec<(JobKind, Target)> {
+        jobs.iter().map(|j| (j.kind, j.target)).collect()
     }
 
     #[test]
     fn resolved_goes_to_the_topic_channel_and_the_opener() {
         let e = event("ticket.status_changed", json!({"from": 1, "to": 2}));
-        let jobs = plan(&e, Some(&ticket(Topic::Billing)), Some(42), &settings(), 0);
-        let targets: Vec<(&str, u64)> = jobs.iter().map(|j| (j.kind.as_str(), j.target)).collect();
-        assert_eq!(targets, [(KIND_RESOLVED, 300), (KIND_DM, 42)]);
-        let jobs = plan(&e, Some(&ticket(Topic::Ssl)), None, &settings(), 0);
-        let targets: Vec<(&str, u64)> = jobs.iter().map(|j| (j.kind.as_str(), j.target)).collect();
-        assert_eq!(targets, [(KIND_RESOLVED, 100)]);
+        let jobs = plan(
+            "b",
+            &e,
+            Some(&ticket(Topic::Billing)),
+            Some(42),
+            &settings(),
+            0,
+        );
+        assert_eq!(
+            targets(&jobs),
+            [
+                (JobKind::StaffResolved, Target::Channel(300)),
+                (JobKind::Dm, Target::Dm(42))
+            ]
+        );
+        assert_eq!(jobs[0].payload.opened_by, Some(42));
+        assert_eq!(jobs[0].payload.account.as_deref(), Some("acc"));
+        let jobs = plan("b", &e, Some(&ticket(Topic::Ssl)), None, &settings(), 0);
+        assert_eq!(
+            targets(&jobs),
+            [(JobKind::StaffResolved, Target::Channel(100))]
+        );
+    }
+
+    #[test]
+    fn without_the_ticket_a_resolved_event_still_reaches_the_default_channel() {
+        let e = event("ticket.status_changed", json!({"from": 1, "to": 2}));
+        let jobs = plan("b", &e, None, None, &settings(), 0);
+        assert_eq!(
+            targets(&jobs),
+            [(JobKind::StaffResolved, Target::Channel(100))]
+        );
+        assert_eq!(jobs[0].payload.subject, None);
+        assert_eq!(jobs[0].payload.to_status, Some(Status::Resolved));
     }
 
     #[test]
     fn other_transitions_post_nothing_for_staff_unless_configured() {
         let e = event("ticket.status_changed", json!({"from": 0, "to": 1}));
-        assert!(plan(&e, Some(&ticket(Topic::General)), Some(42), &settings(), 0).is_empty());
+        let t = ticket(Topic::General);
+        assert!(plan("b", &e, Some(&t), Some(42), &settings(), 0).is_empty());
         let mut s = settings();
         s.customer_updates = true;
-        let jobs = plan(&e, Some(&ticket(Topic::General)), Some(42), &s, 0);
-        assert_eq!(jobs.len(), 1);
-        assert_eq!(jobs[0].kind, KIND_DM);
+        let jobs = plan("b", &e, Some(&t), Some(42), &s, 0);
+        assert_eq!(targets(&jobs), [(JobKind::Dm, Target::Dm(42))]);
         s.staff_all_transitions = true;
-        assert_eq!(
-            plan(&e, Some(&ticket(Topic::General)), Some(42), &s, 0).len(),
-            2
-        );
+        assert_eq!(plan("b", &e, Some(&t), Some(42), &s, 0).len(), 2);
     }
 
     #[test]
@@ -195,22 +228,43 @@ mod tests {
             "ticket.topic_changed",
             json!({"from": 0, "to": 3, "reason": "invoice"}),
         );
-        let jobs = plan(&e, Some(&ticket(Topic::Billing)), Some(9), &settings(), 0);
-        let targets: Vec<(&str, u64)> = jobs.iter().map(|j| (j.kind.as_str(), j.target)).collect();
-        assert_eq!(targets, [(KIND_TOPIC, 300), (KIND_DM, 9)]);
-        assert_eq!(jobs[0].payload["reason"], "invoice");
+        let jobs = plan(
+            "b",
+            &e,
+            Some(&ticket(Topic::Billing)),
+            Some(9),
+            &settings(),
+            0,
+        );
+        assert_eq!(
+            targets(&jobs),
+            [
+                (JobKind::StaffTopic, Target::Channel(300)),
+                (JobKind::Dm, Target::Dm(9))
+            ]
+        );
+        assert_eq!(jobs[0].payload.reason.as_deref(), Some("invoice"));
     }
 
     #[test]
-    fn dedupe_keys_are_per_ticket_event_kind_and_target() {
+    fn dedupe_keys_are_per_backend_ticket_event_kind_and_target() {
         let e = event("ticket.status_changed", json!({"from": 1, "to": 2}));
-        let a = plan(&e, Some(&ticket(Topic::General)), Some(42), &settings(), 0);
-        let b = plan(&e, Some(&ticket(Topic::General)), Some(42), &settings(), 99);
-        assert_eq!(
-            a.iter().map(|j| &j.dedupe_key).collect::<Vec<_>>(),
-            b.iter().map(|j| &j.dedupe_key).collect::<Vec<_>>()
-        );
+        let t = ticket(Topic::General);
+        let a = plan("b", &e, Some(&t), Some(42), &settings(), 0);
+        let b = plan("b", &e, Some(&t), Some(42), &settings(), 99);
+        let keys = |jobs: &[NewJob]| {
+            jobs.iter()
+                .map(|j| j.dedupe_key.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(keys(&a), keys(&b));
         assert_ne!(a[0].dedupe_key, a[1].dedupe_key);
+        let other = plan("other", &e, Some(&t), Some(42), &settings(), 0);
+        assert_ne!(
+            keys(&a),
+            keys(&other),
+            "another backend's same event id is another job"
+        );
     }
 
     #[test]
@@ -220,16 +274,16 @@ mod tests {
             ..settings()
         };
         let e = event("ticket.created", json!({"topic": 0, "status": 0}));
-        assert!(plan(&e, None, Some(1), &s, 0).is_empty());
+        assert!(plan("b", &e, None, Some(1), &s, 0).is_empty());
         let e = event(
             "ticket.message_created",
             json!({"messageId": 1, "author": "customer"}),
         );
-        assert!(plan(&e, None, Some(1), &s, 0).is_empty());
+        assert!(plan("b", &e, None, Some(1), &s, 0).is_empty());
         let e = event(
             "ticket.message_created",
             json!({"messageId": 1, "author": "staff"}),
         );
-        assert_eq!(plan(&e, None, Some(1), &s, 0).len(), 1);
+        assert_eq!(plan("b", &e, None, Some(1), &s, 0).len(), 1);
     }
 }

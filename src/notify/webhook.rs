@@ -24,6 +24,8 @@ pub const BODY_LIMIT: usize = 256 * 1024;
 #[derive(Clone)]
 pub struct WebhookState {
     pub secret: WebhookSecret,
+    /// The backend the signed events come from (the one the secret belongs to).
+    pub backend: String,
     pub store: Store,
     pub metrics: Arc<Metrics>,
     pub wakers: Wakers,
@@ -77,7 +79,7 @@ pub async fn receive(
     match state
         .store
         .notify()
-        .receive(&[event], "webhook", None)
+        .receive(&state.backend, &[event], "webhook", None)
         .await
     {
         Ok(fresh) => {

@@ -18,9 +18,9 @@ use super::error::ApiError;
 use super::AppState;
 use crate::store::sandbox::{ListPosition, SandboxTx, Visibility};
 use crate::ticket::api::{
-    parse_event_id, scope, Account, Attachment, Event, Items, Page, Property, Reply, Ticket,
-    TicketId, EVENT_MESSAGE_CREATED, EVENT_STATUS_CHANGED, EVENT_TICKET_CREATED,
-    EVENT_TOPIC_CHANGED,
+    capability, format_event_id, parse_event_id, scope, token_kind, Account, Attachment, Event,
+    Items, Meta, Page, Property, Reply, Ticket, TicketId, TokenInfo, EVENT_MESSAGE_CREATED,
+    EVENT_STATUS_CHANGED, EVENT_TICKET_CREATED, EVENT_TOPIC_CHANGED,
 };
 use crate::ticket::{self, Author, Change, RuleError, Status};
 
@@ -503,24 +503,37 @@ pub async fn change_topic(
     }
 }
 
-pub async fn events(
-    State(state): State<AppState>,
-    who: Principal,
-    RawQuery(query): RawQuery,
-) -> ApiResult<Json<Page<Event>>> {
-    who.require(scope::EVENTS_READ)?;
-    let mut after = 0;
+/// Where a page of the events feed starts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Seek {
+    /// After this sequence number (0: from the beginning).
+    After(u64),
+    /// Nothing, only the newest event's id as the cursor (`after=latest`).
+    Latest,
+    /// Events that occurred at or after this time (unix ms).
+    Since(i64),
+}
+
+/// Reads `?after=&since=&limit=` strictly: a bad value is a 400 naming it.
+fn events_query(raw: Option<&str>) -> ApiResult<(Seek, u32)> {
+    let mut after = None;
+    let mut since = None;
     let mut limit = DEFAULT_LIMIT;
-    for (k, v) in url::form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
+    for (k, v) in url::form_urlencoded::parse(raw.unwrap_or_default().as_bytes()) {
         match k.as_ref() {
             "after" if !v.is_empty() => {
-                after = parse_event_id(&v).ok_or_else(|| {
-                    ApiError::validation(
-                        "after",
-                        "`after` must be an event id like evt_000000000042",
-                    )
-                })?;
+                after = Some(if v == "latest" {
+                    Seek::Latest
+                } else {
+                    Seek::After(parse_event_id(&v).ok_or_else(|| {
+                        ApiError::validation(
+                            "after",
+                            "`after` must be an event id like evt_000000000042, or `latest`",
+                        )
+                    })?)
+                });
             }
+            "since" => since = Some(parse_since(&v)?),
             "limit" => {
                 limit = v
                     .parse::<u32>()
@@ -533,13 +546,94 @@ pub async fn events(
             _ => {}
         }
     }
-    let items = state.store.sandbox().events(after, limit).await?;
+    let seek = match (after, since) {
+        (Some(_), Some(_)) => {
+            return Err(ApiError::validation(
+                "since",
+                "`since` and `after` cannot be used together: continue a `since` page with \
+                 `after`",
+            ))
+        }
+        (Some(a), None) => a,
+        (None, Some(ms)) => Seek::Since(ms),
+        (None, None) => Seek::After(0),
+    };
+    Ok((seek, limit))
+}
+
+/// An RFC 3339 time as unix ms, rounded up so nothing before it is included.
+fn parse_since(text: &str) -> ApiResult<i64> {
+    let t = chrono::DateTime::parse_from_rfc3339(text).map_err(|_| {
+        ApiError::validation(
+            "since",
+            "`since` must be an RFC 3339 time like 2026-01-01T00:00:00.000Z \
+             (a `+` offset must be sent as %2B)",
+        )
+    })?;
+    let sub_ms = t.timestamp_subsec_nanos() % 1_000_000 != 0;
+    Ok(t.timestamp_millis().saturating_add(i64::from(sub_ms)))
+}
+
+pub async fn events(
+    State(state): State<AppState>,
+    who: Principal,
+    RawQuery(query): RawQuery,
+) -> ApiResult<Json<Page<Event>>> {
+    who.require(scope::EVENTS_READ)?;
+    let (seek, limit) = events_query(query.as_deref())?;
+    let sandbox = state.store.sandbox();
+    let items = match seek {
+        Seek::Latest => {
+            let newest = sandbox.latest_event_seq().await?;
+            return Ok(Json(Page {
+                items: Vec::new(),
+                next_cursor: newest.map(format_event_id),
+            }));
+        }
+        Seek::After(after) => sandbox.events(after, limit).await?,
+        Seek::Since(ms) => sandbox.events_since(ms, limit).await?,
+    };
     let next_cursor = if items.len() == limit as usize {
         items.last().map(|e| e.id.clone())
     } else {
         None
     };
     Ok(Json(Page { items, next_cursor }))
+}
+
+/// `GET /v1/meta`: needs no token (one sent is ignored).
+pub async fn meta() -> Json<Meta> {
+    Json(Meta {
+        api_version: "v1".into(),
+        capabilities: capability::ALL.iter().map(|c| c.to_string()).collect(),
+    })
+}
+
+/// `GET /v1/token`: what the calling token is.
+pub async fn token_info(who: Principal) -> Json<TokenInfo> {
+    Json(match who {
+        Principal::Customer { account_id } => TokenInfo {
+            kind: token_kind::CUSTOMER.into(),
+            scopes: Vec::new(),
+            account_id: Some(account_id),
+        },
+        Principal::Staff {
+            scopes,
+            admin: true,
+        } => TokenInfo {
+            kind: token_kind::ADMIN.into(),
+            scopes,
+            account_id: None,
+        },
+        Principal::Staff {
+            scopes,
+            admin: false,
+        } => TokenInfo {
+            kind: token_kind::INTEGRATION.into(),
+            scopes,
+            account_id: None,
+        },
+    })
 }
 
 fn slug(name: &str) -> String {
@@ -662,6 +756,45 @@ mod tests {
         assert_eq!(decode_cursor(&encode_cursor((123, 45))), Some((123, 45)));
         assert_eq!(decode_cursor("!!"), None);
         assert_eq!(decode_cursor(&URL_SAFE_NO_PAD.encode("x:y")), None);
+    }
+
+    #[test]
+    fn events_queries_are_read_strictly() {
+        assert_eq!(events_query(None).unwrap(), (Seek::After(0), 25));
+        assert_eq!(
+            events_query(Some("after=evt_000000000007&limit=3")).unwrap(),
+            (Seek::After(7), 3)
+        );
+        assert_eq!(
+            events_query(Some("after=latest")).unwrap(),
+            (Seek::Latest, 25)
+        );
+        assert_eq!(
+            events_query(Some("since=1970-01-01T00:00:01.5Z")).unwrap(),
+            (Seek::Since(1500), 25)
+        );
+        // Sub-millisecond times round up: nothing before `since` is included.
+        assert_eq!(
+            events_query(Some("since=1970-01-01T00:00:01.0005Z")).unwrap(),
+            (Seek::Since(1001), 25)
+        );
+        assert_eq!(
+            events_query(Some("since=1970-01-01T01:00:00%2B01:00")).unwrap(),
+            (Seek::Since(0), 25)
+        );
+        let field = |q: &str| events_query(Some(q)).unwrap_err().body.field;
+        assert_eq!(field("since=yesterday").as_deref(), Some("since"));
+        assert_eq!(field("since=").as_deref(), Some("since"));
+        assert_eq!(
+            field("since=1970-01-01T00:00:00Z&after=evt_000000000001").as_deref(),
+            Some("since")
+        );
+        assert_eq!(
+            field("after=latest&since=1970-01-01T00:00:00Z").as_deref(),
+            Some("since")
+        );
+        assert_eq!(field("after=newest").as_deref(), Some("after"));
+        assert_eq!(field("limit=0").as_deref(), Some("limit"));
     }
 
     #[test]

@@ -9,13 +9,23 @@ use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
 use super::WebhookTarget;
-use crate::store::Store;
+use crate::store::{Store, StoreError};
 use crate::ticket::api::Event;
 
 const CURSOR_KEY: &str = "sandbox.webhook_cursor";
 const MAX_BACKOFF: Duration = Duration::from_secs(60);
 /// Even without a wake-up, look for events this often (a missed notify costs at most this).
 const POLL_EVERY: Duration = Duration::from_secs(1);
+
+/// The sequence number of the last event the sender has finished with (delivered or
+/// given up on); 0 before the first. Events after it must be kept for the sender.
+pub async fn delivered_up_to(store: &Store) -> Result<u64, StoreError> {
+    Ok(store
+        .get_state(CURSOR_KEY)
+        .await?
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0))
+}
 
 pub async fn deliver(
     store: Store,
@@ -35,8 +45,8 @@ pub async fn deliver(
             return;
         }
     };
-    let mut cursor: u64 = match store.get_state(CURSOR_KEY).await {
-        Ok(v) => v.and_then(|v| v.parse().ok()).unwrap_or(0),
+    let mut cursor: u64 = match delivered_up_to(&store).await {
+        Ok(c) => c,
         Err(e) => {
             tracing::error!(error = %e, "sandbox webhooks disabled: cannot read the cursor");
             return;

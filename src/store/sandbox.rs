@@ -273,6 +273,52 @@ impl SandboxStore<'_> {
         rows.iter().map(event_from_row).collect()
     }
 
+    /// The newest event's sequence number, or None when there are no events.
+    pub async fn latest_event_seq(&self) -> Result<Option<u64>, StoreError> {
+        let seq: Option<i64> = sqlx::query_scalar("SELECT MAX(seq) FROM sandbox_events")
+            .fetch_one(&self.store.read)
+            .await?;
+        Ok(seq.and_then(|s| u64::try_from(s).ok()))
+    }
+
+    /// Events that occurred at or after `since_ms` (unix ms), oldest first.
+    pub async fn events_since(&self, since_ms: i64, limit: u32) -> Result<Vec<Event>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT seq, event_type, ticket_id, account_id, occurred_at, data \
+             FROM sandbox_events WHERE occurred_at >= $1 ORDER BY seq LIMIT $2",
+        )
+        .bind(since_ms)
+        .bind(i64::from(limit))
+        .fetch_all(&self.store.read)
+        .await?;
+        rows.iter().map(event_from_row).collect()
+    }
+
+    /// Retention: deletes events that occurred before `older_than_ms` (unix ms), except
+    /// the newest event (so `after=latest` still answers and the feed's position is
+    /// known) and, when `undelivered_after` is given, every event after that sequence
+    /// number (ones the webhook sender has not delivered yet). Sequence numbers are
+    /// AUTOINCREMENT, so a deleted one is never handed out again. Returns how many rows
+    /// were deleted.
+    pub async fn prune_events(
+        &self,
+        older_than_ms: i64,
+        undelivered_after: Option<u64>,
+    ) -> Result<u64, StoreError> {
+        let keep_after = undelivered_after.map(|s| i64::try_from(s).unwrap_or(i64::MAX));
+        let done = sqlx::query(
+            "DELETE FROM sandbox_events \
+             WHERE occurred_at < $1 \
+               AND seq < (SELECT MAX(seq) FROM sandbox_events) \
+               AND ($2 IS NULL OR seq <= $2)",
+        )
+        .bind(older_than_ms)
+        .bind(keep_after)
+        .execute(&self.store.write)
+        .await?;
+        Ok(done.rows_affected())
+    }
+
     /// Starts a write transaction; changes are kept only if it is committed.
     pub async fn begin(&self) -> Result<SandboxTx, StoreError> {
         Ok(SandboxTx {

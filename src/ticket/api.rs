@@ -270,6 +270,89 @@ pub mod scope {
     ];
 }
 
+/// Extensions of the v1 contract an API announces in `GET /v1/meta`. A client uses an
+/// extension only where it is announced, and falls back otherwise; an API without
+/// `/v1/meta` announces nothing.
+pub mod capability {
+    /// `GET /v1/events?after=latest`: the newest event id, without paging the feed.
+    pub const EVENTS_AFTER_LATEST: &str = "events.after_latest";
+    /// `GET /v1/events?since=<RFC 3339>`: the feed from a point in time.
+    pub const EVENTS_SINCE: &str = "events.since";
+    /// `GET /v1/token`: what the calling token is and may do.
+    pub const TOKEN_INTROSPECTION: &str = "token.introspection";
+
+    /// Every extension the sandbox serves.
+    pub const ALL: [&str; 3] = [EVENTS_AFTER_LATEST, EVENTS_SINCE, TOKEN_INTROSPECTION];
+}
+
+/// The kinds of token `GET /v1/token` reports.
+pub mod token_kind {
+    /// Acts for one account.
+    pub const CUSTOMER: &str = "customer";
+    /// Staff, with scopes and no account.
+    pub const INTEGRATION: &str = "integration";
+    /// The sandbox admin token: every scope.
+    pub const ADMIN: &str = "admin";
+}
+
+/// Reads a list of strings leniently: a missing or null list is empty, entries that are
+/// not strings (a newer API's richer form) are skipped, anything else is empty.
+fn lenient_strings<'de, D>(de: D) -> Result<Vec<String>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    let value = Option::<serde_json::Value>::deserialize(de)?;
+    Ok(match value {
+        Some(serde_json::Value::Array(items)) => items
+            .into_iter()
+            .filter_map(|v| match v {
+                serde_json::Value::String(s) => Some(s),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    })
+}
+
+/// `GET /v1/meta`: the contract version and the extensions this API serves.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Meta {
+    /// `"v1"`; empty when the API did not say (no `/v1/meta`).
+    #[serde(default)]
+    pub api_version: String,
+    /// See [`capability`].
+    #[serde(default, deserialize_with = "lenient_strings")]
+    pub capabilities: Vec<String>,
+}
+
+impl Meta {
+    /// Whether the API announced this extension ([`capability`]).
+    pub fn has(&self, cap: &str) -> bool {
+        self.capabilities.iter().any(|c| c == cap)
+    }
+}
+
+/// `GET /v1/token`: the calling token's kind ([`token_kind`]), scopes and account.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TokenInfo {
+    #[serde(default)]
+    pub kind: String,
+    /// Empty for a customer token; every scope for the sandbox admin token.
+    #[serde(default, deserialize_with = "lenient_strings")]
+    pub scopes: Vec<String>,
+    /// The account a customer token acts for; None for staff tokens.
+    #[serde(default)]
+    pub account_id: Option<String>,
+}
+
+impl TokenInfo {
+    pub fn has_scope(&self, s: &str) -> bool {
+        self.scopes.iter().any(|x| x == s)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -336,5 +419,44 @@ mod tests {
         assert_eq!(parse_event_id("evt_"), None);
         assert_eq!(parse_event_id("evt_-1"), None);
         assert_eq!(parse_event_id("42"), None);
+    }
+
+    #[test]
+    fn meta_reads_leniently_and_answers_has() {
+        let m: Meta = serde_json::from_str(
+            r#"{"apiVersion":"v1","capabilities":["events.since",{"name":"x"},7],"extra":1}"#,
+        )
+        .unwrap();
+        assert_eq!(m.api_version, "v1");
+        assert_eq!(m.capabilities, vec!["events.since".to_string()]);
+        assert!(m.has(capability::EVENTS_SINCE));
+        assert!(!m.has(capability::EVENTS_AFTER_LATEST));
+        let empty: Meta = serde_json::from_str(r#"{"capabilities":null}"#).unwrap();
+        assert_eq!(empty, Meta::default());
+        let v = serde_json::to_value(Meta {
+            api_version: "v1".into(),
+            capabilities: capability::ALL.iter().map(|c| c.to_string()).collect(),
+        })
+        .unwrap();
+        assert_eq!(v["apiVersion"], "v1");
+        assert_eq!(v["capabilities"][2], "token.introspection");
+    }
+
+    #[test]
+    fn token_info_reads_leniently_and_answers_has_scope() {
+        let t: TokenInfo = serde_json::from_str(
+            r#"{"kind":"integration","scopes":["events:read"],"accountId":null,"new":true}"#,
+        )
+        .unwrap();
+        assert_eq!(t.kind, token_kind::INTEGRATION);
+        assert!(t.has_scope(scope::EVENTS_READ));
+        assert!(!t.has_scope(scope::TICKETS_READ));
+        assert_eq!(t.account_id, None);
+        let c: TokenInfo =
+            serde_json::from_str(r#"{"kind":"customer","accountId":"acc_1"}"#).unwrap();
+        assert_eq!(c.account_id.as_deref(), Some("acc_1"));
+        assert!(c.scopes.is_empty());
+        let v = serde_json::to_value(&c).unwrap();
+        assert_eq!(v["accountId"], "acc_1");
     }
 }

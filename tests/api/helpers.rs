@@ -52,6 +52,7 @@ impl TestSandbox {
             SandboxConfig {
                 admin_token: SecretString::from(ADMIN),
                 webhook,
+                retention: None,
             },
         )
         .await

@@ -4,6 +4,7 @@
 mod cli;
 mod faults;
 mod helpers;
+mod meta_and_feed;
 mod registration;
 mod tickets;
 mod webhooks;

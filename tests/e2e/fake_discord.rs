@@ -57,6 +57,9 @@ pub struct Faults {
     pub fail_429: usize,
     /// Delay every REST answer by this much.
     pub delay: Duration,
+    /// Answer this many channel messages with a 429 whose `retry-after` is `NaN` (as a
+    /// broken proxy might) and whose body has no usable `retry_after`.
+    pub nan_429: usize,
 }
 
 struct Validators {
@@ -85,6 +88,10 @@ pub struct Inner {
     pub identified_at: Mutex<Option<Instant>>,
     /// Channels the bot has no access to (403, code 50001).
     pub forbidden_channels: Mutex<std::collections::HashSet<u64>>,
+    /// Users whose DMs are closed: messages to their DM channel get 403, code 50007.
+    pub closed_dms: Mutex<std::collections::HashSet<u64>>,
+    /// DM channel id → the user it reaches.
+    dm_channels: Mutex<HashMap<u64, u64>>,
     seq: AtomicU64,
     next_id: AtomicU64,
     pub changed: Notify,
@@ -184,6 +191,8 @@ impl FakeDiscord {
             validate: std::sync::atomic::AtomicBool::new(true),
             identified_at: Mutex::new(None),
             forbidden_channels: Mutex::new(Default::default()),
+            closed_dms: Mutex::new(Default::default()),
+            dm_channels: Mutex::new(HashMap::new()),
             seq: AtomicU64::new(0),
             next_id: AtomicU64::new(1_000_000_000_000_000_000),
             changed: Notify::new(),
@@ -611,6 +620,11 @@ fn route(
             }
             let recipient = body["recipient_id"].as_str().unwrap_or("0").to_string();
             let id = inner.next_id.fetch_add(1, Ordering::SeqCst);
+            inner
+                .dm_channels
+                .lock()
+                .unwrap()
+                .insert(id, recipient.parse().unwrap_or(0));
             Json(json!({"id": id.to_string(), "type": 1, "last_message_id": null,
                 "recipients": [{"id": recipient, "username": "customer", "discriminator": "0000", "avatar": null}]}))
             .into_response()
@@ -621,6 +635,26 @@ fn route(
             };
             if inner.forbidden_channels.lock().unwrap().contains(&channel) {
                 return discord_error(StatusCode::FORBIDDEN, 50001, "Missing Access");
+            }
+            let dm_user = inner.dm_channels.lock().unwrap().get(&channel).copied();
+            if dm_user.is_some_and(|u| inner.closed_dms.lock().unwrap().contains(&u)) {
+                return discord_error(
+                    StatusCode::FORBIDDEN,
+                    50007,
+                    "Cannot send messages to this user",
+                );
+            }
+            {
+                let mut f = inner.faults.lock().unwrap();
+                if f.nan_429 > 0 {
+                    f.nan_429 -= 1;
+                    return (
+                        StatusCode::TOO_MANY_REQUESTS,
+                        [("retry-after", "NaN")],
+                        Json(json!({"message": "You are being rate limited.", "retry_after": "NaN", "global": false})),
+                    )
+                        .into_response();
+                }
             }
             if let Some(r) = check(inner, &inner.validators.channel_message, "channel message", body) {
                 return r;

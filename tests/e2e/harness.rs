@@ -90,6 +90,39 @@ impl Bot {
         bot
     }
 
+    /// Sets (or replaces) an environment variable for the next `spawn`.
+    pub fn set_env(&mut self, key: &str, value: &str) {
+        self.extra_env.retain(|(k, _)| k != key);
+        self.extra_env.push((key.to_string(), value.to_string()));
+    }
+
+    /// Stops the bot hard and deletes everything it kept (database, keys) but its log: a
+    /// database reset.
+    pub fn reset_data(&mut self) {
+        self.kill_hard();
+        for entry in std::fs::read_dir(self.dir.path()).unwrap().flatten() {
+            if entry.file_name() == "bot.log" {
+                continue;
+            }
+            let path = entry.path();
+            if path.is_dir() {
+                std::fs::remove_dir_all(&path).unwrap();
+            } else {
+                std::fs::remove_file(&path).unwrap();
+            }
+        }
+    }
+
+    /// The bot's database, opened beside the running bot (WAL lets both read and write).
+    #[allow(dead_code)] // not every test binary reads it
+    pub async fn store(&self) -> paradarum_bot::store::Store {
+        let db = format!(
+            "sqlite://{}/data/paradarum-bot.db",
+            self.dir.path().display()
+        );
+        paradarum_bot::store::Store::open(&db).await.unwrap()
+    }
+
     fn log_path(&self) -> PathBuf {
         self.dir.path().join("bot.log")
     }
@@ -648,6 +681,10 @@ pub enum ProxyMode {
 pub struct ApiProxy {
     pub url: String,
     pub mode: std::sync::Arc<std::sync::Mutex<ProxyMode>>,
+    /// Requests whose path (without the query) is one of these are answered with the
+    /// status and a JSON error body, without forwarding: a poisoned ticket, a refused
+    /// token, an endpoint an older API does not have.
+    pub rules: std::sync::Arc<std::sync::Mutex<Vec<(String, u16)>>>,
     /// Requests it has seen (read by benches/bench.rs).
     #[allow(dead_code)]
     pub requests: std::sync::Arc<std::sync::atomic::AtomicU64>,
@@ -662,12 +699,25 @@ impl ApiProxy {
             String,
             reqwest::Client,
             std::sync::Arc<std::sync::atomic::AtomicU64>,
+            std::sync::Arc<std::sync::Mutex<Vec<(String, u16)>>>,
         );
         async fn forward(
-            State((mode, upstream, http, count)): State<Shared>,
+            State((mode, upstream, http, count, rules)): State<Shared>,
             req: Request,
         ) -> axum::response::Response {
             count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let rule = rules
+                .lock()
+                .unwrap()
+                .iter()
+                .find(|(p, _)| p == "*" || p == req.uri().path())
+                .map(|(_, s)| *s);
+            if let Some(status) = rule {
+                let code = axum::http::StatusCode::from_u16(status).unwrap();
+                let body = serde_json::json!({"error": if status == 401 { "unauthorized" } else { "injected" },
+                    "message": "injected by the test proxy"});
+                return (code, axum::Json(body)).into_response();
+            }
             let m = *mode.lock().unwrap();
             match m {
                 ProxyMode::Down => {
@@ -709,11 +759,13 @@ impl ApiProxy {
         }
         let mode = std::sync::Arc::new(std::sync::Mutex::new(ProxyMode::Pass));
         let requests = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let rules = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
         let app = axum::Router::new().fallback(forward).with_state((
             mode.clone(),
             upstream,
             reqwest::Client::new(),
             requests.clone(),
+            rules.clone(),
         ));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
@@ -723,8 +775,21 @@ impl ApiProxy {
         ApiProxy {
             url: format!("http://{addr}"),
             mode,
+            rules,
             requests,
         }
+    }
+
+    /// Answers `path` with `status` from now on.
+    #[allow(dead_code)] // not every test binary uses it
+    pub fn fail(&self, path: &str, status: u16) {
+        self.rules.lock().unwrap().push((path.to_string(), status));
+    }
+
+    /// Forwards everything again.
+    #[allow(dead_code)]
+    pub fn heal(&self) {
+        self.rules.lock().unwrap().clear();
     }
 
     pub fn set(&self, m: ProxyMode) {
@@ -745,6 +810,7 @@ pub async fn external_sandbox() -> (u16, tempfile::TempDir) {
         paradarum_bot::sandbox::SandboxConfig {
             admin_token: secrecy::SecretString::from(ADMIN),
             webhook: None,
+            retention: None,
         },
     )
     .await

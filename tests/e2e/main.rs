@@ -6,4 +6,5 @@ mod fake_discord;
 mod fake_selftest;
 mod harness;
 mod notifications;
+mod operations;
 mod scenarios;
