@@ -55,6 +55,8 @@ CREATE INDEX ticket_openers_closed ON ticket_openers(closed_at);
 -- DM channels are forgotten when unused for the retention period; users whose DMs are
 -- closed (Discord 50007) are not tried again until `closed_until`.
 ALTER TABLE dm_channels ADD COLUMN used_at INTEGER NOT NULL DEFAULT 0;
+-- Channels known before this migration count as used now (not as ancient).
+UPDATE dm_channels SET used_at = CAST(strftime('%s', 'now') AS INTEGER) * 1000;
 CREATE TABLE dm_closed (
     user_id       INTEGER PRIMARY KEY,
     closed_until  INTEGER NOT NULL

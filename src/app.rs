@@ -515,3 +515,38 @@ pub async fn run(settings: Settings, shutdown: CancellationToken) -> Result<(), 
     tracing::info!("stopped cleanly");
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_backend_is_its_url_without_credentials_query_or_trailing_slash() {
+        let id = |u: &str| backend_identity(&Url::parse(u).unwrap());
+        assert_eq!(
+            id("https://API.Paradarum.com/"),
+            "https://api.paradarum.com"
+        );
+        assert_eq!(
+            id("https://api.paradarum.com:443/v1/"),
+            "https://api.paradarum.com/v1"
+        );
+        assert_eq!(
+            id("https://user:pw@api.paradarum.com/?x=1#f"),
+            "https://api.paradarum.com"
+        );
+        assert_ne!(id("http://127.0.0.1:8787"), id("http://127.0.0.1:8788"));
+    }
+
+    #[test]
+    fn urls_are_shown_without_their_password() {
+        let u = Url::parse("https://bob:hunter2@proxy.example/api").unwrap();
+        let shown = redacted_url(&u);
+        assert!(
+            !shown.contains("hunter2") && !shown.contains("bob"),
+            "{shown}"
+        );
+        let plain = Url::parse("https://proxy.example/api").unwrap();
+        assert_eq!(redacted_url(&plain), "https://proxy.example/api");
+    }
+}

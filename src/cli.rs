@@ -273,7 +273,7 @@ fn print_online(s: &config::Settings) {
         match client.token_info(token).await {
             Ok(info) => {
                 println!(
-                    "  - PARADARUM_API_TOKEN: a {} token, scopes: {}",
+                    "  - PARADARUM_API_TOKEN: {} token, scopes: {}",
                     info.kind,
                     if info.scopes.is_empty() {
                         "(none)".to_string()

@@ -468,7 +468,13 @@ impl Reader<'_> {
         let shown = match (&raw, spec(key).secret) {
             (None, _) => "(not set)".to_string(),
             (Some(_), true) => "[redacted]".to_string(),
-            (Some(v), false) => v.clone(),
+            // A URL's `user:password@` is a secret too.
+            (Some(v), false) => match Url::parse(v) {
+                Ok(u) if !u.username().is_empty() || u.password().is_some() => {
+                    crate::app::redacted_url(&u)
+                }
+                _ => v.clone(),
+            },
         };
         let label = self.label(key);
         self.shown.push((key.to_string(), label, shown));

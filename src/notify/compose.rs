@@ -309,6 +309,7 @@ mod tests {
             batch_id: None,
             attempts: 0,
             received_at: 0,
+            created_at: 0,
         }
     }
 
@@ -381,6 +382,20 @@ mod tests {
         );
         assert!(!d.to_string().contains("@here"));
         assert_eq!(d["allowed_mentions"]["roles"], json!([]));
+    }
+
+    #[test]
+    fn a_degraded_notice_says_only_what_the_event_said() {
+        let mut j = job(42, "never shown");
+        j.payload.subject = None;
+        j.payload.topic = None;
+        j.payload.opened_by = None;
+        let c = staff(JobKind::StaffResolved, &[j], None, "n");
+        let e = &c.body["embeds"][0];
+        assert_eq!(e["title"], "Ticket #42 is now Resolved");
+        let text = c.body.to_string();
+        assert!(!text.contains("Subject"), "{text}");
+        assert!(!text.contains("Opened from Discord"), "{text}");
     }
 
     #[test]

@@ -31,6 +31,12 @@ const IDLE_WAIT: Duration = Duration::from_millis(500);
 const INVALID_SOFT_LIMIT: u64 = INVALID_BAN_LINE / 10;
 /// The pacer forgets idle targets once it tracks more than this many.
 const PACER_KEEP: usize = 1_024;
+/// With this many free slots or fewer left in a channel's window, a staff message waits
+/// to be full — or for its backlog to stop growing (`QUIET`), at most `MAX_HOLD` — so a
+/// burst is not spent on small messages while the backlog is still arriving.
+const HOLD_AT_FREE: usize = 2;
+const QUIET_MS: i64 = 300;
+const MAX_HOLD_MS: i64 = 2_000;
 
 /// Sliding-window pacing per target. Bounded: targets with nothing in their window and
 /// no block are dropped once there are many.
@@ -61,6 +67,20 @@ impl Pacer {
 
     fn record(&mut self, target: Target) {
         self.record_at(target, Instant::now());
+    }
+
+    /// Messages `target` may still take in its current window.
+    fn free_slots(&mut self, target: Target) -> usize {
+        let now = Instant::now();
+        match self.sent.get_mut(&target) {
+            None => PER_WINDOW,
+            Some(q) => {
+                while q.front().is_some_and(|t| now.duration_since(*t) >= WINDOW) {
+                    q.pop_front();
+                }
+                PER_WINDOW.saturating_sub(q.len())
+            }
+        }
     }
 
     fn record_at(&mut self, target: Target, at: Instant) {
@@ -246,6 +266,10 @@ async fn round(
                 .used
                 .max(1)
         };
+        if let Some(wait) = hold(pacer, target, &pending, used, now) {
+            next = next.min(wait);
+            continue;
+        }
         let ids: Vec<i64> = pending[..used.min(pending.len())]
             .iter()
             .map(|j| j.id)
@@ -256,6 +280,32 @@ async fn round(
         progressed = true;
     }
     Ok(if progressed { Duration::ZERO } else { next })
+}
+
+/// How long a staff message should wait to carry more, if it should: only when the
+/// channel's window is nearly used up, several jobs wait but not a full message's worth,
+/// and the backlog is still growing (its newest job is younger than `QUIET_MS`) and has
+/// not been held `MAX_HOLD_MS` yet.
+fn hold(
+    pacer: &mut Pacer,
+    target: Target,
+    pending: &[Job],
+    used: usize,
+    now: i64,
+) -> Option<Duration> {
+    if matches!(target, Target::Dm(_)) || pacer.free_slots(target) > HOLD_AT_FREE {
+        return None;
+    }
+    if used < pending.len() || pending.len() < 2 {
+        // Full (more than one message's worth waits), or a lone notice: no backlog to
+        // wait for, so no delay for a steady trickle.
+        return None;
+    }
+    let (first, last) = (pending.first()?, pending.last()?);
+    let quiet_in = QUIET_MS - (now - last.created_at);
+    let held_in = MAX_HOLD_MS - (now - first.created_at);
+    let wait = quiet_in.min(held_in);
+    (wait > 0).then(|| Duration::from_millis(wait as u64))
 }
 
 /// Why a DM is no longer to be sent, if it is not.

@@ -160,6 +160,8 @@ pub struct Job {
     pub batch_id: Option<i64>,
     pub attempts: i64,
     pub received_at: i64,
+    /// When the job was written (its event processed).
+    pub created_at: i64,
 }
 
 /// Who opened a ticket from Discord, and for which account.
@@ -189,7 +191,7 @@ pub struct NotifyStore<'s> {
 }
 
 const JOB_COLUMNS: &str =
-    "id, backend, kind, target, ticket_id, payload, batch_id, attempts, received_at";
+    "id, backend, kind, target, ticket_id, payload, batch_id, attempts, received_at, created_at";
 
 fn job_from_row(r: &SqliteRow) -> Result<Job, StoreError> {
     let payload: String = r.try_get("payload")?;
@@ -207,6 +209,7 @@ fn job_from_row(r: &SqliteRow) -> Result<Job, StoreError> {
         batch_id: r.try_get("batch_id")?,
         attempts: r.try_get("attempts")?,
         received_at: r.try_get("received_at")?,
+        created_at: r.try_get("created_at")?,
     })
 }
 

@@ -307,3 +307,56 @@ fn a_taken_port_fails_start_up_with_a_clear_message() {
         "{t}"
     );
 }
+
+// Multi-threaded: the sandbox serves while this thread waits for the binary.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn check_config_online_reports_the_apis_extensions_and_the_tokens_scopes() {
+    let api = crate::helpers::TestSandbox::spawn().await;
+    let token = api.staff(&["events:read", "tickets:read"]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let out = bot(dir.path())
+        .args(["check-config", "--online"])
+        .env("DISCORD_TOKEN", "x")
+        // Credentials in a URL are never printed.
+        .env("DISCORD_PROXY_URL", "http://user:hunter2@127.0.0.1:9/")
+        .env("PARADARUM_API_URL", api.base.as_str())
+        .env("PARADARUM_API_TOKEN", crate::helpers::expose(&token))
+        .env(
+            "BOT_SECRET_KEY",
+            paradarum_bot::config::SecretKey::generate_text(),
+        )
+        .output()
+        .unwrap();
+    let t = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{t}");
+    assert!(
+        t.contains("extensions events.after_latest, events.since, token.introspection"),
+        "{t}"
+    );
+    assert!(
+        t.contains("PARADARUM_API_TOKEN: integration token, scopes: events:read tickets:read"),
+        "{t}"
+    );
+    assert!(t.contains("without tickets:topic, /ticket escalate"), "{t}");
+    assert!(!t.contains("hunter2"), "{t}");
+
+    // A token the API does not know is called out; the API's URL credentials are not
+    // printed either.
+    let with_credentials = api.base.as_str().replace("http://", "http://user:hunter2@");
+    let out = bot(dir.path())
+        .args(["check-config", "--online"])
+        .env("DISCORD_TOKEN", "x")
+        .env("PARADARUM_API_URL", &with_credentials)
+        .env("PARADARUM_API_TOKEN", "sbx_int_unknown")
+        .env(
+            "BOT_SECRET_KEY",
+            paradarum_bot::config::SecretKey::generate_text(),
+        )
+        .output()
+        .unwrap();
+    assert!(
+        text(&out).contains("refused by the API (401)"),
+        "{}",
+        text(&out)
+    );
+}
