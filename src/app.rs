@@ -39,7 +39,7 @@ pub enum StartError {
         addr: std::net::SocketAddr,
         source: std::io::Error,
     },
-    #[error("secret key file {path}: {message}")]
+    #[error("secret file {path}: {message}")]
     SecretKey { path: String, message: String },
     #[error("ticket API client: {0}")]
     Client(#[from] crate::client::ApiError),
@@ -93,17 +93,35 @@ fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
     std::fs::write(path, text)
 }
 
-/// The admin token: configured, or a fresh random one printed so a person can use it.
-fn admin_token(settings: &Settings) -> SecretString {
-    match &settings.sandbox.admin_token {
-        Some(t) => t.clone(),
-        None => {
-            let token = crate::sandbox::new_token("sbx_adm_");
-            // Printed, not logged: it is for the person at the terminal.
-            eprintln!("sandbox admin token (generated for this run): {token}");
-            SecretString::from(token)
-        }
+const ADMIN_TOKEN_FILE: &str = "sandbox-admin.token";
+
+/// The admin token: configured, or one generated once into `data_dir` (mode 0600) and
+/// reused. Its path is logged, never the token: in a container, stderr is the log.
+fn admin_token(settings: &Settings) -> Result<SecretString, StartError> {
+    if let Some(t) = &settings.sandbox.admin_token {
+        return Ok(t.clone());
     }
+    let path = settings.data_dir.join(ADMIN_TOKEN_FILE);
+    let err = |message: String| StartError::SecretKey {
+        path: path.display().to_string(),
+        message,
+    };
+    let token = match std::fs::read_to_string(&path) {
+        Ok(text) if !text.trim().is_empty() => text.trim().to_string(),
+        Ok(_) => return Err(err("is empty; delete it to get a new token".into())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            std::fs::create_dir_all(&settings.data_dir).map_err(|e| err(e.to_string()))?;
+            let token = crate::sandbox::new_token("sbx_adm_");
+            write_private(&path, &token).map_err(|e| err(e.to_string()))?;
+            token
+        }
+        Err(e) => return Err(err(e.to_string())),
+    };
+    tracing::warn!(
+        path = %path.display(),
+        "SANDBOX_ADMIN_TOKEN is not set: the sandbox admin token is in this file (mode 0600)"
+    );
+    Ok(SecretString::from(token))
 }
 
 fn webhook_target(settings: &Settings) -> Option<WebhookTarget> {
@@ -241,7 +259,7 @@ pub async fn serve_sandbox(
     let sandbox = bind_sandbox(
         &settings,
         store.clone(),
-        admin_token(&settings),
+        admin_token(&settings)?,
         webhook_target(&settings),
     )
     .await?;
@@ -282,7 +300,7 @@ pub async fn run(settings: Settings, shutdown: CancellationToken) -> Result<(), 
     let mut backend = settings.api.backend_id.clone();
     let api_url = match &settings.api.backend {
         Backend::Sandbox => {
-            let admin = admin_token(&settings);
+            let admin = admin_token(&settings)?;
             sandbox_admin = Some(admin.clone());
             // With a webhook secret and no other target, the sandbox pushes its events to
             // this bot, so the whole webhook path works out of the box.

@@ -149,11 +149,24 @@ impl Data {
         })
     }
 
-    /// How long until the user may open another ticket, if they must wait.
-    pub fn open_cooldown_left(&self, uid: u64) -> Option<Duration> {
-        let map = self.cooldowns.lock().unwrap_or_else(|p| p.into_inner());
-        let left = self.open_cooldown.saturating_sub(map.get(&uid)?.elapsed());
-        (!left.is_zero()).then_some(left)
+    /// Reserves the user's open slot when their form is shown, so two forms opened side
+    /// by side cannot both create tickets; how long is left if it is taken.
+    pub fn reserve_open_cooldown(&self, uid: u64) -> Result<(), Duration> {
+        if self.open_cooldown.is_zero() {
+            return Ok(());
+        }
+        let now = Instant::now();
+        let cooldown = self.open_cooldown;
+        let mut map = self.cooldowns.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(at) = map.get(&uid) {
+            let left = cooldown.saturating_sub(now.duration_since(*at));
+            if !left.is_zero() {
+                return Err(left);
+            }
+        }
+        map.retain(|_, at| now.duration_since(*at) < cooldown);
+        map.insert(uid, now);
+        Ok(())
     }
 
     /// Starts the cooldown after a ticket was opened.

@@ -360,3 +360,47 @@ async fn check_config_online_reports_the_apis_extensions_and_the_tokens_scopes()
         text(&out)
     );
 }
+
+#[test]
+fn a_generated_sandbox_admin_token_goes_to_a_private_file_not_to_the_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let mut child = bot(dir.path())
+        .arg("sandbox")
+        .env("SANDBOX_LISTEN", format!("127.0.0.1:{port}"))
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let health = wait_http(
+        &format!("http://127.0.0.1:{port}/healthz"),
+        Duration::from_secs(20),
+    );
+    assert_eq!(health.map(|r| r.status().as_u16()), Some(200));
+    let path = dir.path().join("data/sandbox-admin.token");
+    let token = std::fs::read_to_string(&path).unwrap();
+    assert!(token.starts_with("sbx_adm_"), "{token}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let resp = reqwest::blocking::Client::new()
+        .post(format!("http://127.0.0.1:{port}/v1/sandbox/accounts"))
+        .bearer_auth(token.trim())
+        .json(&serde_json::json!({"name": "Dana"}))
+        .send()
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 201);
+    assert_eq!(terminate(&mut child), Some(0));
+    let out = child.wait_with_output().unwrap();
+    let log = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!log.contains(token.trim()), "the token was printed: {log}");
+    assert!(log.contains("sandbox-admin.token"), "{log}");
+}

@@ -651,6 +651,37 @@ async fn opening_again_within_the_cooldown_says_how_long_to_wait() {
 }
 
 #[tokio::test]
+async fn two_open_forms_side_by_side_make_one_ticket_not_two() {
+    let bot = Bot::start_with(&[("PARADARUM_BOT__DISCORD__OPEN_COOLDOWN_SECS", "60")]).await;
+    let user = alice();
+    let slash = |_: u8| {
+        bot.command(
+            &user,
+            "open",
+            json!([{"type": 4, "name": "topic", "value": 0}]),
+        )
+    };
+    // The first form is shown; a second /ticket open before submitting is refused.
+    let first = slash(0);
+    let modal = bot.callback(&first).await;
+    assert_eq!(modal["type"], 9, "{modal}");
+    let second = slash(1);
+    let refused = bot.callback(&second).await;
+    assert_eq!(refused["type"], 4, "no second form: {refused}");
+    assert!(
+        text_of(&refused).contains("You can open another in"),
+        "{refused}"
+    );
+    // The first form still opens its ticket.
+    let cid = modal["data"]["custom_id"].as_str().unwrap().to_string();
+    let sub = bot.submit_modal(&user, &cid, &[("subject", "One"), ("description", "d")]);
+    let card = text_of(&bot.final_message(&sub, 10).await);
+    assert!(card.contains("is open"), "{card}");
+    assert_eq!(bot.sandbox_tickets().await.len(), 1);
+    bot.assert_no_schema_errors();
+}
+
+#[tokio::test]
 async fn property_autocomplete_lists_the_users_properties_filtered_by_what_is_typed() {
     let bot = Bot::start().await;
     let user = alice();

@@ -23,15 +23,6 @@ pub async fn open(
     let poise::Context::Application(actx) = ctx else {
         return Ok(());
     };
-    if let Some(left) = ctx.data().open_cooldown_left(ctx.author().id.get()) {
-        let secs = left.as_secs().max(1);
-        return answer(
-            ctx,
-            &format!("You just opened a ticket. You can open another in {secs} s."),
-            None,
-        )
-        .await;
-    }
     let topic = topic.topic();
     let property = property
         .map(|p| p.trim().to_string())
@@ -49,6 +40,17 @@ pub async fn open(
         )
         .await;
     };
+    // Reserved now, when the form is shown (and checked in one step): a second form
+    // opened beside the first is refused here.
+    if let Err(left) = ctx.data().reserve_open_cooldown(ctx.author().id.get()) {
+        let secs = left.as_secs().max(1);
+        return answer(
+            ctx,
+            &format!("You just opened a ticket. You can open another in {secs} s."),
+            None,
+        )
+        .await;
+    }
     let modal = open_modal(custom_id, topic);
     actx.interaction
         .create_response(
