@@ -349,7 +349,7 @@ async fn dm_users(r: &mut Report) {
     r.row(
         &format!("DMs to {n} distinct users: RSS idle → peak → end"),
         format!("{idle:.1} → {peak:.1} → {end:.1} MB"),
-        "≤ idle + 10 MB",
+        "after: ≤ idle target + 10 MB (40 MB)",
     );
     r.row(
         &format!("DMs to {n} distinct users: REST calls in the busiest second (sliding)"),

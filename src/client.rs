@@ -215,7 +215,7 @@ impl ApiClient {
         let headers = resp.headers().clone();
         let body = read_capped(resp).await?;
         if status.is_success() {
-            return serde_json::from_slice(&body).map_err(|_| undecodable(status, &body));
+            return serde_json::from_slice(&body).map_err(|_| undecodable(status.as_u16(), &body));
         }
         Err(error_from(status, &headers, &body))
     }
@@ -565,10 +565,10 @@ async fn read_capped(mut resp: reqwest::Response) -> Result<Vec<u8>, ApiError> {
     Ok(body)
 }
 
-fn undecodable(status: StatusCode, body: &[u8]) -> ApiError {
+fn undecodable(status: u16, body: &[u8]) -> ApiError {
     let kept = &body[..body.len().min(KEPT_BODY_BYTES)];
     ApiError::Undecodable {
-        status: status.as_u16(),
+        status,
         body: String::from_utf8_lossy(kept).into_owned(),
     }
 }
@@ -590,13 +590,19 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
 }
 
 fn error_from(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> ApiError {
+    error_from_answer(status.as_u16(), retry_after(headers), body)
+}
+
+/// The [`ApiError`] for an answer that is not a success: its status, its `Retry-After`
+/// (read by [`parse_retry_after_secs`]) and its body. Public so the fuzz targets reach it.
+pub fn error_from_answer(status: u16, retry_after: Option<Duration>, body: &[u8]) -> ApiError {
     let parsed: Option<ErrorBody> = serde_json::from_slice(body).ok();
     let code = parsed.as_ref().map(|b| b.error.as_str()).unwrap_or("");
     let message = parsed
         .as_ref()
         .map(|b| b.message.clone())
         .unwrap_or_default();
-    match status.as_u16() {
+    match status {
         401 => ApiError::Unauthorized,
         403 => ApiError::Forbidden { message },
         404 => ApiError::NotFound,
@@ -607,9 +613,7 @@ fn error_from(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> ApiError 
             message,
         },
         413 => ApiError::PayloadTooLarge { message },
-        429 => ApiError::RateLimited {
-            retry_after: retry_after(headers),
-        },
+        429 => ApiError::RateLimited { retry_after },
         s if s >= 500 => ApiError::Unavailable {
             reason: format!("server error {s}"),
         },
@@ -619,7 +623,7 @@ fn error_from(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> ApiError 
                 code: b.error,
                 message: b.message,
             },
-            None => undecodable(status, body),
+            None => undecodable(s, body),
         },
     }
 }
@@ -698,5 +702,85 @@ mod tests {
             reqwest::header::HeaderValue::from_bytes(b"\xff1").unwrap(),
         );
         assert_eq!(retry_after(&h), None);
+    }
+}
+
+/// Generated error answers (docs/robustness.md): any status, any `Retry-After`, any body.
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn body() -> impl Strategy<Value = Vec<u8>> {
+        let code = prop_oneof![
+            prop::sample::select(vec![
+                code::TICKET_CLOSED,
+                code::IDEMPOTENCY_CONFLICT,
+                code::VALIDATION,
+                code::NOT_FOUND,
+                "teapot",
+            ])
+            .prop_map(str::to_string),
+            any::<String>(),
+        ];
+        prop_oneof![
+            (code, any::<String>(), prop::option::of(any::<String>())).prop_map(
+                |(error, message, field)| {
+                    serde_json::to_vec(&ErrorBody {
+                        error,
+                        message,
+                        field,
+                    })
+                    .unwrap_or_default()
+                }
+            ),
+            prop::collection::vec(any::<u8>(), 0..4000),
+            Just(b"{\"error\": 1, \"message\": null}".to_vec()),
+        ]
+    }
+
+    fn retry_after_text() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "[0-9]{1,30}(\\.[0-9]{1,20})?",
+            "-?[0-9]{0,5}(\\.[0-9]*)?(e[-+]?[0-9]{1,4})?",
+            prop::sample::select(vec!["NaN", "inf", "-inf", "infinity", "-0", " 2 ", ""])
+                .prop_map(str::to_string),
+            any::<String>(),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1000))]
+
+        #[test]
+        fn any_error_answer_maps_to_a_kind(
+            status in prop_oneof![100..600u16, 0..=u16::MAX],
+            retry in prop::option::of(retry_after_text()),
+            body in body(),
+        ) {
+            let retry_after = retry.as_deref().and_then(parse_retry_after_secs);
+            let e = error_from_answer(status, retry_after, &body);
+            match status {
+                401 => prop_assert_eq!(&e, &ApiError::Unauthorized),
+                404 => prop_assert_eq!(&e, &ApiError::NotFound),
+                500.. => prop_assert!(e.is_retryable()),
+                _ => {}
+            }
+            if let ApiError::RateLimited { retry_after: Some(d) } = &e {
+                prop_assert!(*d <= Duration::from_secs(3600));
+            }
+            if let ApiError::Undecodable { body: kept, .. } = &e {
+                prop_assert!(kept.chars().count() <= KEPT_BODY_BYTES);
+            }
+            // Its message can always be written (for the log and the user's reference).
+            let _ = e.to_string();
+        }
+
+        #[test]
+        fn any_retry_after_is_none_or_at_most_an_hour(text in retry_after_text()) {
+            if let Some(d) = parse_retry_after_secs(&text) {
+                prop_assert!(d <= Duration::from_secs(3600));
+            }
+        }
     }
 }

@@ -252,3 +252,122 @@ mod tests {
         assert!(WebhookSecret::parse(&fresh.expose_text()).is_ok());
     }
 }
+
+/// Generated headers, timestamps, bodies and secrets (docs/robustness.md).
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn secret() -> impl Strategy<Value = WebhookSecret> {
+        prop::collection::vec(any::<u8>(), 1..64).prop_map(|key| WebhookSecret { key })
+    }
+
+    /// Timestamps as text: numbers near and far, signs, spaces, garbage.
+    fn timestamp_text(now: i64) -> impl Strategy<Value = String> {
+        prop_oneof![
+            (-400..400i64).prop_map(move |d| now.saturating_add(d).to_string()),
+            any::<i64>().prop_map(|t| t.to_string()),
+            (-400..400i64).prop_map(move |d| format!(" +{} ", now.saturating_add(d))),
+            "[-+ 0-9a-z.]{0,24}",
+            any::<String>(),
+        ]
+    }
+
+    /// Signature headers: `v1,` with base64 or not, other versions, separators.
+    fn header() -> impl Strategy<Value = String> {
+        let one = prop_oneof![
+            "v1,[A-Za-z0-9+/=]{0,50}",
+            "v[0-9],[A-Za-z0-9+/=]{43}=",
+            "[a-z0-9,]{0,10}",
+            any::<String>(),
+        ];
+        prop::collection::vec(one, 0..4).prop_map(|v| v.join(" "))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1000))]
+
+        #[test]
+        fn any_header_timestamp_and_body_is_refused_or_was_signed(
+            secret in secret(),
+            id in prop_oneof!["msg_[a-zA-Z0-9]{0,20}", any::<String>()],
+            now in prop_oneof![any::<i64>(), 1_600_000_000..1_900_000_000i64],
+            ts_text in timestamp_text(1_700_000_000),
+            header in header(),
+            body in prop::collection::vec(any::<u8>(), 0..256),
+        ) {
+            match secret.verify(&id, &ts_text, &header, &body, now) {
+                Err(_) => {}
+                Ok(()) => {
+                    // Accepted only if one signature is exactly what the signer makes for
+                    // this id, time and body, and the time is within five minutes.
+                    let ts: i64 = ts_text.trim().parse().map_err(|_| TestCaseError::fail("time"))?;
+                    prop_assert!(now.abs_diff(ts) <= 300);
+                    let real = secret.sign(&id, ts, &body);
+                    prop_assert!(header.split_whitespace().any(|c| c == real));
+                }
+            }
+        }
+
+        #[test]
+        fn what_a_signer_signs_verifies_and_any_change_is_refused(
+            secret in secret(),
+            other in secret(),
+            id in any::<String>(),
+            ts in any::<i64>(),
+            skew in -300..=300i64,
+            body in prop::collection::vec(any::<u8>(), 0..256),
+            noise in header(),
+            flip in any::<prop::sample::Index>(),
+        ) {
+            let now = ts.saturating_add(skew);
+            prop_assume!(now.abs_diff(ts) <= 300);
+            let sig = secret.sign(&id, ts, &body);
+            let t = ts.to_string();
+            // Alone, or among other signatures (rotation).
+            prop_assert_eq!(secret.verify(&id, &t, &sig, &body, now), Ok(()));
+            let rotated = format!("{noise} {sig} {noise}");
+            prop_assert_eq!(secret.verify(&id, &t, &rotated, &body, now), Ok(()));
+            // Another secret, another body, another id, another time: refused.
+            if other.key != secret.key {
+                prop_assert_eq!(other.verify(&id, &t, &sig, &body, now), Err(VerifyError::Mismatch));
+            }
+            if !body.is_empty() {
+                let mut changed = body.clone();
+                changed[flip.index(body.len())] ^= 1;
+                prop_assert_eq!(secret.verify(&id, &t, &sig, &changed, now), Err(VerifyError::Mismatch));
+            }
+            let other_id = format!("{id}x");
+            prop_assert_eq!(secret.verify(&other_id, &t, &sig, &body, now), Err(VerifyError::Mismatch));
+            if let Some(later) = ts.checked_add(1) {
+                if now.abs_diff(later) <= 300 {
+                    prop_assert_eq!(
+                        secret.verify(&id, &later.to_string(), &sig, &body, now),
+                        Err(VerifyError::Mismatch)
+                    );
+                }
+            }
+            // Outside five minutes, even a real signature is refused.
+            if let Some(late) = ts.checked_add(301 + skew.unsigned_abs() as i64) {
+                prop_assert_eq!(secret.verify(&id, &t, &sig, &body, late), Err(VerifyError::Expired));
+            }
+        }
+
+        #[test]
+        fn any_secret_text_parses_or_is_refused_and_round_trips(
+            text in prop_oneof![
+                "whsec_[A-Za-z0-9+/=]{0,60}",
+                "[ ]?whsec_[A-Za-z0-9+/]{4,40}[ ]?",
+                any::<String>(),
+            ]
+        ) {
+            if let Ok(s) = WebhookSecret::parse(&text) {
+                prop_assert!(!s.key.is_empty());
+                let again = WebhookSecret::parse(&s.expose_text());
+                prop_assert!(again.is_ok_and(|a| a.key == s.key));
+                prop_assert_eq!(format!("{s:?}"), "WebhookSecret([redacted])");
+            }
+        }
+    }
+}

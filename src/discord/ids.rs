@@ -35,9 +35,19 @@ pub enum CustomId {
 }
 
 impl CustomId {
-    /// The text form, or `None` when it would exceed Discord's 100 characters.
+    /// The text form, or `None` when it would exceed Discord's 100 characters or would not
+    /// read back as the same id (a topic or status this build does not know, a property
+    /// that is empty or `-`, which stands for none): what [`CustomId::parse`] reads of an
+    /// encoded id is always that id.
     pub fn encode(&self) -> Option<String> {
         let s = match self {
+            CustomId::OpenModal { topic, .. } if !topic.is_known() => return None,
+            CustomId::OpenModal {
+                property: Some(p), ..
+            } if p.is_empty() || p == "-" => return None,
+            CustomId::ListPage {
+                status: Some(s), ..
+            } if !s.is_known() => return None,
             CustomId::OpenModal {
                 origin,
                 topic,
@@ -177,5 +187,138 @@ mod tests {
             property: Some("p".repeat(100)),
         };
         assert_eq!(long.encode(), None);
+    }
+
+    #[test]
+    fn ids_that_would_not_read_back_are_refused_at_encoding() {
+        // Found by the property tests: these encoded, then read back as another id (no
+        // property) or as nothing.
+        for property in ["-", ""] {
+            let id = CustomId::OpenModal {
+                origin: 1,
+                topic: Topic::Billing,
+                property: Some(property.into()),
+            };
+            assert_eq!(id.encode(), None, "{property:?}");
+        }
+        let unknown_topic = CustomId::OpenModal {
+            origin: 1,
+            topic: Topic::Unknown(9),
+            property: None,
+        };
+        assert_eq!(unknown_topic.encode(), None);
+        let unknown_status = CustomId::ListPage {
+            status: Some(Status::Unknown(7)),
+            page: 1,
+            cursor: String::new(),
+        };
+        assert_eq!(unknown_status.encode(), None);
+    }
+}
+
+/// Generated custom ids and strings (docs/robustness.md).
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn topic() -> impl Strategy<Value = Topic> {
+        prop_oneof![4 => prop::sample::select(Topic::ALL.to_vec()), 1 => any::<i64>().prop_map(Topic::from)]
+    }
+
+    fn status() -> impl Strategy<Value = Status> {
+        prop_oneof![4 => prop::sample::select(Status::ALL.to_vec()), 1 => any::<i64>().prop_map(Status::from)]
+    }
+
+    /// Text with the separators and placeholders that matter.
+    fn text() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "[-:t0-9a-z]{0,12}",
+            any::<String>(),
+            "[-:]{0,3}",
+            "[a-zA-Z0-9_:=-]{80,110}"
+        ]
+    }
+
+    fn custom_id() -> impl Strategy<Value = CustomId> {
+        prop_oneof![
+            (any::<u64>(), topic(), prop::option::of(text())).prop_map(
+                |(origin, topic, property)| {
+                    CustomId::OpenModal {
+                        origin,
+                        topic,
+                        property,
+                    }
+                }
+            ),
+            (any::<u64>(), any::<u64>())
+                .prop_map(|(ticket, origin)| CustomId::ReplyModal { ticket, origin }),
+            Just(CustomId::LinkModal),
+            any::<u64>().prop_map(CustomId::Close),
+            any::<u64>().prop_map(CustomId::KeepOpen),
+            (prop::option::of(status()), any::<u32>(), text()).prop_map(
+                |(status, page, cursor)| CustomId::ListPage {
+                    status,
+                    page,
+                    cursor
+                }
+            ),
+            any::<u64>().prop_map(CustomId::ReplyButton),
+        ]
+    }
+
+    /// Strings shaped like ours: `t:`, a kind, and parts that may or may not be numbers.
+    fn id_like() -> impl Strategy<Value = String> {
+        let kind = prop::sample::select(vec![
+            "open", "reply", "link", "close", "keep", "list", "dmreply", "nuke", "",
+        ]);
+        let part = prop_oneof![
+            any::<u64>().prop_map(|n| n.to_string()),
+            any::<i64>().prop_map(|n| n.to_string()),
+            Just("-".to_string()),
+            Just(String::new()),
+            "[+0-9]{1,25}",
+            text(),
+        ];
+        (
+            prop::sample::select(vec!["t", "T", "x", ""]),
+            kind,
+            prop::collection::vec(part, 0..5),
+        )
+            .prop_map(|(head, kind, parts)| {
+                let mut s = format!("{head}:{kind}");
+                for p in parts {
+                    s.push(':');
+                    s.push_str(&p);
+                }
+                s
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1000))]
+
+        #[test]
+        fn every_encoded_id_is_at_most_100_characters_and_reads_back(id in custom_id()) {
+            if let Some(text) = id.encode() {
+                prop_assert!(text.len() <= CUSTOM_ID_MAX);
+                prop_assert_eq!(CustomId::parse(&text), Some(id));
+            }
+        }
+
+        #[test]
+        fn any_string_is_read_or_refused_and_what_is_read_encodes_back(
+            s in prop_oneof![id_like(), any::<String>()]
+        ) {
+            // Never panics; an id read from at most 100 characters encodes to at most 100
+            // and reads back as itself.
+            if let Some(id) = CustomId::parse(&s) {
+                if s.len() <= CUSTOM_ID_MAX {
+                    let text = id.encode();
+                    prop_assert!(text.is_some(), "{:?} → {:?}", s, id);
+                    prop_assert_eq!(CustomId::parse(&text.unwrap_or_default()), Some(id));
+                }
+            }
+        }
     }
 }

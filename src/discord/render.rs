@@ -21,23 +21,102 @@ pub const CONTENT_MAX: usize = 2000;
 
 /// Makes user text display exactly as typed: markdown is escaped, mentions cannot resolve
 /// (`@everyone` gets a zero-width space; `<@…>` loses its angle bracket meaning), masked
-/// links show as text. Every message the bot sends also sets allowed mentions to none.
+/// links show as text, and invisible characters that change how text reads are dropped
+/// (see [`is_format_char`]). Every message the bot sends also sets allowed mentions to none.
 pub fn inert(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
+    // Where the current line is: a list marker (`+ `, `1. `) only counts at its start.
+    let mut line = Line::Blank;
     for c in text.chars() {
+        // Dropped, and invisible to the line state: control characters other than newlines
+        // and tabs, and format characters.
+        if (c.is_control() && c != '\n' && c != '\t') || is_format_char(c) {
+            continue;
+        }
         match c {
             '\\' | '*' | '_' | '~' | '`' | '|' | '>' | '<' | '#' | '-' | '[' | ']' | '(' | ')'
             | ':' => {
                 out.push('\\');
                 out.push(c);
             }
+            // `+ item` and `1. item` are list items at the start of a line.
+            '+' if line == Line::Blank => out.push_str("\\+"),
+            '.' if line == Line::Digits => out.push_str("\\."),
             '@' => out.push_str("@\u{200B}"),
-            // Control characters other than newlines and tabs are dropped.
-            c if c.is_control() && c != '\n' && c != '\t' => {}
+            // Line and paragraph separators break lines as a newline does: shown as one.
+            '\u{2028}' | '\u{2029}' => out.push('\n'),
             c => out.push(c),
         }
+        line = match (c, line) {
+            ('\n' | '\u{2028}' | '\u{2029}', _) => Line::Blank,
+            (' ' | '\t', Line::Blank) => Line::Blank,
+            ('0'..='9', Line::Blank | Line::Digits) => Line::Digits,
+            _ => Line::Past,
+        };
     }
     out
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Line {
+    /// Only spaces so far.
+    Blank,
+    /// Spaces, then digits.
+    Digits,
+    Past,
+}
+
+/// Unicode's format characters, general category Cf: bidirectional overrides and isolates
+/// (U+202A–U+202E, U+2066–U+2069: "invoice\u{202E}fdp.exe" shows as "invoiceexe.pdf"),
+/// zero-width spaces and joiners (U+200B–U+200D, U+2060, U+FEFF: "@every\u{200D}one" looks
+/// like a ping), direction marks, the soft hyphen, invisible operators, tag characters.
+///
+/// [`inert`] drops them rather than showing them as `\u{202E}` text: the text then reads
+/// in its real order with nothing hidden, a staff notice is not padded with escapes that
+/// crowd out the subject under Discord's limits, and legitimate uses (a joiner inside an
+/// emoji sequence, a direction mark in Arabic or Hebrew text) lose only their joining or
+/// their punctuation placement, never a letter.
+///
+/// Source: every `Cf` range of `DerivedGeneralCategory.txt` (Unicode Character Database),
+/// Unicode 18.0, as carried by the `unicode-properties` crate (a dev-dependency only): a unit
+/// test compares the two for every code point. A table of 21 ranges, not a dependency.
+const FORMAT_CHARS: [(char, char); 21] = [
+    ('\u{00AD}', '\u{00AD}'),   // soft hyphen
+    ('\u{0600}', '\u{0605}'),   // Arabic number signs
+    ('\u{061C}', '\u{061C}'),   // Arabic letter mark
+    ('\u{06DD}', '\u{06DD}'),   // Arabic end of ayah
+    ('\u{070F}', '\u{070F}'),   // Syriac abbreviation mark
+    ('\u{0890}', '\u{0891}'),   // Arabic pound and piastre marks above
+    ('\u{08E2}', '\u{08E2}'),   // Arabic disputed end of ayah
+    ('\u{180E}', '\u{180E}'),   // Mongolian vowel separator
+    ('\u{200B}', '\u{200F}'),   // zero-width space, (non-)joiner, LRM, RLM
+    ('\u{202A}', '\u{202E}'),   // bidi embeddings and overrides
+    ('\u{2060}', '\u{2064}'),   // word joiner, invisible operators
+    ('\u{2066}', '\u{206F}'),   // bidi isolates, deprecated format characters
+    ('\u{FEFF}', '\u{FEFF}'),   // zero-width no-break space (BOM)
+    ('\u{FFF9}', '\u{FFFB}'),   // interlinear annotation
+    ('\u{110BD}', '\u{110BD}'), // Kaithi number sign
+    ('\u{110CD}', '\u{110CD}'), // Kaithi number sign above
+    ('\u{13430}', '\u{1343F}'), // Egyptian hieroglyph format controls
+    ('\u{1BCA0}', '\u{1BCA3}'), // shorthand format controls
+    ('\u{1D173}', '\u{1D17A}'), // musical symbol format controls
+    ('\u{E0001}', '\u{E0001}'), // language tag
+    ('\u{E0020}', '\u{E007F}'), // tag characters
+];
+
+/// Whether `c` is a Unicode format character (general category Cf), see [`FORMAT_CHARS`].
+pub fn is_format_char(c: char) -> bool {
+    FORMAT_CHARS
+        .binary_search_by(|&(lo, hi)| {
+            if hi < c {
+                std::cmp::Ordering::Less
+            } else if lo > c {
+                std::cmp::Ordering::Greater
+            } else {
+                std::cmp::Ordering::Equal
+            }
+        })
+        .is_ok()
 }
 
 /// Cuts `text` to at most `max` characters, ending with `…` when cut. Never splits an
@@ -45,6 +124,9 @@ pub fn inert(text: &str) -> String {
 pub fn truncate(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         return text.to_string();
+    }
+    if max == 0 {
+        return String::new();
     }
     let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
     // A trailing lone backslash would escape the ellipsis: drop it.
@@ -82,6 +164,10 @@ impl Card {
         for (name, value, _) in &mut self.fields {
             *name = truncate(name, FIELD_NAME_MAX);
             *value = truncate(value, FIELD_VALUE_MAX);
+            // Discord refuses an empty field name or value.
+            if name.is_empty() {
+                *name = "\u{200B}".into();
+            }
             if value.is_empty() {
                 *value = "\u{200B}".into();
             }
@@ -382,5 +468,434 @@ mod tests {
             open_modal_title(Topic::Ssl),
             "New ticket: SSL / Certificates"
         );
+    }
+
+    #[test]
+    fn format_characters_cannot_spoof_a_notice() {
+        // Right-to-left override: shows as "invoiceexe.pdf" unless it is dropped.
+        assert_eq!(inert("invoice\u{202E}fdp.exe"), "invoicefdp.exe");
+        // Isolates, embeddings and marks.
+        assert_eq!(
+            inert("\u{2067}Refund\u{2069} \u{202B}ok\u{202C}\u{200E}\u{200F}"),
+            "Refund ok"
+        );
+        // Joiners and zero-width spaces inside a mention: no ping, and no hidden characters
+        // but the zero-width space inert itself puts after `@`.
+        for hidden in [
+            "@every\u{200D}one",
+            "@\u{200B}everyone",
+            "@\u{2060}here",
+            "@every\u{FEFF}one",
+            "@every\u{00AD}one",
+        ] {
+            let s = inert(hidden);
+            assert!(s == "@\u{200B}everyone" || s == "@\u{200B}here", "{s:?}");
+        }
+        // Tag characters (an invisible "ADMIN") and interlinear annotations vanish.
+        assert_eq!(inert("ok\u{E0041}\u{E0044}\u{E004D}"), "ok");
+        assert_eq!(inert("a\u{FFF9}b\u{FFFB}"), "ab");
+        // A line separator is a line break, shown as one.
+        assert_eq!(inert("a\u{2028}b\u{2029}c"), "a\nb\nc");
+    }
+
+    #[test]
+    fn list_markers_at_the_start_of_a_line_are_escaped() {
+        assert_eq!(inert("1. one\n  22. two"), "1\\. one\n  22\\. two");
+        assert_eq!(inert("+ item"), "\\+ item");
+        // Elsewhere they are plain text.
+        assert_eq!(inert("v1.5 + 2"), "v1.5 + 2");
+        // A dropped character does not hide a marker.
+        assert_eq!(inert("1\u{200B}. x"), "1\\. x");
+    }
+
+    #[test]
+    fn truncating_to_nothing_gives_nothing() {
+        // Found by the property tests: `max = 0` gave "…", one character over.
+        assert_eq!(truncate("abc", 0), "");
+        assert_eq!(truncate("", 0), "");
+        assert_eq!(truncate("abc", 1), "…");
+    }
+
+    #[test]
+    fn an_empty_field_name_is_filled_because_discord_refuses_it() {
+        let card = Card {
+            title: "t".into(),
+            description: String::new(),
+            colour: 0,
+            fields: vec![(String::new(), String::new(), false)],
+            footer: None,
+            timestamp: None,
+        }
+        .within_limits();
+        assert_eq!(
+            card.fields,
+            vec![("\u{200B}".to_string(), "\u{200B}".to_string(), false)]
+        );
+    }
+
+    #[test]
+    fn the_format_character_table_is_unicodes_cf_category() {
+        use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
+        for c in (0..=0x10FFFF_u32).filter_map(char::from_u32) {
+            assert_eq!(
+                is_format_char(c),
+                c.general_category() == GeneralCategory::Format,
+                "U+{:04X}",
+                c as u32
+            );
+        }
+    }
+}
+
+/// Generated hostile text against [`inert`], [`truncate`] and the cards (docs/robustness.md).
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Characters escaped wherever they are.
+    const ALWAYS_ESCAPED: &str = "\\*_~`|><#-[]():";
+
+    fn hostile_char() -> impl Strategy<Value = char> {
+        prop_oneof![
+            4 => prop::sample::select(
+                "\\*_~`|><#-[]():@+.!&/=\n\t\r 019everyonhwst"
+                    .chars()
+                    .collect::<Vec<_>>()
+            ),
+            2 => prop::sample::select(vec![
+                '\u{202E}', '\u{202D}', '\u{2066}', '\u{2069}', '\u{200B}', '\u{200C}',
+                '\u{200D}', '\u{200E}', '\u{200F}', '\u{2060}', '\u{FEFF}', '\u{00AD}',
+                '\u{E0001}', '\u{E0041}', '\u{FFF9}', '\u{2028}', '\u{2029}', '\u{0000}',
+                '\u{001B}', '\u{007F}', '\u{0085}', '\u{061C}', '\u{180E}', '\u{1D173}',
+                '\u{0301}', '\u{FE0F}', '😀', '…', '＠', '\u{3164}',
+            ]),
+            1 => any::<char>(),
+        ]
+    }
+
+    /// Text built from the characters and pieces that matter, and any text at all.
+    pub(crate) fn hostile_text(max: usize) -> impl Strategy<Value = String> {
+        let pieces = prop::sample::select(vec![
+            "@everyone",
+            "@here",
+            "<@1>",
+            "<@!2>",
+            "<@&3>",
+            "<#4>",
+            "</ticket open:5>",
+            "<t:6:R>",
+            "<:e:7>",
+            "<a:e:8>",
+            "[x](https://evil.example)",
+            "**",
+            "```",
+            "||",
+            "> ",
+            ">>> ",
+            "# ",
+            "-# ",
+            "1. ",
+            "+ ",
+            "- ",
+            "\\",
+            "\u{202E}",
+            "\u{200D}",
+            "https://evil.example",
+            "\n",
+            "@",
+            "\u{200B}",
+        ]);
+        prop_oneof![
+            prop::collection::vec(hostile_char(), 0..max)
+                .prop_map(|v| v.into_iter().collect::<String>()),
+            prop::collection::vec(pieces, 0..max / 4 + 1).prop_map(|v| v.concat()),
+            prop::collection::vec(any::<char>(), 0..max)
+                .prop_map(|v| v.into_iter().collect::<String>()),
+        ]
+    }
+
+    /// Checks inert output: every markdown character escaped, every `@` followed by the
+    /// zero-width space inert adds (or, when `cut`, ending the text), no other format,
+    /// control or separator character, no list marker at the start of a line.
+    pub(crate) fn check_inert(out: &str, cut: bool) -> Result<(), String> {
+        let chars: Vec<char> = out.chars().collect();
+        let mut line_blank = true;
+        let mut line_digits = false;
+        let mut i = 0;
+        while i < chars.len() {
+            let c = chars[i];
+            let escaped = c == '\\';
+            let c = if escaped {
+                i += 1;
+                let Some(&next) = chars.get(i) else {
+                    return Err(format!("a lone backslash ends {out:?}"));
+                };
+                if !ALWAYS_ESCAPED.contains(next) && next != '+' && next != '.' {
+                    return Err(format!("`\\{next}` is not an escape inert makes: {out:?}"));
+                }
+                next
+            } else {
+                if ALWAYS_ESCAPED.contains(c) {
+                    return Err(format!("unescaped `{c}` in {out:?}"));
+                }
+                if c == '@' {
+                    match chars.get(i + 1) {
+                        Some('\u{200B}') => i += 1,
+                        None if cut => {}
+                        _ => return Err(format!("`@` without a zero-width space: {out:?}")),
+                    }
+                }
+                if is_format_char(c) || (c.is_control() && c != '\n' && c != '\t') {
+                    return Err(format!("U+{:04X} in {out:?}", c as u32));
+                }
+                if c == '\u{2028}' || c == '\u{2029}' {
+                    return Err(format!("a separator in {out:?}"));
+                }
+                if (c == '+' && line_blank) || (c == '.' && line_digits) {
+                    return Err(format!("a list marker in {out:?}"));
+                }
+                c
+            };
+            (line_blank, line_digits) = match c {
+                '\n' => (true, false),
+                ' ' | '\t' if line_blank => (true, false),
+                '0'..='9' if (line_blank || line_digits) && !escaped => (false, true),
+                _ => (false, false),
+            };
+            i += 1;
+        }
+        Ok(())
+    }
+
+    /// What inert keeps of `text`, as the reader sees it.
+    fn visible(text: &str) -> String {
+        text.chars()
+            .filter(|c| matches!(c, '\n' | '\t') || !(c.is_control() || is_format_char(*c)))
+            .map(|c| match c {
+                '\u{2028}' | '\u{2029}' => '\n',
+                c => c,
+            })
+            .collect()
+    }
+
+    /// Inert output with its escapes and added zero-width spaces taken out.
+    fn unescape(out: &str) -> String {
+        let mut s = String::new();
+        let mut it = out.chars().peekable();
+        while let Some(c) = it.next() {
+            match c {
+                '\\' => s.extend(it.next()),
+                '@' => {
+                    s.push('@');
+                    it.next_if_eq(&'\u{200B}');
+                }
+                c => s.push(c),
+            }
+        }
+        s
+    }
+
+    /// Checks every Discord limit of a card, on the card and on the embed sent.
+    pub(crate) fn check_limits(card: &Card) -> Result<(), String> {
+        let n = |s: &str| s.chars().count();
+        let fail = |what: &str| Err(format!("{what}: {card:?}"));
+        if n(&card.title) > TITLE_MAX {
+            return fail("title");
+        }
+        if n(&card.description) > DESCRIPTION_MAX {
+            return fail("description");
+        }
+        if card.fields.len() > FIELDS_MAX {
+            return fail("field count");
+        }
+        for (name, value, _) in &card.fields {
+            if !(1..=FIELD_NAME_MAX).contains(&n(name)) {
+                return fail("field name");
+            }
+            if !(1..=FIELD_VALUE_MAX).contains(&n(value)) {
+                return fail("field value");
+            }
+        }
+        if card.footer.as_deref().is_some_and(|f| n(f) > FOOTER_MAX) {
+            return fail("footer");
+        }
+        if card.total_chars() > EMBED_TOTAL_MAX {
+            return fail("total");
+        }
+        let json = serde_json::to_value(card.to_embed()).map_err(|e| e.to_string())?;
+        let sent = |key: &str| json[key].as_str().map_or(0, n);
+        if sent("title") > TITLE_MAX
+            || sent("description") > DESCRIPTION_MAX
+            || json["fields"].as_array().map_or(0, Vec::len) > FIELDS_MAX
+        {
+            return Err(format!("embed: {json}"));
+        }
+        Ok(())
+    }
+
+    /// Checks a card drawn from user text: its limits, and nothing in what Discord is sent
+    /// can resolve to a mention.
+    pub(crate) fn check_card(card: &Card) -> Result<(), String> {
+        check_limits(card)?;
+        let text = serde_json::to_value(card.to_embed())
+            .map_err(|e| e.to_string())?
+            .to_string();
+        if text.contains("@everyone") || text.contains("@here") {
+            return Err(format!("a mention in {text}"));
+        }
+        // Every `<` is escaped, but for the bot's own `<t:…:R>` times (which a cut may end).
+        let mut parts = text.split('<');
+        let mut before = parts.next().unwrap_or_default();
+        for after in parts {
+            if !before.ends_with('\\') && !after.starts_with(['t', '…']) {
+                return Err(format!("an unescaped `<` in {text}"));
+            }
+            before = after;
+        }
+        Ok(())
+    }
+
+    fn time() -> impl Strategy<Value = DateTime<Utc>> {
+        (DateTime::<Utc>::MIN_UTC.timestamp()..=DateTime::<Utc>::MAX_UTC.timestamp())
+            .prop_map(|s| DateTime::from_timestamp(s, 0).unwrap_or_default())
+    }
+
+    /// Long text, cheaply: a short unit (backslashes included, so cuts land inside escape
+    /// pairs) repeated up to `max` times.
+    fn long(max: usize) -> impl Strategy<Value = String> {
+        (
+            prop::sample::select(vec!["a", "\\", "a\\", "\\\\", "😀", "*<@1>*", "@everyone "]),
+            0..max,
+        )
+            .prop_map(|(unit, n)| unit.repeat(n))
+    }
+
+    fn api_int() -> impl Strategy<Value = i64> {
+        prop_oneof![-1..8i64, any::<i64>()]
+    }
+
+    fn any_ticket() -> impl Strategy<Value = Ticket> {
+        (
+            any::<u64>(),
+            api_int(),
+            api_int(),
+            hostile_text(300),
+            prop::option::of(hostile_text(300)),
+            time(),
+        )
+            .prop_map(|(id, topic, status, subject, property_id, at)| Ticket {
+                id,
+                account_id: "acc".into(),
+                topic: Topic::from(topic),
+                status: Status::from(status),
+                subject,
+                property_id,
+                created_at: at,
+                updated_at: at,
+            })
+    }
+
+    fn any_message() -> impl Strategy<Value = Message> {
+        (
+            prop_oneof![hostile_text(200), long(3000)],
+            0..8usize,
+            time(),
+        )
+            .prop_map(|(body, files, at)| Message {
+                id: 1,
+                ticket_id: 1,
+                author: Author::Customer,
+                body,
+                attachments: (0..files)
+                    .map(|_| crate::ticket::api::Attachment {
+                        filename: "f".into(),
+                        content_type: "text/plain".into(),
+                        size: 1,
+                    })
+                    .collect(),
+                created_at: at,
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1000))]
+
+        #[test]
+        fn inert_text_has_no_markdown_mention_or_format_character(text in hostile_text(200)) {
+            let out = inert(&text);
+            if let Err(e) = check_inert(&out, false) {
+                return Err(TestCaseError::fail(e));
+            }
+            // And it reads as typed: only the dropped characters are gone.
+            prop_assert_eq!(unescape(&out), visible(&text));
+        }
+
+        #[test]
+        fn user_text_keeps_its_limit_and_its_escapes(text in hostile_text(200), max in 0..250usize) {
+            let out = user_text(&text, max);
+            prop_assert!(out.chars().count() <= max);
+            let body = out.strip_suffix('…').filter(|_| out != inert(&text)).unwrap_or(&out);
+            if let Err(e) = check_inert(body, true) {
+                return Err(TestCaseError::fail(e));
+            }
+        }
+
+        #[test]
+        fn truncate_cuts_to_max_characters_at_a_prefix(text in "[a\\\\é…]{0,40}", max in 0..50usize) {
+            let out = truncate(&text, max);
+            prop_assert!(out.chars().count() <= max, "{:?}", out);
+            if text.chars().count() <= max {
+                prop_assert_eq!(&out, &text);
+            } else if max > 0 {
+                // A prefix and an ellipsis, the ellipsis never escaped by a lone backslash.
+                let kept = out.strip_suffix('…').unwrap_or("?");
+                prop_assert!(text.starts_with(kept), "{:?}", out);
+                let backslashes = kept.chars().rev().take_while(|c| *c == '\\').count();
+                prop_assert!(backslashes % 2 == 0, "{:?}", out);
+            }
+        }
+
+        #[test]
+        fn any_card_is_cut_to_discords_limits(
+            title in long(300),
+            description in long(5000),
+            fields in prop::collection::vec((long(300), long(1200), any::<bool>()), 0..40),
+            footer in prop::option::of(long(2500)),
+        ) {
+            let card = Card { title, description, colour: 0, fields, footer, timestamp: None }
+                .within_limits();
+            if let Err(e) = check_limits(&card) {
+                return Err(TestCaseError::fail(e));
+            }
+        }
+
+        #[test]
+        fn ticket_cards_hold_every_limit_and_resolve_no_mention(
+            ticket in any_ticket(),
+            property in prop::option::of(hostile_text(300)),
+            messages in prop::collection::vec(any_message(), 0..6),
+        ) {
+            for card in [
+                ticket_card(&ticket, property.as_deref(), &messages),
+                close_confirmation(&ticket),
+            ] {
+                if let Err(e) = check_card(&card) {
+                    return Err(TestCaseError::fail(e));
+                }
+            }
+        }
+
+        #[test]
+        fn ticket_lists_hold_every_limit(
+            tickets in prop::collection::vec(any_ticket(), 0..30),
+            filter in prop::option::of(any::<i64>()),
+            page in any::<u32>(),
+        ) {
+            let card = ticket_list(&tickets, filter.map(Status::from), page);
+            if let Err(e) = check_card(&card) {
+                return Err(TestCaseError::fail(e));
+            }
+        }
     }
 }

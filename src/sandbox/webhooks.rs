@@ -52,7 +52,7 @@ pub async fn deliver(
             return;
         }
     };
-    tracing::info!(url = %target.url, "sandbox sends signed webhooks");
+    tracing::info!(url = %crate::app::redacted_url(&target.url), "sandbox sends signed webhooks");
     loop {
         let batch = match store.sandbox().events(cursor, 100).await {
             Ok(b) => b,

@@ -460,3 +460,240 @@ mod tests {
         assert_eq!(v["accountId"], "acc_1");
     }
 }
+
+/// Generated answers of the ticket API (docs/robustness.md): unknown fields, unknown
+/// integers, huge numbers, wrong types. Reading gives a value or a typed error, never a panic.
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+    use serde_json::{json, Value};
+
+    const FIELDS: [&str; 30] = [
+        "id",
+        "accountId",
+        "topic",
+        "status",
+        "subject",
+        "propertyId",
+        "createdAt",
+        "updatedAt",
+        "ticketId",
+        "author",
+        "body",
+        "attachments",
+        "filename",
+        "contentType",
+        "size",
+        "items",
+        "nextCursor",
+        "message",
+        "ticket",
+        "type",
+        "occurredAt",
+        "data",
+        "from",
+        "to",
+        "reason",
+        "messageId",
+        "error",
+        "field",
+        "capabilities",
+        "scopes",
+    ];
+
+    fn key() -> impl Strategy<Value = String> {
+        prop_oneof![
+            3 => prop::sample::select(FIELDS.to_vec()).prop_map(str::to_string),
+            1 => "[a-zA-Z_]{0,8}",
+        ]
+    }
+
+    fn leaf() -> impl Strategy<Value = Value> {
+        prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::from),
+            any::<i64>().prop_map(Value::from),
+            any::<u64>().prop_map(Value::from),
+            (-10..10i64).prop_map(Value::from),
+            any::<f64>().prop_map(Value::from),
+            prop_oneof![
+                Just("2026-01-01T00:00:00Z".to_string()),
+                "[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]{0,12}(Z|[+-][0-9]{2}:[0-9]{2})?",
+                "customer|staff|system|robot",
+                any::<String>(),
+            ]
+            .prop_map(Value::from),
+        ]
+    }
+
+    /// Any JSON, nested a few levels, with the API's field names most of the time.
+    fn json_value() -> impl Strategy<Value = Value> {
+        leaf().prop_recursive(4, 48, 8, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+                prop::collection::btree_map(key(), inner, 0..8)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    fn valid_ticket() -> Value {
+        json!({"id": 7, "accountId": "acc_1", "topic": 4, "status": 2, "subject": "s",
+               "propertyId": null, "createdAt": "2026-01-01T00:00:00Z",
+               "updatedAt": "2026-01-01T00:00:01Z"})
+    }
+
+    fn valid_message() -> Value {
+        json!({"id": 1, "ticketId": 7, "author": "staff", "body": "b",
+               "attachments": [{"filename": "a.txt", "contentType": "text/plain", "size": 3}],
+               "createdAt": "2026-01-01T00:00:00Z"})
+    }
+
+    fn valid_event() -> Value {
+        json!({"id": "evt_000000000001", "type": "ticket.status_changed", "ticketId": 7,
+               "accountId": "acc_1", "occurredAt": "2026-01-01T00:00:00Z",
+               "data": {"from": 1, "to": 2}})
+    }
+
+    /// A valid answer with some fields replaced by anything and unknown ones added.
+    fn mutated(base: Value) -> impl Strategy<Value = Value> {
+        prop::collection::vec((key(), json_value(), any::<bool>()), 0..4).prop_map(move |edits| {
+            let mut v = base.clone();
+            if let Some(obj) = v.as_object_mut() {
+                for (k, value, remove) in edits {
+                    if remove {
+                        obj.remove(&k);
+                    } else {
+                        obj.insert(k, value);
+                    }
+                }
+            }
+            v
+        })
+    }
+
+    fn any_answer() -> impl Strategy<Value = Value> {
+        prop_oneof![
+            mutated(valid_ticket()),
+            mutated(valid_message()),
+            mutated(valid_event()),
+            mutated(json!({"items": [valid_ticket(), valid_event()], "nextCursor": "c"})),
+            mutated(json!({"message": valid_message(), "ticket": valid_ticket()})),
+            json_value(),
+        ]
+    }
+
+    /// Reads `v` as `T` from the value and from its text; what reads writes back the same.
+    fn read<T>(v: &Value) -> Result<(), TestCaseError>
+    where
+        T: serde::de::DeserializeOwned + Serialize + PartialEq + std::fmt::Debug,
+    {
+        let from_value = serde_json::from_value::<T>(v.clone()).ok();
+        let from_text = serde_json::from_str::<T>(&v.to_string()).ok();
+        prop_assert_eq!(from_value.is_some(), from_text.is_some());
+        if let Some(t) = from_value {
+            let again: T = serde_json::from_value(serde_json::to_value(&t).unwrap())
+                .map_err(|e| TestCaseError::fail(e.to_string()))?;
+            prop_assert_eq!(again, t);
+        }
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1000))]
+
+        #[test]
+        fn any_answer_reads_as_a_value_or_a_typed_error(v in any_answer()) {
+            read::<Ticket>(&v)?;
+            read::<Message>(&v)?;
+            read::<Reply>(&v)?;
+            read::<Page<Ticket>>(&v)?;
+            read::<Items<Message>>(&v)?;
+            read::<Account>(&v)?;
+            read::<Property>(&v)?;
+            read::<ErrorBody>(&v)?;
+            read::<Meta>(&v)?;
+            read::<TokenInfo>(&v)?;
+            // Events: the data is kept as it came, so only reading is checked.
+            if let Ok(e) = serde_json::from_value::<Event>(v.clone()) {
+                let _ = e.kind();
+                let _ = e.sequence();
+            }
+            let _ = serde_json::from_value::<Page<Event>>(v);
+        }
+
+        #[test]
+        fn event_kind_never_panics_and_reads_what_it_knows(
+            event_type in prop_oneof![
+                prop::sample::select(vec![
+                    EVENT_TICKET_CREATED, EVENT_STATUS_CHANGED, EVENT_TOPIC_CHANGED,
+                    EVENT_MESSAGE_CREATED,
+                ])
+                .prop_map(str::to_string),
+                any::<String>(),
+            ],
+            data in prop_oneof![
+                mutated(json!({"topic": 3, "status": 0})),
+                mutated(json!({"from": 1, "to": 2})),
+                mutated(json!({"from": 0, "to": 4, "reason": "r"})),
+                mutated(json!({"messageId": 9, "author": "customer"})),
+                json_value(),
+            ],
+            id in prop_oneof!["evt_[0-9]{0,25}", any::<String>()],
+        ) {
+            let e = Event {
+                id,
+                event_type,
+                ticket_id: 1,
+                account_id: "acc".into(),
+                occurred_at: DateTime::from_timestamp(0, 0).unwrap(),
+                data,
+            };
+            let kind = e.kind();
+            let known = [
+                EVENT_TICKET_CREATED, EVENT_STATUS_CHANGED, EVENT_TOPIC_CHANGED,
+                EVENT_MESSAGE_CREATED,
+            ];
+            if !known.contains(&e.event_type.as_str()) {
+                prop_assert_eq!(kind, EventKind::Other);
+            }
+            if let Some(n) = e.sequence() {
+                prop_assert_eq!(format_event_id(n).trim_start_matches("evt_").parse::<u64>().ok(), Some(n));
+            }
+        }
+
+        #[test]
+        fn any_integer_topic_or_status_is_kept(topic in any::<i64>(), status in any::<i64>()) {
+            let mut v = valid_ticket();
+            v["topic"] = json!(topic);
+            v["status"] = json!(status);
+            let t: Ticket = serde_json::from_value(v).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            prop_assert_eq!(t.topic.api_value(), topic);
+            prop_assert_eq!(t.status.api_value(), status);
+        }
+
+        #[test]
+        fn numbers_beyond_the_types_are_errors(
+            field in prop::sample::select(vec!["id", "topic", "status"]),
+            number in prop_oneof![
+                "[1-9][0-9]{20,40}",
+                "-[1-9][0-9]{20,40}",
+                "[0-9]{1,5}\\.[0-9]{1,5}",
+                "[0-9]e[0-9]{1,4}",
+                Just("-1".to_string()),
+                Just("1e400".to_string()),
+            ],
+        ) {
+            let text = valid_ticket().to_string().replacen(
+                &format!("\"{field}\":{}", valid_ticket()[field]),
+                &format!("\"{field}\":{number}"),
+                1,
+            );
+            // A negative id or a fraction is an error too: never a wrapped or rounded id.
+            if let Ok(t) = serde_json::from_str::<Ticket>(&text) {
+                prop_assert!(field != "id" || t.id.to_string() == number, "{}", text);
+            }
+        }
+    }
+}

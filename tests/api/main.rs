@@ -1,10 +1,12 @@
 //! Integration tests in one binary (one link, shared helpers): the client against the real
-//! sandbox over HTTP, faults from misbehaving servers, webhooks, and the real binary.
+//! sandbox over HTTP, faults from misbehaving servers, webhooks, the real binary, and
+//! property tests of the public parsers of outside input.
 
 mod cli;
 mod faults;
 mod helpers;
 mod meta_and_feed;
+mod properties;
 mod registration;
 mod tickets;
 mod webhooks;
