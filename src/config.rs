@@ -548,12 +548,15 @@ impl Reader<'_> {
     fn http_url_of(&mut self, key: &str, t: &str) -> Option<Url> {
         match Url::parse(t) {
             Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => Some(u),
-            Ok(_) => {
-                self.fail(key, format!("`{t}` must be an http:// or https:// URL"));
+            Ok(u) => {
+                // Quoted without any `user:password@`: a problem list is printed and logged.
+                let shown = crate::app::redacted_url(&u);
+                self.fail(key, format!("`{shown}` must be an http:// or https:// URL"));
                 None
             }
             Err(e) => {
-                self.fail(key, format!("`{t}` is not a URL ({e})"));
+                let shown = if t.contains('@') { "the value" } else { t };
+                self.fail(key, format!("`{shown}` is not a URL ({e})"));
                 None
             }
         }
@@ -1047,6 +1050,17 @@ mod tests {
     fn the_same_port_for_the_bot_and_the_sandbox_is_a_problem() {
         let err = load_env(&[("SANDBOX_LISTEN", "127.0.0.1:8080")]).unwrap_err();
         assert!(err.to_string().contains("need different ports"));
+    }
+
+    #[test]
+    fn a_refused_url_is_quoted_without_its_credentials() {
+        for url in ["ftp://user:hunter2@proxy", "http//user:hunter2@proxy"] {
+            let e =
+                load_env(&[("DISCORD_PROXY_URL", url), ("PARADARUM_API_URL", url)]).unwrap_err();
+            let text = e.to_string();
+            assert!(text.contains("DISCORD_PROXY_URL"), "{text}");
+            assert!(!text.contains("hunter2"), "{text}");
+        }
     }
 
     #[test]

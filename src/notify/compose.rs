@@ -62,6 +62,12 @@ fn embed(card: &Card) -> Value {
     serde_json::to_value(card.to_embed()).unwrap_or_else(|_| json!({"title": "…"}))
 }
 
+/// A subject on one line: a newline in it could start a line that looks like another
+/// ticket's in a coalesced list.
+fn subject_line(job: &Job, max: usize) -> String {
+    subject(job, max).replace(['\n', '\r'], " ")
+}
+
 /// One line for a coalesced staff message.
 fn line(kind: JobKind, job: &Job) -> String {
     let p = &job.payload;
@@ -72,7 +78,7 @@ fn line(kind: JobKind, job: &Job) -> String {
             job.ticket_id,
             topic_label(p.from_topic),
             topic_label(p.to_topic),
-            subject(job, 40),
+            subject_line(job, 40),
             who
         ),
         JobKind::StaffStatus => format!(
@@ -80,14 +86,14 @@ fn line(kind: JobKind, job: &Job) -> String {
             job.ticket_id,
             topic_label(p.topic),
             status_label(p.to_status),
-            subject(job, 40),
+            subject_line(job, 40),
             who
         ),
         _ => format!(
             "`#{}` {} · {}{}",
             job.ticket_id,
             topic_label(p.topic),
-            subject(job, 40),
+            subject_line(job, 40),
             who
         ),
     }
@@ -382,6 +388,15 @@ mod tests {
         );
         assert!(!d.to_string().contains("@here"));
         assert_eq!(d["allowed_mentions"]["roles"], json!([]));
+    }
+
+    #[test]
+    fn a_subject_with_newlines_stays_on_its_line_in_a_coalesced_list() {
+        let jobs = vec![job(1, "ok\n`#999` Billing · forged"), job(2, "fine")];
+        let c = staff(JobKind::StaffResolved, &jobs, None, "n");
+        let text = c.body["embeds"][0]["description"].as_str().unwrap();
+        assert_eq!(text.lines().count(), 2, "{text}");
+        assert!(!text.contains("\n`#999`"), "{text}");
     }
 
     #[test]
