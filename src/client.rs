@@ -430,12 +430,17 @@ impl ApiClient {
         if let Some(l) = limit {
             params.push(("limit", l.to_string()));
         }
+        self.get_events(token, &params).await
+    }
+
+    /// `GET /v1/events` with these query parameters (a read: retried safely).
+    async fn get_events(
+        &self,
+        token: &SecretString,
+        params: &[(&str, String)],
+    ) -> Result<Page<Event>, ApiError> {
         self.send(
-            || {
-                Ok(self
-                    .request(Method::GET, "v1/events", token)?
-                    .query(&params))
-            },
+            || Ok(self.request(Method::GET, "v1/events", token)?.query(params)),
             Retry::Safe,
         )
         .await
@@ -444,15 +449,8 @@ impl ApiClient {
     /// The newest event's id (capability `events.after_latest`), None when the feed is
     /// empty: a fresh reader starts after it without paging the feed (`events:read`).
     pub async fn events_latest(&self, token: &SecretString) -> Result<Option<String>, ApiError> {
-        let page: Page<Event> = self
-            .send(
-                || {
-                    Ok(self
-                        .request(Method::GET, "v1/events", token)?
-                        .query(&[("after", "latest")]))
-                },
-                Retry::Safe,
-            )
+        let page = self
+            .get_events(token, &[("after", "latest".to_string())])
             .await?;
         Ok(page.next_cursor)
     }
@@ -474,15 +472,7 @@ impl ApiClient {
         if let Some(l) = limit {
             params.push(("limit", l.to_string()));
         }
-        self.send(
-            || {
-                Ok(self
-                    .request(Method::GET, "v1/events", token)?
-                    .query(&params))
-            },
-            Retry::Safe,
-        )
-        .await
+        self.get_events(token, &params).await
     }
 
     // ---- sandbox administration ------------------------------------------------------
