@@ -75,6 +75,28 @@ impl Report {
     }
 }
 
+/// Resolves tickets as staff on the sandbox at `base`, one task per group, all at once.
+async fn resolve_all(base: &str, groups: Vec<Vec<u64>>) {
+    let http = reqwest::Client::new();
+    let mut tasks = Vec::new();
+    for group in groups {
+        let (http, base) = (http.clone(), base.to_string());
+        tasks.push(tokio::spawn(async move {
+            for id in group {
+                let _ = http
+                    .post(format!("{base}v1/tickets/{id}/status"))
+                    .bearer_auth(harness::ADMIN)
+                    .json(&json!({"status": 2}))
+                    .send()
+                    .await;
+            }
+        }));
+    }
+    for t in tasks {
+        let _ = t.await;
+    }
+}
+
 /// Issue 5: 1,000 tickets resolved at once.
 async fn burst(r: &mut Report) {
     let bot = Bot::start_with(&[
@@ -92,26 +114,8 @@ async fn burst(r: &mut Report) {
     }
     tokio::time::sleep(Duration::from_secs(1)).await;
     let start = Instant::now();
-    let http = reqwest::Client::new();
     let chunks: Vec<Vec<u64>> = ids.chunks(125).map(|c| c.to_vec()).collect();
-    let mut tasks = Vec::new();
-    for chunk in chunks {
-        let http = http.clone();
-        let url = bot.sandbox_url("");
-        tasks.push(tokio::spawn(async move {
-            for id in chunk {
-                let _ = http
-                    .post(format!("{url}v1/tickets/{id}/status"))
-                    .bearer_auth(harness::ADMIN)
-                    .json(&json!({"status": 2}))
-                    .send()
-                    .await;
-            }
-        }));
-    }
-    for t in tasks {
-        let _ = t.await;
-    }
+    resolve_all(&bot.sandbox_url(""), chunks).await;
     let resolved_in = start.elapsed();
     let deadline = Instant::now() + Duration::from_secs(180);
     let (seen, dupes) = loop {
@@ -268,23 +272,10 @@ async fn dm_users(r: &mut Report) {
     let requests_before = bot.fake.recorded().len();
     // Resolve them all, 8 at a time.
     let start = Instant::now();
-    let mut tasks = Vec::new();
-    for w in 0..8usize {
-        let (url, http, ids) = (format!("{api_url}/"), bot.api.clone(), ids.clone());
-        tasks.push(tokio::spawn(async move {
-            for id in ids.iter().skip(w).step_by(8) {
-                let _ = http
-                    .post(format!("{url}v1/tickets/{id}/status"))
-                    .bearer_auth(harness::ADMIN)
-                    .json(&json!({"status": 2}))
-                    .send()
-                    .await;
-            }
-        }));
-    }
-    for t in tasks {
-        t.await.unwrap();
-    }
+    let groups: Vec<Vec<u64>> = (0..8)
+        .map(|w| ids.iter().skip(w).step_by(8).copied().collect())
+        .collect();
+    resolve_all(&format!("{api_url}/"), groups).await;
     // Wait (bounded) until every DM was attempted: sent, or refused once.
     let closed = (n / 100) as usize;
     let deadline = Instant::now() + Duration::from_secs(n / 40 + 900);
