@@ -342,11 +342,8 @@ pub async fn run(settings: Settings, shutdown: CancellationToken) -> Result<(), 
                     tracing::error!(error = %e, "sandbox stopped with an error");
                 }
             });
-            Url::parse(&format!("http://{}/", crate::http::local_target(addr))).map_err(|e| {
-                crate::client::ApiError::Unavailable {
-                    reason: e.to_string(),
-                }
-            })?
+            Url::parse(&format!("http://{}/", crate::http::local_target(addr)))
+                .map_err(|e| crate::client::ApiError::unsent(e.to_string()))?
         }
         Backend::Remote(url) => {
             tracing::info!(url = %redacted_url(url), "ticket API: Paradarum");
@@ -442,9 +439,7 @@ pub async fn run(settings: Settings, shutdown: CancellationToken) -> Result<(), 
         .timeout(Duration::from_secs(60))
         .user_agent(concat!("paradarum-bot/", env!("CARGO_PKG_VERSION")))
         .build()
-        .map_err(|e| crate::client::ApiError::Unavailable {
-            reason: e.to_string(),
-        })?;
+        .map_err(|e| crate::client::ApiError::unsent(e.to_string()))?;
     let data = Data {
         client,
         backend: backend.clone(),
@@ -460,6 +455,12 @@ pub async fn run(settings: Settings, shutdown: CancellationToken) -> Result<(), 
         cooldowns: Default::default(),
         api_slots: tokio::sync::Semaphore::new(crate::discord::API_CONCURRENCY),
         gateway,
+        sandbox_guild: settings.discord.guild_id,
+        download_limits: crate::discord::commands::reply::DownloadLimits::new(
+            crate::discord::DOWNLOAD_CONCURRENCY,
+            crate::discord::DOWNLOAD_BYTES_IN_FLIGHT,
+        ),
+        meta: Default::default(),
     };
     if integration_token.is_some() || settings.webhook_secret.is_some() {
         let rest = DiscordRest::new(
@@ -467,7 +468,7 @@ pub async fn run(settings: Settings, shutdown: CancellationToken) -> Result<(), 
             discord_token.clone(),
             settings.discord.global_rate,
         )
-        .map_err(|e| crate::client::ApiError::Unavailable { reason: e })?;
+        .map_err(crate::client::ApiError::unsent)?;
         crate::notify::spawn(
             PipelineDeps {
                 store: store.clone(),

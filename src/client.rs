@@ -50,8 +50,12 @@ pub enum ApiError {
     Unauthorized,
     #[error("too large: {message}")]
     PayloadTooLarge { message: String },
+    /// No usable answer. `maybe_applied` is false only when the request certainly did
+    /// not reach the API (refused connection, failed before sending): after a timeout,
+    /// a 5xx (a proxy's 502/504 may follow a commit) or a broken body the change may have
+    /// gone through.
     #[error("the ticket API is unavailable: {reason}")]
-    Unavailable { reason: String },
+    Unavailable { reason: String, maybe_applied: bool },
     #[error("the ticket API answered {status} with a body that could not be read")]
     Undecodable { status: u16, body: String },
     #[error("the ticket API refused the request: {status} {code}: {message}")]
@@ -63,6 +67,25 @@ pub enum ApiError {
 }
 
 impl ApiError {
+    /// A failure before anything was sent: nothing can have changed.
+    pub fn unsent(reason: impl Into<String>) -> Self {
+        ApiError::Unavailable {
+            reason: reason.into(),
+            maybe_applied: false,
+        }
+    }
+
+    /// Whether a write that failed this way may still have taken effect.
+    pub fn maybe_applied(&self) -> bool {
+        matches!(
+            self,
+            ApiError::Unavailable {
+                maybe_applied: true,
+                ..
+            }
+        )
+    }
+
     /// Whether trying again later may succeed.
     pub fn is_retryable(&self) -> bool {
         matches!(
@@ -138,9 +161,7 @@ impl ApiClient {
             .timeout(config.request_timeout)
             .user_agent(concat!("paradarum-bot/", env!("CARGO_PKG_VERSION")))
             .build()
-            .map_err(|e| ApiError::Unavailable {
-                reason: format!("cannot build the HTTP client: {e}"),
-            })?;
+            .map_err(|e| ApiError::unsent(format!("cannot build the HTTP client: {e}")))?;
         Ok(Self { http, config })
     }
 
@@ -152,9 +173,7 @@ impl ApiClient {
         self.config
             .base_url
             .join(path.trim_start_matches('/'))
-            .map_err(|e| ApiError::Unavailable {
-                reason: format!("bad URL for {path}: {e}"),
-            })
+            .map_err(|e| ApiError::unsent(format!("bad URL for {path}: {e}")))
     }
 
     fn request(
@@ -271,20 +290,12 @@ impl ApiClient {
         body: &CreateTicket,
         idempotency_key: Option<&str>,
     ) -> Result<Ticket, ApiError> {
-        let retry = if idempotency_key.is_some() {
-            Retry::Safe
-        } else {
-            Retry::Never
-        };
         self.send(
             || {
-                let mut req = self.request(Method::POST, "v1/tickets", token)?.json(body);
-                if let Some(key) = idempotency_key {
-                    req = req.header("Idempotency-Key", key);
-                }
-                Ok(req)
+                let req = self.request(Method::POST, "v1/tickets", token)?.json(body);
+                Ok(with_key(req, idempotency_key))
             },
-            retry,
+            retry_for(idempotency_key),
         )
         .await
     }
@@ -334,50 +345,81 @@ impl ApiClient {
         Ok(items.items)
     }
 
-    /// Replies with text only. Not retried: a reply has no idempotency key.
+    /// Replies with text only. With an idempotency key (capability
+    /// `tickets.idempotent_writes`) the call is retried safely and a repeat returns the
+    /// first reply; without one it is sent once.
     pub async fn reply(
         &self,
         token: &SecretString,
         id: TicketId,
         body: &str,
+        idempotency_key: Option<&str>,
     ) -> Result<Reply, ApiError> {
         let path = format!("v1/tickets/{id}/messages");
         let payload = json!({ "body": body });
         self.send(
-            || Ok(self.request(Method::POST, &path, token)?.json(&payload)),
-            Retry::Never,
+            || {
+                let req = self.request(Method::POST, &path, token)?.json(&payload);
+                Ok(with_key(req, idempotency_key))
+            },
+            retry_for(idempotency_key),
         )
         .await
     }
 
-    /// Replies with text and files (multipart). Not retried.
+    /// Replies with text and files (multipart); retried only with an idempotency key.
     pub async fn reply_with_files(
         &self,
         token: &SecretString,
         id: TicketId,
         body: &str,
         files: Vec<Upload>,
+        idempotency_key: Option<&str>,
     ) -> Result<Reply, ApiError> {
-        let mut form = reqwest::multipart::Form::new().text("body", body.to_string());
-        for f in files {
-            let part = reqwest::multipart::Part::bytes(f.bytes)
-                .file_name(f.filename)
-                .mime_str(&f.content_type)
-                .map_err(|_| ApiError::Validation {
-                    field: "attachments".into(),
-                    message: "an attachment has an invalid content type".into(),
-                })?;
-            form = form.part("attachments", part);
-        }
+        // Bytes clone by reference count: a retried form does not copy the files.
+        let files: Vec<(String, String, bytes::Bytes)> = files
+            .into_iter()
+            .map(|f| (f.filename, f.content_type, bytes::Bytes::from(f.bytes)))
+            .collect();
         let path = format!("v1/tickets/{id}/messages");
-        let req = self.request(Method::POST, &path, token)?.multipart(form);
-        self.send_once(req).await
+        self.send(
+            || {
+                let mut form = reqwest::multipart::Form::new().text("body", body.to_string());
+                for (name, content_type, bytes) in &files {
+                    let part = reqwest::multipart::Part::stream(bytes.clone())
+                        .file_name(name.clone())
+                        .mime_str(content_type)
+                        .map_err(|_| ApiError::Validation {
+                            field: "attachments".into(),
+                            message: "an attachment has an invalid content type".into(),
+                        })?;
+                    form = form.part("attachments", part);
+                }
+                let req = self.request(Method::POST, &path, token)?.multipart(form);
+                Ok(with_key(req, idempotency_key))
+            },
+            retry_for(idempotency_key),
+        )
+        .await
     }
 
-    pub async fn close(&self, token: &SecretString, id: TicketId) -> Result<Ticket, ApiError> {
+    /// Closes a ticket; retried only with an idempotency key (a repeat then returns the
+    /// first close's answer instead of "already Closed").
+    pub async fn close(
+        &self,
+        token: &SecretString,
+        id: TicketId,
+        idempotency_key: Option<&str>,
+    ) -> Result<Ticket, ApiError> {
         let path = format!("v1/tickets/{id}/close");
-        self.send(|| self.request(Method::POST, &path, token), Retry::Never)
-            .await
+        self.send(
+            || {
+                let req = self.request(Method::POST, &path, token)?;
+                Ok(with_key(req, idempotency_key))
+            },
+            retry_for(idempotency_key),
+        )
+        .await
     }
 
     /// Staff only (`tickets:status`): In Progress or Resolved.
@@ -520,6 +562,21 @@ impl ApiClient {
     }
 }
 
+/// A write is retried only when it carries an idempotency key.
+fn retry_for(idempotency_key: Option<&str>) -> Retry {
+    match idempotency_key {
+        Some(_) => Retry::Safe,
+        None => Retry::Never,
+    }
+}
+
+fn with_key(req: RequestBuilder, idempotency_key: Option<&str>) -> RequestBuilder {
+    match idempotency_key {
+        Some(key) => req.header("Idempotency-Key", key),
+        None => req,
+    }
+}
+
 /// The answer to `POST /v1/sandbox/accounts`.
 #[derive(Debug, serde::Deserialize)]
 pub struct SandboxAccount {
@@ -529,15 +586,24 @@ pub struct SandboxAccount {
 }
 
 fn transport_error(e: reqwest::Error) -> ApiError {
+    // A connect failure (a connect timeout included) sent nothing; anything later may
+    // have reached the API.
+    if e.is_connect() {
+        return ApiError::unsent("cannot connect");
+    }
+    if e.is_builder() {
+        return ApiError::unsent(e.without_url().to_string());
+    }
     let reason = if e.is_timeout() {
         TIMED_OUT.to_string()
-    } else if e.is_connect() {
-        "cannot connect".to_string()
     } else {
         // Without the URL: it is ours, and the log line already says which call.
         e.without_url().to_string()
     };
-    ApiError::Unavailable { reason }
+    ApiError::Unavailable {
+        reason,
+        maybe_applied: true,
+    }
 }
 
 async fn read_capped(mut resp: reqwest::Response) -> Result<Vec<u8>, ApiError> {
@@ -604,8 +670,10 @@ pub fn error_from_answer(status: u16, retry_after: Option<Duration>, body: &[u8]
         },
         413 => ApiError::PayloadTooLarge { message },
         429 => ApiError::RateLimited { retry_after },
+        // A 5xx may come from a proxy after the API committed: the outcome is unknown.
         s if s >= 500 => ApiError::Unavailable {
             reason: format!("server error {s}"),
+            maybe_applied: true,
         },
         s => match parsed {
             Some(b) => ApiError::Rejected {

@@ -375,6 +375,14 @@ fn cross_check(s: &Settings, problems: &mut Vec<String>, warnings: &mut Vec<Stri
                     s.data_dir.display()
                 ));
             }
+            if s.discord.guild_id.is_none() {
+                warnings.push(
+                    "DISCORD_GUILD_ID is not set: /sandbox (act as staff on the sandbox) is not \
+                     registered. It is a guild command of DISCORD_GUILD_ID only, so no other \
+                     server's administrators can resolve customers' tickets"
+                        .into(),
+                );
+            }
         }
         Backend::Remote(_) => {
             if s.secret_key.is_none() {

@@ -7,6 +7,7 @@
 //! supervisor restarts it (serenity 0.12 can lose a shard silently).
 
 pub mod commands;
+pub mod common;
 pub mod errors;
 pub mod ids;
 pub mod interactions;
@@ -27,6 +28,7 @@ use crate::config::AttachmentSettings;
 use crate::crypto::TokenCipher;
 use crate::store::discord::LinkRecord;
 use crate::store::Store;
+use crate::ticket::api::Meta;
 pub use errors::CommandError;
 
 pub type Context<'a> = poise::Context<'a, Data, CommandError>;
@@ -35,6 +37,24 @@ pub type Command = poise::Command<Data, CommandError>;
 /// How many ticket API calls the front end makes at once; serenity spawns a task per
 /// event with no back-pressure, so this is the bound.
 pub const API_CONCURRENCY: usize = 64;
+
+/// Attachment downloads at once, and bytes held between download and upload: 50 replies
+/// with 10 MiB files must not take more than a few tens of MB.
+pub const DOWNLOAD_CONCURRENCY: usize = 4;
+pub const DOWNLOAD_BYTES_IN_FLIGHT: u64 = 32 * 1024 * 1024;
+
+/// How long the API's announced extensions (`GET /v1/meta`) are trusted before asking
+/// again, and how long a failed ask counts as "nothing announced".
+const META_FRESH: Duration = Duration::from_secs(300);
+const META_RETRY: Duration = Duration::from_secs(30);
+const META_BUDGET: Duration = Duration::from_secs(2);
+
+/// The API's announced extensions, asked lazily and remembered for a while (an API
+/// upgraded under a running bot is noticed within minutes).
+#[derive(Default)]
+pub struct MetaCache {
+    known: tokio::sync::Mutex<Option<(Instant, Meta)>>,
+}
 
 /// What the gateway watchdog and `/readyz` know about the connection.
 #[derive(Debug, Default)]
@@ -76,9 +96,43 @@ pub struct Data {
     pub cooldowns: Mutex<HashMap<u64, Instant>>,
     pub api_slots: Semaphore,
     pub gateway: Arc<GatewayState>,
+    /// `DISCORD_GUILD_ID`: the only server where `/sandbox` is registered and accepted.
+    pub sandbox_guild: Option<u64>,
+    pub download_limits: commands::reply::DownloadLimits,
+    pub meta: MetaCache,
 }
 
 impl Data {
+    /// Whether the ticket API announces extension `cap` (`ticket::api::capability`). An
+    /// API that cannot be asked announces nothing: the bot then uses no extension.
+    pub async fn announces(&self, cap: &str) -> bool {
+        let mut known = self.meta.known.lock().await;
+        if let Some((at, meta)) = known.as_ref() {
+            let fresh = if meta.api_version.is_empty() && meta.capabilities.is_empty() {
+                META_RETRY
+            } else {
+                META_FRESH
+            };
+            if at.elapsed() < fresh {
+                return meta.has(cap);
+            }
+        }
+        let meta = match tokio::time::timeout(META_BUDGET, self.client.meta()).await {
+            Ok(Ok(m)) => m,
+            Ok(Err(e)) => {
+                tracing::warn!(error = %e, "could not read the ticket API's extensions; using none");
+                Meta::default()
+            }
+            Err(_) => {
+                tracing::warn!("the ticket API's extensions did not come in time; using none");
+                Meta::default()
+            }
+        };
+        let has = meta.has(cap);
+        *known = Some((Instant::now(), meta));
+        has
+    }
+
     /// The user's own Paradarum token: decrypted from their link, or on the sandbox a new
     /// sandbox account linked on first use.
     pub async fn customer_token(
@@ -180,7 +234,8 @@ impl Data {
     }
 }
 
-/// Every command the bot registers; `/sandbox` only on the sandbox backend.
+/// Every command the bot registers; `/sandbox` only on the sandbox backend with
+/// `DISCORD_GUILD_ID` set (it is then registered in that guild only).
 pub fn commands(sandbox: bool) -> Vec<Command> {
     let mut cmds = vec![commands::ticket()];
     if sandbox {
@@ -255,8 +310,14 @@ pub async fn run(setup: DiscordSetup, shutdown: CancellationToken) -> Result<(),
     let http = http.build();
 
     let gateway = setup.data.gateway.clone();
-    let sandbox = setup.data.sandbox_admin.is_some();
     let guild_id = setup.guild_id;
+    // Never global: in every server the bot is invited to, admins could act as staff.
+    let sandbox = setup.data.sandbox_admin.is_some() && guild_id.is_some();
+    if setup.data.sandbox_admin.is_some() && guild_id.is_none() {
+        tracing::warn!(
+            "/sandbox is not registered: set DISCORD_GUILD_ID to your test server to use it"
+        );
+    }
     let framework = poise::Framework::builder()
         .options(poise::FrameworkOptions {
             commands: commands(sandbox),

@@ -7,6 +7,7 @@
 //! callers.
 
 pub mod discord;
+pub mod kept;
 pub mod notify;
 pub mod sandbox;
 
@@ -126,6 +127,11 @@ impl Store {
     /// The Discord front end's tables.
     pub fn discord(&self) -> discord::DiscordStore<'_> {
         discord::DiscordStore { store: self }
+    }
+
+    /// Writes kept for a *Try again*.
+    pub fn kept(&self) -> kept::KeptStore<'_> {
+        kept::KeptStore { store: self }
     }
 
     /// The notification pipeline's tables.

@@ -8,12 +8,23 @@ use crate::store::StoreError;
 pub enum CommandError {
     /// Shown to the user as is.
     User(String),
-    /// The ticket API could not be reached or did not answer. `unchanged` is true when it
-    /// certainly did nothing (refused connection, 5xx, 429); false after a timeout, when a
-    /// change may have gone through.
-    Unavailable { detail: String, unchanged: bool },
+    /// The ticket API could not be reached or gave no usable answer; `outcome` says what
+    /// the user may assume.
+    Unavailable { detail: String, outcome: Outcome },
     /// A bug or corrupt data: logged; the user gets a short apology with the reference.
     Internal { detail: String },
+}
+
+/// What an unavailable API may have done with the request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Certainly nothing: a read, or a write refused before it reached the API.
+    Unchanged,
+    /// A write may have gone through, and repeating it could do it twice.
+    Unknown,
+    /// A write may have gone through; the kept submission can be resent under the same
+    /// idempotency key with this button's custom id, so a retry cannot double it.
+    Retry { custom_id: String },
 }
 
 impl std::fmt::Display for CommandError {
@@ -40,27 +51,79 @@ impl CommandError {
         }
     }
 
+    /// Whether a write that failed this way may have taken effect.
+    pub fn outcome_unknown(&self) -> bool {
+        matches!(
+            self,
+            CommandError::Unavailable {
+                outcome: Outcome::Unknown,
+                ..
+            }
+        )
+    }
+
+    /// An unknown outcome made retryable by the button `custom_id`.
+    pub fn with_retry(self, custom_id: String) -> Self {
+        match self {
+            CommandError::Unavailable {
+                detail,
+                outcome: Outcome::Unknown,
+            } => CommandError::Unavailable {
+                detail,
+                outcome: Outcome::Retry { custom_id },
+            },
+            other => other,
+        }
+    }
+
     /// The text the user sees; internal details are logged under `reference` instead.
     pub fn user_message(&self, reference: &str) -> String {
         match self {
             CommandError::User(m) => m.clone(),
             CommandError::Unavailable {
-                unchanged: true, ..
+                outcome: Outcome::Unchanged,
+                ..
             } => format!(
                 "The ticket service is not available right now. Nothing was changed, so it is \
                  safe to try again in a moment. (ref `{reference}`)"
             ),
             CommandError::Unavailable {
-                unchanged: false, ..
+                outcome: Outcome::Unknown,
+                ..
             } => format!(
-                "The ticket service did not answer in time, so I can't tell whether that went \
-                 through. Check with `/ticket list` before trying again. (ref `{reference}`)"
+                "The ticket service did not give a clear answer, so I can't tell whether that \
+                 went through. Check with `/ticket status` or `/ticket list` before trying \
+                 again. (ref `{reference}`)"
+            ),
+            CommandError::Unavailable {
+                outcome: Outcome::Retry { .. },
+                ..
+            } => format!(
+                "The ticket service did not give a clear answer, so I can't tell whether that \
+                 went through. Press **Try again** when you like: it is sent as the same \
+                 request, so it cannot happen twice. (ref `{reference}`)"
             ),
             CommandError::Internal { .. } => format!(
                 "Something went wrong on our side. Please try again; if it keeps happening, \
                  give support this reference: `{reference}`."
             ),
         }
+    }
+
+    /// The *Try again* button of a retryable unknown outcome.
+    pub fn retry_button(&self) -> Option<serenity::all::CreateActionRow> {
+        let CommandError::Unavailable {
+            outcome: Outcome::Retry { custom_id },
+            ..
+        } = self
+        else {
+            return None;
+        };
+        Some(serenity::all::CreateActionRow::Buttons(vec![
+            serenity::all::CreateButton::new(custom_id.clone())
+                .label("Try again")
+                .style(serenity::all::ButtonStyle::Primary),
+        ]))
     }
 }
 
@@ -69,6 +132,17 @@ pub fn new_reference() -> String {
     use rand::Rng;
     let n: u32 = rand::thread_rng().gen();
     format!("E-{n:08X}")
+}
+
+/// Maps the error of a read (which changes nothing) about ticket `id` to the user's words.
+pub fn from_read(e: ApiError, ticket: Option<u64>) -> CommandError {
+    match from_api(e, ticket) {
+        CommandError::Unavailable { detail, .. } => CommandError::Unavailable {
+            detail,
+            outcome: Outcome::Unchanged,
+        },
+        other => other,
+    }
 }
 
 /// Maps a ticket API error to what the user is told about ticket `id` (if any).
@@ -99,13 +173,21 @@ pub fn from_api(e: ApiError, ticket: Option<u64>) -> CommandError {
         ApiError::PayloadTooLarge { message } => {
             CommandError::user(format!("That is too large: {message}"))
         }
-        ApiError::Unavailable { reason } => CommandError::Unavailable {
-            unchanged: reason != crate::client::TIMED_OUT,
+        ApiError::Unavailable {
+            reason,
+            maybe_applied,
+        } => CommandError::Unavailable {
+            outcome: if maybe_applied {
+                Outcome::Unknown
+            } else {
+                Outcome::Unchanged
+            },
             detail: format!("ticket API unavailable: {reason}"),
         },
+        // A refusal: the API did not act on it.
         e @ ApiError::RateLimited { .. } => CommandError::Unavailable {
             detail: e.to_string(),
-            unchanged: true,
+            outcome: Outcome::Unchanged,
         },
         e @ (ApiError::Undecodable { .. } | ApiError::Rejected { .. }) => CommandError::internal(e),
     }
@@ -142,25 +224,37 @@ mod tests {
         assert!(e.user_message("E-1").contains("ticket #7"));
         let e = from_api(ApiError::TicketClosed, Some(7));
         assert!(e.user_message("E-1").starts_with("Ticket #7 is Closed"));
-        let e = from_api(
-            ApiError::Unavailable {
-                reason: "server error 503 from 10.0.0.1".into(),
-            },
-            None,
-        );
+        let e = from_api(ApiError::unsent("cannot connect to 10.0.0.1"), None);
         let shown = e.user_message("E-00000001");
         assert!(shown.contains("Nothing was changed"));
         assert!(shown.contains("E-00000001"));
         assert!(!shown.contains("10.0.0.1"));
-        let e = from_api(
-            ApiError::Unavailable {
-                reason: crate::client::TIMED_OUT.into(),
-            },
-            None,
-        );
-        let shown = e.user_message("E-3");
-        assert!(shown.contains("can't tell whether"));
-        assert!(!shown.contains("Nothing was changed"));
+        // A timeout, a proxy's 502 after a commit, a broken body: the write may be done.
+        for reason in [
+            crate::client::TIMED_OUT,
+            "server error 502",
+            "error decoding body",
+        ] {
+            let unknown = ApiError::Unavailable {
+                reason: reason.into(),
+                maybe_applied: true,
+            };
+            let shown = from_api(unknown.clone(), None).user_message("E-3");
+            assert!(shown.contains("can't tell whether"), "{reason}");
+            assert!(!shown.contains("Nothing was changed"), "{reason}");
+            assert!(!shown.contains("Try again"), "{reason}");
+            // A read changed nothing, whatever happened to it.
+            let read = from_read(unknown.clone(), None).user_message("E-3");
+            assert!(read.contains("Nothing was changed"), "{reason}");
+            // Kept and keyed, it offers the button.
+            let retry = from_api(unknown, None).with_retry("t:retry:1".into());
+            assert!(retry.user_message("E-4").contains("Try again"));
+            assert!(retry.retry_button().is_some());
+        }
+        assert!(from_api(ApiError::unsent("x"), None)
+            .with_retry("t:retry:1".into())
+            .retry_button()
+            .is_none());
         let e = from_api(
             ApiError::Undecodable {
                 status: 200,

@@ -16,14 +16,25 @@ pub enum CustomId {
         topic: Topic,
         property: Option<String>,
     },
-    /// The `/ticket reply` modal; `origin` finds a pending attachment, if any.
-    ReplyModal { ticket: TicketId, origin: u64 },
+    /// The `/ticket reply` modal; `origin` (the interaction that showed it) is the
+    /// reply's idempotency key and finds its attachment, which is recorded just after the
+    /// form is shown when `attachment` is set.
+    ReplyModal {
+        ticket: TicketId,
+        origin: u64,
+        attachment: bool,
+    },
     /// The `/ticket link` modal.
     LinkModal,
-    /// Confirm closing.
+    /// "Close ticket": asks for confirmation (a DM's button, and older confirmations).
     Close(TicketId),
+    /// The confirmation's "Close ticket": closes.
+    CloseConfirm(TicketId),
     /// Cancel closing.
     KeepOpen(TicketId),
+    /// "Try again" after an unknown outcome: resends the kept submission of interaction
+    /// `origin` under the same idempotency key.
+    Retry(u64),
     /// A page of `/ticket list`.
     ListPage {
         status: Option<Status>,
@@ -57,10 +68,21 @@ impl CustomId {
                 topic.api_value(),
                 property.as_deref().unwrap_or("-")
             ),
-            CustomId::ReplyModal { ticket, origin } => format!("t:reply:{ticket}:{origin}"),
+            CustomId::ReplyModal {
+                ticket,
+                origin,
+                attachment: false,
+            } => format!("t:reply:{ticket}:{origin}"),
+            CustomId::ReplyModal {
+                ticket,
+                origin,
+                attachment: true,
+            } => format!("t:reply:{ticket}:{origin}:a"),
             CustomId::LinkModal => "t:link".to_string(),
             CustomId::Close(t) => format!("t:close:{t}"),
+            CustomId::CloseConfirm(t) => format!("t:closeok:{t}"),
             CustomId::KeepOpen(t) => format!("t:keep:{t}"),
+            CustomId::Retry(origin) => format!("t:retry:{origin}"),
             CustomId::ListPage {
                 status,
                 page,
@@ -100,10 +122,18 @@ impl CustomId {
             ("reply", 2) => CustomId::ReplyModal {
                 ticket: id(0)?,
                 origin: id(1)?,
+                attachment: false,
+            },
+            ("reply", 3) if rest[2] == "a" => CustomId::ReplyModal {
+                ticket: id(0)?,
+                origin: id(1)?,
+                attachment: true,
             },
             ("link", 0) => CustomId::LinkModal,
             ("close", 1) => CustomId::Close(id(0)?),
+            ("closeok", 1) => CustomId::CloseConfirm(id(0)?),
             ("keep", 1) => CustomId::KeepOpen(id(0)?),
+            ("retry", 1) => CustomId::Retry(id(0)?),
             ("dmreply", 1) => CustomId::ReplyButton(id(0)?),
             ("list", 3) => CustomId::ListPage {
                 status: match rest[0] {
@@ -138,10 +168,18 @@ mod tests {
             CustomId::ReplyModal {
                 ticket: 9,
                 origin: 1234567890123456789,
+                attachment: false,
+            },
+            CustomId::ReplyModal {
+                ticket: u64::MAX,
+                origin: u64::MAX,
+                attachment: true,
             },
             CustomId::LinkModal,
             CustomId::Close(5),
+            CustomId::CloseConfirm(5),
             CustomId::KeepOpen(5),
+            CustomId::Retry(u64::MAX),
             CustomId::ListPage {
                 status: Some(Status::Resolved),
                 page: 3,
@@ -170,6 +208,10 @@ mod tests {
             "t:close",
             "t:close:abc",
             "t:close:1:2",
+            "t:reply:1:2:b",
+            "t:reply:1:2:",
+            "t:retry:",
+            "t:closeok:-1",
             "t:open:1:6:-",
             "t:open:1:4:",
             "t:list:9:1:c",
@@ -251,11 +293,18 @@ mod properties {
                     }
                 }
             ),
-            (any::<u64>(), any::<u64>())
-                .prop_map(|(ticket, origin)| CustomId::ReplyModal { ticket, origin }),
+            (any::<u64>(), any::<u64>(), any::<bool>()).prop_map(|(ticket, origin, attachment)| {
+                CustomId::ReplyModal {
+                    ticket,
+                    origin,
+                    attachment,
+                }
+            }),
             Just(CustomId::LinkModal),
             any::<u64>().prop_map(CustomId::Close),
+            any::<u64>().prop_map(CustomId::CloseConfirm),
             any::<u64>().prop_map(CustomId::KeepOpen),
+            any::<u64>().prop_map(CustomId::Retry),
             (prop::option::of(status()), any::<u32>(), text()).prop_map(
                 |(status, page, cursor)| CustomId::ListPage {
                     status,
@@ -270,7 +319,8 @@ mod properties {
     /// Strings shaped like ours: `t:`, a kind, and parts that may or may not be numbers.
     fn id_like() -> impl Strategy<Value = String> {
         let kind = prop::sample::select(vec![
-            "open", "reply", "link", "close", "keep", "list", "dmreply", "nuke", "",
+            "open", "reply", "link", "close", "closeok", "keep", "retry", "list", "dmreply",
+            "nuke", "",
         ]);
         let part = prop_oneof![
             any::<u64>().prop_map(|n| n.to_string()),

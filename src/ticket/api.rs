@@ -280,6 +280,8 @@ pub mod capability {
     pub const EVENTS_SINCE: &str = "events.since";
     /// `GET /v1/token`: what the calling token is and may do.
     pub const TOKEN_INTROSPECTION: &str = "token.introspection";
+    /// `Idempotency-Key` on `POST /v1/tickets/{id}/messages` and `/close`.
+    pub const IDEMPOTENT_WRITES: &str = "tickets.idempotent_writes";
 
     /// Every extension the sandbox serves.
     pub const ALL: [&str; 3] = [EVENTS_AFTER_LATEST, EVENTS_SINCE, TOKEN_INTROSPECTION];

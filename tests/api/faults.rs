@@ -95,7 +95,7 @@ async fn a_create_without_an_idempotency_key_is_never_retried() {
     assert_eq!(hits.load(Ordering::SeqCst), 1);
     assert!(c.create_ticket(&token(), &body, Some("k")).await.is_err());
     assert_eq!(hits.load(Ordering::SeqCst), 1 + 3, "with a key: retried");
-    assert!(c.close(&token(), 5).await.is_err());
+    assert!(c.close(&token(), 5, None).await.is_err());
 }
 
 #[tokio::test]
@@ -120,7 +120,8 @@ async fn a_slow_answer_times_out_quickly_as_unavailable() {
     assert_eq!(
         err,
         ApiError::Unavailable {
-            reason: "timed out".into()
+            reason: "timed out".into(),
+            maybe_applied: true,
         }
     );
     assert!(

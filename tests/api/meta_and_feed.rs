@@ -167,7 +167,7 @@ async fn after_latest_is_the_newest_id_and_the_feed_continues_from_it() {
         .set_status(&sb.admin, t.id, Status::Resolved)
         .await
         .unwrap();
-    sb.client.close(&alice, t.id).await.unwrap();
+    sb.client.close(&alice, t.id, None).await.unwrap();
     let page = sb
         .client
         .events(&feed, Some(&latest), Some(100))

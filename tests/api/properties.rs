@@ -6,8 +6,8 @@
 use std::time::Duration;
 
 use paradarum_bot::config::{self, KEYS};
-use paradarum_bot::discord::commands::parse_ticket_id;
 use paradarum_bot::discord::commands::reply::attachment_url_allowed;
+use paradarum_bot::discord::common::parse_ticket_id;
 use paradarum_bot::ticket;
 use proptest::prelude::*;
 

@@ -83,7 +83,11 @@ async fn a_customer_reply_to_a_resolved_ticket_reopens_it() {
         .unwrap();
     assert_eq!(resolved.status, Status::Resolved);
 
-    let reply = sb.client.reply(&alice, t.id, "Still broken").await.unwrap();
+    let reply = sb
+        .client
+        .reply(&alice, t.id, "Still broken", None)
+        .await
+        .unwrap();
     assert_eq!(reply.ticket.status, Status::Open);
     assert_eq!(reply.message.author, Author::Customer);
     assert_eq!(
@@ -103,7 +107,7 @@ async fn a_staff_reply_to_a_resolved_ticket_does_not_reopen_it() {
         .unwrap();
     let reply = sb
         .client
-        .reply(&sb.admin, t.id, "Anything else?")
+        .reply(&sb.admin, t.id, "Anything else?", None)
         .await
         .unwrap();
     assert_eq!(reply.message.author, Author::Staff);
@@ -115,7 +119,7 @@ async fn a_reply_to_a_closed_ticket_is_refused_and_nothing_is_stored() {
     let sb = TestSandbox::spawn().await;
     let (alice, _) = sb.customer("Alice").await;
     let t = sb.open(&alice, Topic::General, "Help").await;
-    sb.client.close(&alice, t.id).await.unwrap();
+    sb.client.close(&alice, t.id, None).await.unwrap();
     let before_msgs = sb.client.messages(&alice, t.id).await.unwrap().len();
     let before_events = sb
         .client
@@ -125,7 +129,11 @@ async fn a_reply_to_a_closed_ticket_is_refused_and_nothing_is_stored() {
         .items
         .len();
 
-    let err = sb.client.reply(&alice, t.id, "hello?").await.unwrap_err();
+    let err = sb
+        .client
+        .reply(&alice, t.id, "hello?", None)
+        .await
+        .unwrap_err();
     assert_eq!(err, ApiError::TicketClosed);
     let files = vec![Upload {
         filename: "log.txt".into(),
@@ -134,7 +142,7 @@ async fn a_reply_to_a_closed_ticket_is_refused_and_nothing_is_stored() {
     }];
     let err = sb
         .client
-        .reply_with_files(&alice, t.id, "with a file", files)
+        .reply_with_files(&alice, t.id, "with a file", files, None)
         .await
         .unwrap_err();
     assert_eq!(err, ApiError::TicketClosed);
@@ -163,10 +171,10 @@ async fn a_customer_closes_their_own_ticket_from_any_status_but_closed() {
         if start != Status::Open {
             sb.client.set_status(&sb.admin, t.id, start).await.unwrap();
         }
-        let closed = sb.client.close(&alice, t.id).await.unwrap();
+        let closed = sb.client.close(&alice, t.id, None).await.unwrap();
         assert_eq!(closed.status, Status::Closed, "closing from {start}");
         assert_eq!(
-            sb.client.close(&alice, t.id).await.unwrap_err(),
+            sb.client.close(&alice, t.id, None).await.unwrap_err(),
             ApiError::TicketClosed
         );
     }
@@ -177,11 +185,11 @@ async fn closed_is_final_for_replies_status_and_topic() {
     let sb = TestSandbox::spawn().await;
     let (alice, _) = sb.customer("Alice").await;
     let t = sb.open(&alice, Topic::General, "Help").await;
-    let closed = sb.client.close(&alice, t.id).await.unwrap();
+    let closed = sb.client.close(&alice, t.id, None).await.unwrap();
 
     assert_eq!(
         sb.client
-            .reply(&sb.admin, t.id, "staff too")
+            .reply(&sb.admin, t.id, "staff too", None)
             .await
             .unwrap_err(),
         ApiError::TicketClosed
@@ -275,11 +283,14 @@ async fn another_accounts_ticket_is_not_found_never_forbidden() {
         ApiError::NotFound
     );
     assert_eq!(
-        sb.client.close(&bob, t.id).await.unwrap_err(),
+        sb.client.close(&bob, t.id, None).await.unwrap_err(),
         ApiError::NotFound
     );
     assert_eq!(
-        sb.client.reply(&bob, t.id, "mine now").await.unwrap_err(),
+        sb.client
+            .reply(&bob, t.id, "mine now", None)
+            .await
+            .unwrap_err(),
         ApiError::NotFound
     );
     // The same answer as for a ticket that does not exist at all.
@@ -561,7 +572,10 @@ async fn the_events_feed_shows_each_transition_once_in_order() {
         .set_status(&sb.admin, t.id, Status::Resolved)
         .await
         .unwrap();
-    sb.client.reply(&alice, t.id, "Not fixed").await.unwrap();
+    sb.client
+        .reply(&alice, t.id, "Not fixed", None)
+        .await
+        .unwrap();
     sb.client
         .change_topic(&sb.admin, t.id, Topic::Billing, Some("it is an invoice"))
         .await
@@ -570,7 +584,7 @@ async fn the_events_feed_shows_each_transition_once_in_order() {
         .change_topic(&sb.admin, t.id, Topic::Billing, None)
         .await
         .unwrap();
-    sb.client.close(&alice, t.id).await.unwrap();
+    sb.client.close(&alice, t.id, None).await.unwrap();
 
     let feed = sb.staff(&[scope::EVENTS_READ]).await;
     let events = sb
@@ -723,7 +737,10 @@ async fn listing_is_newest_first_paginated_and_filtered_by_status() {
     }
     sb.open(&bob, Topic::General, "bob's").await;
     // Touching an old ticket makes it the most recently updated.
-    sb.client.reply(&alice, mine[0], "bump").await.unwrap();
+    sb.client
+        .reply(&alice, mine[0], "bump", None)
+        .await
+        .unwrap();
 
     let mut seen = Vec::new();
     let mut cursor = None;
@@ -755,7 +772,7 @@ async fn listing_is_newest_first_paginated_and_filtered_by_status() {
     rest.reverse();
     assert_eq!(&seen[1..], rest.as_slice());
 
-    sb.client.close(&alice, mine[5]).await.unwrap();
+    sb.client.close(&alice, mine[5], None).await.unwrap();
     sb.client
         .set_status(&sb.admin, mine[6], Status::Resolved)
         .await
@@ -821,6 +838,7 @@ async fn replies_carry_attachments_and_the_limits_are_413() {
             t.id,
             "screenshots",
             vec![file("a.png", 1000), file("b.png", 5)],
+            None,
         )
         .await
         .unwrap();
@@ -832,7 +850,7 @@ async fn replies_carry_attachments_and_the_limits_are_413() {
     let six: Vec<Upload> = (0..6).map(|i| file(&format!("{i}.png"), 10)).collect();
     let err = sb
         .client
-        .reply_with_files(&alice, t.id, "too many", six)
+        .reply_with_files(&alice, t.id, "too many", six, None)
         .await
         .unwrap_err();
     assert!(matches!(err, ApiError::PayloadTooLarge { .. }), "{err:?}");
@@ -840,14 +858,14 @@ async fn replies_carry_attachments_and_the_limits_are_413() {
     let big = vec![file("big.png", 10 * 1024 * 1024 + 1)];
     let err = sb
         .client
-        .reply_with_files(&alice, t.id, "too big", big)
+        .reply_with_files(&alice, t.id, "too big", big, None)
         .await
         .unwrap_err();
     assert!(matches!(err, ApiError::PayloadTooLarge { .. }), "{err:?}");
 
     let exactly = vec![file("max.png", 10 * 1024 * 1024)];
     sb.client
-        .reply_with_files(&alice, t.id, "just fits", exactly)
+        .reply_with_files(&alice, t.id, "just fits", exactly, None)
         .await
         .unwrap();
 

@@ -25,6 +25,24 @@ use axum::{Json, Router};
 use serde_json::{json, Value};
 use tokio::sync::{mpsc, Notify};
 
+/// Discord's epoch (2015-01-01) in Unix milliseconds.
+const DISCORD_EPOCH_MS: u64 = 1_420_070_400_000;
+
+fn unix_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0)
+}
+
+/// A unique snowflake created `ago`: milliseconds since Discord's epoch above bit 22, a
+/// counter below.
+fn snowflake(inner: &Inner, ago: Duration) -> u64 {
+    let at = unix_ms().saturating_sub(ago.as_millis() as u64);
+    let n = inner.next_id.fetch_add(1, Ordering::SeqCst) & 0x3F_FFFF;
+    ((at - DISCORD_EPOCH_MS) << 22) | n
+}
+
 pub const APP_ID: u64 = 900_000_000_000_000_001;
 pub const BOT_USER_ID: u64 = 900_000_000_000_000_002;
 pub const GUILD_ID: u64 = 900_000_000_000_000_003;
@@ -194,7 +212,7 @@ impl FakeDiscord {
             closed_dms: Mutex::new(Default::default()),
             dm_channels: Mutex::new(HashMap::new()),
             seq: AtomicU64::new(0),
-            next_id: AtomicU64::new(1_000_000_000_000_000_000),
+            next_id: AtomicU64::new(0),
             changed: Notify::new(),
             faults: Mutex::new(Faults::default()),
             schema_errors: Mutex::new(Vec::new()),
@@ -220,8 +238,14 @@ impl FakeDiscord {
         format!("http://{}", self.inner.addr)
     }
 
+    /// A fresh snowflake, as Discord makes them: its creation time in the high bits.
     pub fn new_id(&self) -> u64 {
-        self.inner.next_id.fetch_add(1, Ordering::SeqCst)
+        snowflake(&self.inner, Duration::ZERO)
+    }
+
+    /// A snowflake created `ago` (an interaction that spent that long on its way here).
+    pub fn id_created(&self, ago: Duration) -> u64 {
+        snowflake(&self.inner, ago)
     }
 
     /// Sends a dispatch over the gateway; false when the bot is not connected.
@@ -241,10 +265,13 @@ impl FakeDiscord {
             panic!("the fake built an interaction serenity cannot read: {e}\n{payload:#}");
         }
         let token = payload["token"].as_str().unwrap().to_string();
+        // Discord's 3 seconds count from the interaction's creation (its snowflake).
+        let id: u64 = payload["id"].as_str().unwrap().parse().unwrap();
+        let age = Duration::from_millis(unix_ms().saturating_sub((id >> 22) + DISCORD_EPOCH_MS));
         self.inner.pending.lock().unwrap().insert(
             token,
             Pending {
-                dispatched: Instant::now(),
+                dispatched: Instant::now() - age,
                 responded: false,
             },
         );
@@ -377,7 +404,7 @@ async fn run_gateway(inner: Arc<Inner>, mut socket: WebSocket) {
 }
 
 fn message_json(inner: &Inner, channel: u64, body: &Value) -> Value {
-    let id = inner.next_id.fetch_add(1, Ordering::SeqCst);
+    let id = snowflake(inner, Duration::ZERO);
     json!({
         "id": id.to_string(),
         "channel_id": channel.to_string(),
@@ -557,7 +584,7 @@ fn route(
                 .unwrap_or_default()
                 .into_iter()
                 .map(|mut c| {
-                    let id = inner.next_id.fetch_add(1, Ordering::SeqCst).to_string();
+                    let id = snowflake(inner, Duration::ZERO).to_string();
                     c["id"] = id.into();
                     c["application_id"] = app.clone().into();
                     c["version"] = "1".into();
@@ -619,7 +646,7 @@ fn route(
                 return r;
             }
             let recipient = body["recipient_id"].as_str().unwrap_or("0").to_string();
-            let id = inner.next_id.fetch_add(1, Ordering::SeqCst);
+            let id = snowflake(inner, Duration::ZERO);
             inner
                 .dm_channels
                 .lock()

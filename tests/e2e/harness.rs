@@ -335,7 +335,13 @@ impl Bot {
     }
 
     fn base(&self, kind: u8, user: &User, in_guild: bool) -> (Sent, Value) {
-        let id = self.fake.new_id();
+        self.base_aged(kind, user, in_guild, Duration::ZERO)
+    }
+
+    /// An interaction created `ago` (its snowflake says so, and Discord's 3 seconds count
+    /// from then), as when the gateway delivers it late.
+    fn base_aged(&self, kind: u8, user: &User, in_guild: bool, ago: Duration) -> (Sent, Value) {
+        let id = self.fake.id_created(ago);
         let token = format!("tok{id}");
         let user_json = json!({"id": user.id.to_string(), "username": user.name,
             "discriminator": "0", "global_name": user.name, "avatar": null});
@@ -390,6 +396,17 @@ impl Bot {
         resolved: Option<Value>,
     ) -> Sent {
         self.dispatch_command(user, "ticket", sub, options, resolved)
+    }
+
+    /// `/ticket <sub> options…` in the guild, delivered `ago` after Discord created it.
+    pub fn command_aged(&self, user: &User, sub: &str, options: Value, ago: Duration) -> Sent {
+        let (sent, mut v) = self.base_aged(2, user, true, ago);
+        v["data"] = json!({
+            "id": "1", "name": "ticket", "type": 1,
+            "options": [{"type": 1, "name": sub, "options": options}],
+        });
+        assert!(self.fake.dispatch_interaction(v), "gateway not connected");
+        sent
     }
 
     /// `/ticket <sub> options…` from a DM with the bot (no guild, no member).

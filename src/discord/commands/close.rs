@@ -1,14 +1,22 @@
-//! `/ticket close ticket` → a confirmation with Close / Keep open buttons (handled in
-//! `interactions`, so they work after a restart).
+//! Closing asks first, wherever it starts: `/ticket close`, or a *Close ticket* button
+//! (`t:close:N`, under DMs already delivered too) answer with a confirmation whose own
+//! *Close ticket* (`t:closeok:N`) closes. Every step checks that the presser owns the
+//! ticket. With `tickets.idempotent_writes` announced the close carries the confirming
+//! press's id as its idempotency key, so an unknown outcome offers *Try again*.
 
 use poise::serenity_prelude as serenity;
 use poise::CreateReply;
 
-use super::{answer, autocomplete_ticket, own_ticket, parse_ticket_id, with_api_slot};
+use crate::discord::common::{
+    acknowledge, answer, api_err, autocomplete_ticket, finish_component, own_ticket,
+    parse_ticket_id, with_api_slot, Ack, Answer, Handled,
+};
 use crate::discord::ids::CustomId;
 use crate::discord::render;
-use crate::discord::{CommandError, Context};
-use crate::ticket::{self, api::TicketId};
+use crate::discord::{allowed_mentions_none, CommandError, Context, Data};
+use crate::store::kept::Submission;
+use crate::ticket;
+use crate::ticket::api::{capability, Ticket, TicketId};
 
 /// Close one of your tickets (final: a Closed ticket takes no more messages)
 #[poise::command(slash_command, rename = "close")]
@@ -35,9 +43,10 @@ pub async fn close(
     Ok(())
 }
 
+/// The confirmation's buttons.
 pub fn confirm_buttons(id: TicketId) -> Vec<serenity::CreateActionRow> {
     let (Some(close), Some(keep)) = (
-        CustomId::Close(id).encode(),
+        CustomId::CloseConfirm(id).encode(),
         CustomId::KeepOpen(id).encode(),
     ) else {
         return vec![];
@@ -50,4 +59,99 @@ pub fn confirm_buttons(id: TicketId) -> Vec<serenity::CreateActionRow> {
             .label("Keep open")
             .style(serenity::ButtonStyle::Secondary),
     ])]
+}
+
+/// A *Close ticket* button outside a confirmation (a DM's): answers with the
+/// confirmation, in a message of its own only the presser sees.
+pub async fn ask(
+    ctx: &serenity::Context,
+    data: &Data,
+    c: &serenity::ComponentInteraction,
+    id: TicketId,
+) {
+    if !acknowledge(ctx, c, Ack::NewEphemeral).await {
+        return;
+    }
+    let handled = async {
+        let (t, _) = with_api_slot(data, own_ticket(data, &c.user, id)).await?;
+        if ticket::check_close(t.status).is_err() {
+            return Ok(Answer::text(format!("Ticket #{id} is already Closed.")));
+        }
+        Ok(Answer {
+            content: String::new(),
+            card: Some(render::close_confirmation(&t)),
+            components: confirm_buttons(id),
+        })
+    }
+    .await;
+    finish_component(ctx, c, handled, "close button").await;
+}
+
+/// The confirmation's *Close ticket*.
+pub async fn confirm(
+    ctx: &serenity::Context,
+    data: &Data,
+    c: &serenity::ComponentInteraction,
+    id: TicketId,
+) {
+    if !acknowledge(ctx, c, Ack::Update).await {
+        return;
+    }
+    let origin = c.id.get();
+    let keyed = data.announces(capability::IDEMPOTENT_WRITES).await;
+    let key = keyed.then(|| idempotency_key(origin));
+    let result = perform(data, &c.user, id, key.as_deref()).await;
+    let handled = match key {
+        Some(key) => {
+            let submission = Submission::Close { ticket: id };
+            super::retry::keep_if_unknown(data, origin, c.user.id.get(), &key, submission, result)
+                .await
+        }
+        None => result,
+    };
+    finish_component(ctx, c, handled, "close confirmation").await;
+}
+
+/// The close's idempotency key: the confirming press.
+pub fn idempotency_key(origin: u64) -> String {
+    format!("discord-close-{origin}")
+}
+
+/// Closes the user's ticket (also what *Try again* resends), ownership checked first.
+pub async fn perform(
+    data: &Data,
+    user: &serenity::User,
+    id: TicketId,
+    key: Option<&str>,
+) -> Handled {
+    let closed: Ticket = with_api_slot(data, async {
+        let (_, token) = own_ticket(data, user, id).await?;
+        // With a key, a repeat of a close that went through answers its first result;
+        // otherwise a Closed ticket is refused by the API ("Closed is final").
+        data.client
+            .close(&token, id, key)
+            .await
+            .map_err(api_err(Some(id)))
+    })
+    .await?;
+    tracing::info!(ticket = id, "ticket closed from Discord");
+    Ok(Answer::with_card(
+        format!(
+            "Ticket #{id} is now Closed. It is final; open a new ticket if you need more help."
+        ),
+        render::ticket_card(&closed, None, &[]),
+    ))
+}
+
+/// *Keep open*: nothing changes; the confirmation says so.
+pub async fn keep(ctx: &serenity::Context, c: &serenity::ComponentInteraction, id: TicketId) {
+    let msg = serenity::CreateInteractionResponseMessage::new()
+        .content(format!("Ticket #{id} stays as it is. Nothing was changed."))
+        .embeds(vec![])
+        .components(vec![])
+        .allowed_mentions(allowed_mentions_none());
+    let r = serenity::CreateInteractionResponse::UpdateMessage(msg);
+    if let Err(e) = c.create_response(&ctx.http, r).await {
+        tracing::warn!(error = %e, "could not answer Keep open");
+    }
 }

@@ -4,8 +4,8 @@
 //! The moderator sees the id, the topics and the status — never the subject, the messages
 //! or who the customer is.
 
-use super::{answer, parse_ticket_id, with_api_slot};
 use crate::client::ApiError;
+use crate::discord::common::{answer, parse_ticket_id, with_api_slot};
 use crate::discord::render;
 use crate::discord::{CommandError, Context};
 use crate::metrics::Metrics;
@@ -63,7 +63,7 @@ pub async fn escalate(
         .await
         .map_err(|e| match e {
             ApiError::NotFound => not_found(),
-            other => crate::discord::errors::from_api(other, Some(id)),
+            other => crate::discord::errors::from_read(other, Some(id)),
         })?;
     match ticket::check_topic_change(current.status, current.topic, target) {
         Err(RuleError::Closed) => {

@@ -1,20 +1,19 @@
-//! `/ticket link` → a modal for a Paradarum API token, verified and stored encrypted;
+//! `/ticket link` → a form for a Paradarum API token, verified and stored encrypted;
 //! `/ticket unlink` deletes it. Tokens never appear in a log, an error or a message.
 
-use std::sync::atomic::Ordering;
-
 use poise::serenity_prelude as serenity;
+use secrecy::SecretString;
 
-use super::answer;
+use crate::client::ApiError;
+use crate::discord::common::{answer, modal_value, show_modal, with_api_slot, Answer, Handled};
+use crate::discord::errors;
 use crate::discord::ids::CustomId;
-use crate::discord::{CommandError, Context};
+use crate::discord::render;
+use crate::discord::{CommandError, Context, Data};
 
 /// Link your Paradarum account with an API token from your panel
 #[poise::command(slash_command, rename = "link")]
 pub async fn link(ctx: Context<'_>) -> Result<(), CommandError> {
-    let poise::Context::Application(actx) = ctx else {
-        return Ok(());
-    };
     let Some(custom_id) = CustomId::LinkModal.encode() else {
         return Ok(());
     };
@@ -26,14 +25,30 @@ pub async fn link(ctx: Context<'_>) -> Result<(), CommandError> {
             .required(true);
     let modal = serenity::CreateModal::new(custom_id, "Link your Paradarum account")
         .components(vec![serenity::CreateActionRow::InputText(input)]);
-    actx.interaction
-        .create_response(
-            ctx.http(),
-            serenity::CreateInteractionResponse::Modal(modal),
-        )
-        .await?;
-    actx.has_sent_initial_response.store(true, Ordering::SeqCst);
-    Ok(())
+    show_modal(ctx, modal).await
+}
+
+/// The form was submitted: the token is checked with the API, then sealed and stored.
+pub async fn submit(data: &Data, m: &serenity::ModalInteraction) -> Handled {
+    let text = modal_value(&m.data, "token").unwrap_or_default();
+    let token = SecretString::from(text.trim().to_string());
+    let account = with_api_slot(data, data.client.account(&token))
+        .await
+        .map_err(|e| match e {
+            ApiError::Unauthorized | ApiError::Forbidden { .. } => CommandError::user(
+                "Paradarum did not accept that token, so nothing was stored. Copy a customer \
+                 API token from your Paradarum panel and try again.",
+            ),
+            other => errors::from_read(other, None),
+        })?;
+    let uid = m.user.id.get();
+    let link = data.seal_link(uid, &token, account.id.clone(), account.name.clone())?;
+    data.store.discord().save_link(uid, &link).await?;
+    tracing::info!(user = uid, account = %account.id, "Discord user linked");
+    Ok(Answer::text(format!(
+        "Linked to the Paradarum account **{}**. Your `/ticket` commands now act for it.",
+        render::user_text(&account.name, 100)
+    )))
 }
 
 /// Unlink your Paradarum account from Discord

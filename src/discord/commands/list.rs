@@ -3,8 +3,9 @@
 use poise::serenity_prelude as serenity;
 use poise::CreateReply;
 
-use super::{api_err, with_api_slot, StatusChoice};
+use super::StatusChoice;
 use crate::client::ListTickets;
+use crate::discord::common::{acknowledge, finish_component, read_err, with_api_slot, Ack, Answer};
 use crate::discord::ids::CustomId;
 use crate::discord::render::{self, Card};
 use crate::discord::{CommandError, Context, Data};
@@ -51,7 +52,7 @@ pub async fn list_page(
                 },
             )
             .await
-            .map_err(api_err(None))
+            .map_err(read_err(None))
     })
     .await?;
     let card = render::ticket_list(&page_data.items, status, page);
@@ -92,4 +93,27 @@ pub async fn list_page(
         vec![serenity::CreateActionRow::Buttons(buttons)]
     };
     Ok((card, rows))
+}
+
+/// *Next page* / *First page*: edits the list in place.
+pub async fn page_button(
+    ctx: &serenity::Context,
+    data: &Data,
+    c: &serenity::ComponentInteraction,
+    status: Option<Status>,
+    page: u32,
+    cursor: String,
+) {
+    if !acknowledge(ctx, c, Ack::Update).await {
+        return;
+    }
+    let cursor = (!cursor.is_empty()).then_some(cursor);
+    let handled = list_page(data, &c.user, status, page, cursor)
+        .await
+        .map(|(card, components)| Answer {
+            content: String::new(),
+            card: Some(card),
+            components,
+        });
+    finish_component(ctx, c, handled, "list page").await;
 }

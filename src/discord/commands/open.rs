@@ -1,15 +1,20 @@
-//! `/ticket open topic [property]` → a modal → the ticket (created on the modal's submit,
-//! see `interactions`), with the slash interaction's id as its idempotency key.
-
-use std::sync::atomic::Ordering;
+//! `/ticket open topic [property]` → a form → the ticket. The slash interaction's id is
+//! the ticket's idempotency key, so a resubmitted form or a *Try again* gets the same
+//! ticket back instead of a second one.
 
 use poise::serenity_prelude as serenity;
 
-use super::{answer, TopicChoice};
+use super::TopicChoice;
+use crate::discord::common::{
+    answer, api_err, modal_value, property_name, sentence, show_modal, with_api_slot, Answer,
+    Handled,
+};
 use crate::discord::ids::CustomId;
 use crate::discord::render;
-use crate::discord::{CommandError, Context};
-use crate::ticket::Topic;
+use crate::discord::{CommandError, Context, Data};
+use crate::store::kept::Submission;
+use crate::ticket::api::CreateTicket;
+use crate::ticket::{self, Topic};
 
 /// Open a new support ticket
 #[poise::command(slash_command, rename = "open")]
@@ -17,18 +22,15 @@ pub async fn open(
     ctx: Context<'_>,
     #[description = "What the ticket is about: pick the most specific topic"] topic: TopicChoice,
     #[description = "The property it concerns, if any"]
-    #[autocomplete = "super::autocomplete_property"]
+    #[autocomplete = "crate::discord::common::autocomplete_property"]
     property: Option<String>,
 ) -> Result<(), CommandError> {
-    let poise::Context::Application(actx) = ctx else {
-        return Ok(());
-    };
     let topic = topic.topic();
     let property = property
         .map(|p| p.trim().to_string())
         .filter(|p| !p.is_empty());
     let Some(custom_id) = (CustomId::OpenModal {
-        origin: actx.interaction.id.get(),
+        origin: crate::discord::common::interaction_id(ctx),
         topic,
         property,
     })
@@ -51,15 +53,7 @@ pub async fn open(
         )
         .await;
     }
-    let modal = open_modal(custom_id, topic);
-    actx.interaction
-        .create_response(
-            ctx.http(),
-            serenity::CreateInteractionResponse::Modal(modal),
-        )
-        .await?;
-    actx.has_sent_initial_response.store(true, Ordering::SeqCst);
-    Ok(())
+    show_modal(ctx, open_modal(custom_id, topic)).await
 }
 
 pub fn open_modal(custom_id: String, topic: Topic) -> serenity::CreateModal {
@@ -82,4 +76,74 @@ pub fn open_modal(custom_id: String, topic: Topic) -> serenity::CreateModal {
         serenity::CreateActionRow::InputText(subject),
         serenity::CreateActionRow::InputText(description),
     ])
+}
+
+/// The form was submitted: validate, then create the ticket.
+pub async fn submit(
+    data: &Data,
+    m: &serenity::ModalInteraction,
+    origin: u64,
+    topic: Topic,
+    property: Option<String>,
+) -> Handled {
+    let subject = modal_value(&m.data, "subject").unwrap_or_default();
+    let description = modal_value(&m.data, "description").unwrap_or_default();
+    ticket::validate_subject(&subject).map_err(|e| CommandError::user(sentence(&e.to_string())))?;
+    ticket::validate_message(&description)
+        .map_err(|e| CommandError::user(sentence(&e.to_string())))?;
+    let body = CreateTicket {
+        topic,
+        subject: subject.trim().to_string(),
+        message: description,
+        property_id: property,
+    };
+    let key = idempotency_key(origin);
+    let submission = Submission::Open {
+        topic: topic.api_value(),
+        subject: body.subject.clone(),
+        message: body.message.clone(),
+        property_id: body.property_id.clone(),
+    };
+    let result = create(data, &m.user, &body, &key).await;
+    // Creation keys are part of the v1 contract: an unknown outcome can always be retried.
+    super::retry::keep_if_unknown(data, origin, m.user.id.get(), &key, submission, result).await
+}
+
+/// The ticket's idempotency key: the slash command's interaction id.
+pub fn idempotency_key(origin: u64) -> String {
+    format!("discord-open-{origin}")
+}
+
+/// Creates the ticket (also what *Try again* resends) and remembers who opened it.
+pub async fn create(data: &Data, user: &serenity::User, body: &CreateTicket, key: &str) -> Handled {
+    let (ticket, property_name) = with_api_slot(data, async {
+        let (token, _) = data.customer_token(user).await?;
+        let t = data
+            .client
+            .create_ticket(&token, body, Some(key))
+            .await
+            .map_err(api_err(None))?;
+        let name = property_name(data, &token, t.property_id.as_deref()).await;
+        Ok::<_, CommandError>((t, name))
+    })
+    .await?;
+    data.start_open_cooldown(user.id.get());
+    // Remembered so the opener gets DMs about this ticket and staff see who opened it.
+    if let Err(e) = data
+        .store
+        .notify()
+        .remember_opener(&data.backend, ticket.id, &ticket.account_id, user.id.get())
+        .await
+    {
+        tracing::warn!(error = %e, ticket = ticket.id, "could not record who opened a ticket");
+    }
+    tracing::info!(
+        ticket = ticket.id,
+        topic = ticket.topic.api_value(),
+        "ticket opened from Discord"
+    );
+    Ok(Answer::with_card(
+        format!("Ticket #{} is open. Only you can see this.", ticket.id),
+        render::ticket_card(&ticket, property_name.as_deref(), &[]),
+    ))
 }

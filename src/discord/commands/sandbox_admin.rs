@@ -1,10 +1,13 @@
-//! `/sandbox progress|resolve ticket` — on the sandbox backend only, for server
-//! administrators: move a ticket as Paradarum staff would, so the whole loop (staff
-//! notification, customer DM, reply to reopen) can be tried from Discord.
+//! `/sandbox progress|resolve ticket` — on the sandbox backend only, for the
+//! administrators of the server `DISCORD_GUILD_ID`: move a ticket as Paradarum staff
+//! would, so the whole loop (staff notification, customer DM, reply to reopen) can be
+//! tried from Discord. It is registered only as a guild command there (never globally),
+//! and refused from any other server: any server's admin could otherwise resolve any
+//! customer's ticket.
 
 use poise::serenity_prelude as serenity;
 
-use super::{answer, api_err, parse_ticket_id, with_api_slot};
+use crate::discord::common::{answer, api_err, parse_ticket_id, with_api_slot};
 use crate::discord::{CommandError, Context};
 use crate::ticket::Status;
 
@@ -65,6 +68,15 @@ async fn set(ctx: Context<'_>, ticket: &str, status: Status) -> Result<(), Comma
         )
         .await;
     };
+    if data.sandbox_guild.is_none() || ctx.guild_id().map(|g| g.get()) != data.sandbox_guild {
+        tracing::warn!(guild = ?ctx.guild_id(), user = ctx.author().id.get(), "/sandbox refused outside DISCORD_GUILD_ID");
+        return answer(
+            ctx,
+            "/sandbox works only in the server set as DISCORD_GUILD_ID.",
+            None,
+        )
+        .await;
+    }
     if !is_admin(ctx) {
         return answer(ctx, "Only server administrators can use /sandbox.", None).await;
     }

@@ -3,8 +3,9 @@
 
 use poise::serenity_prelude as serenity;
 
-use super::{
-    answer, api_err, autocomplete_ticket, own_ticket, parse_ticket_id, property_name, with_api_slot,
+use crate::discord::common::{
+    answer, autocomplete_ticket, own_ticket, parse_ticket_id, property_name, read_err,
+    with_api_slot,
 };
 use crate::discord::render;
 use crate::discord::{CommandError, Context, Data};
@@ -36,7 +37,7 @@ pub async fn ticket_card(
             .client
             .messages(&token, id)
             .await
-            .map_err(api_err(Some(id)))?;
+            .map_err(read_err(Some(id)))?;
         let property = property_name(data, &token, ticket.property_id.as_deref()).await;
         Ok(render::ticket_card(&ticket, property.as_deref(), &messages))
     })

@@ -1,0 +1,425 @@
+//! What the features share: ephemeral answers, autocomplete, the user's own tickets, the
+//! 3-second budget, and answering modals and buttons (acknowledge first, then edit that
+//! one response, so no path answers an interaction twice).
+
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use poise::serenity_prelude as serenity;
+use poise::CreateReply;
+use secrecy::SecretString;
+
+use super::errors::{self, new_reference, CommandError};
+use super::render::{self, Card};
+use super::{allowed_mentions_none, Context, Data};
+use crate::client::{ApiError, ListTickets};
+use crate::ticket::api::{Ticket, TicketId};
+
+/// Autocomplete must answer within Discord's 3 seconds and cannot be deferred.
+const AUTOCOMPLETE_BUDGET: Duration = Duration::from_millis(2000);
+
+/// Discord's epoch (2015-01-01) in Unix milliseconds: a snowflake's time is counted from it.
+const DISCORD_EPOCH_MS: i64 = 1_420_070_400_000;
+/// An interaction must be answered within 3 s of its creation.
+const ANSWER_WINDOW_MS: i64 = 3000;
+/// Kept back from the window for sending the answer itself.
+const SEND_MARGIN_MS: i64 = 700;
+
+/// What a handler answers: text, maybe a card, maybe buttons.
+#[derive(Default)]
+pub struct Answer {
+    pub content: String,
+    pub card: Option<Card>,
+    pub components: Vec<serenity::CreateActionRow>,
+}
+
+impl Answer {
+    pub fn text(content: impl Into<String>) -> Self {
+        Self {
+            content: content.into(),
+            ..Self::default()
+        }
+    }
+
+    pub fn with_card(content: impl Into<String>, card: Card) -> Self {
+        Self {
+            content: content.into(),
+            card: Some(card),
+            components: vec![],
+        }
+    }
+}
+
+pub type Handled = Result<Answer, CommandError>;
+
+/// How long is left to answer interaction `id` before Discord's 3 seconds run out (less
+/// the time sending takes), counted from its creation time in the snowflake, not from
+/// when the bot received it: a gateway delay has already spent part of the window.
+pub fn time_left(id: u64) -> Duration {
+    let created = (id >> 22) as i64 + DISCORD_EPOCH_MS;
+    let elapsed = (crate::store::now_millis() - created).max(0);
+    let left = (ANSWER_WINDOW_MS - SEND_MARGIN_MS - elapsed).max(0);
+    Duration::from_millis(left as u64)
+}
+
+/// Reads a ticket option: what autocomplete filled in (`12`) or what was typed (`#12`).
+pub fn parse_ticket_id(input: &str) -> Result<TicketId, CommandError> {
+    let t = input.trim().trim_start_matches('#');
+    let digits: String = t.chars().take_while(|c| c.is_ascii_digit()).collect();
+    digits
+        .parse::<TicketId>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or_else(|| {
+            CommandError::user(
+                "Pick a ticket from the list, or type its number (like `12`). `/ticket list` \
+                 shows your tickets.",
+            )
+        })
+}
+
+/// Sends an ephemeral answer (a followup when the command already deferred).
+pub async fn answer(
+    ctx: Context<'_>,
+    content: &str,
+    card: Option<Card>,
+) -> Result<(), CommandError> {
+    let mut reply = CreateReply::default()
+        .ephemeral(true)
+        .content(render::truncate(content, render::CONTENT_MAX));
+    if let Some(card) = card {
+        reply = reply.embed(card.to_embed());
+    }
+    ctx.send(reply).await?;
+    Ok(())
+}
+
+/// Answers a slash command with a form (a modal cannot follow a deferral).
+pub async fn show_modal(
+    ctx: Context<'_>,
+    modal: serenity::CreateModal,
+) -> Result<(), CommandError> {
+    let poise::Context::Application(actx) = ctx else {
+        return Ok(());
+    };
+    actx.interaction
+        .create_response(
+            ctx.http(),
+            serenity::CreateInteractionResponse::Modal(modal),
+        )
+        .await?;
+    actx.has_sent_initial_response.store(true, Ordering::SeqCst);
+    Ok(())
+}
+
+/// The id of the slash command being answered (0 for a prefix command, which the bot
+/// does not register).
+pub fn interaction_id(ctx: Context<'_>) -> u64 {
+    match ctx {
+        poise::Context::Application(a) => a.interaction.id.get(),
+        poise::Context::Prefix(_) => 0,
+    }
+}
+
+/// The choice autocomplete shows when it cannot list anything because of the user's
+/// link (not linked, or a link no key opens): the advice itself, instead of silence.
+fn advice_choice(e: &CommandError) -> Option<serenity::AutocompleteChoice> {
+    match e {
+        CommandError::User(m) => Some(serenity::AutocompleteChoice::new(
+            render::truncate(m, 100),
+            "help",
+        )),
+        _ => None,
+    }
+}
+
+/// Suggests the user's own tickets: `#id · subject`, newest first, filtered by what was
+/// typed. When the user's link is the problem it says so; on other trouble (API slow or
+/// down) it answers an empty list in time.
+pub async fn autocomplete_ticket(
+    ctx: Context<'_>,
+    partial: &str,
+) -> serenity::CreateAutocompleteResponse {
+    let data = ctx.data();
+    let user = ctx.author().clone();
+    let partial = partial.trim().trim_start_matches('#').to_lowercase();
+    let work = async {
+        let (token, _) = data.customer_token(&user).await?;
+        let page = data
+            .client
+            .list_tickets(
+                &token,
+                &ListTickets {
+                    statuses: vec![],
+                    limit: Some(100),
+                    cursor: None,
+                },
+            )
+            .await
+            .map_err(read_err(None))?;
+        Ok::<_, CommandError>(page.items)
+    };
+    let tickets = match tokio::time::timeout(AUTOCOMPLETE_BUDGET, work).await {
+        Ok(Ok(t)) => t,
+        Ok(Err(e)) => {
+            let choices = advice_choice(&e).into_iter().collect();
+            return serenity::CreateAutocompleteResponse::new().set_choices(choices);
+        }
+        Err(_) => vec![],
+    };
+    let choices = tickets
+        .into_iter()
+        .filter(|t| {
+            partial.is_empty()
+                || t.id.to_string().starts_with(&partial)
+                || t.subject.to_lowercase().contains(&partial)
+        })
+        .take(25)
+        .map(|t| {
+            let name = render::truncate(
+                &format!(
+                    "#{} · {} · {} · {}",
+                    t.id,
+                    t.status.label(),
+                    t.topic.label(),
+                    t.subject
+                ),
+                100,
+            );
+            serenity::AutocompleteChoice::new(name, t.id.to_string())
+        })
+        .collect();
+    serenity::CreateAutocompleteResponse::new().set_choices(choices)
+}
+
+/// Suggests the user's properties (≤ 25), filtered by what was typed.
+pub async fn autocomplete_property(
+    ctx: Context<'_>,
+    partial: &str,
+) -> serenity::CreateAutocompleteResponse {
+    let data = ctx.data();
+    let user = ctx.author().clone();
+    let partial = partial.trim().to_lowercase();
+    let work = async {
+        let (token, _) = data.customer_token(&user).await?;
+        data.client.properties(&token).await.map_err(read_err(None))
+    };
+    let props = match tokio::time::timeout(AUTOCOMPLETE_BUDGET, work).await {
+        Ok(Ok(p)) => p,
+        Ok(Err(e)) => {
+            let choices = advice_choice(&e).into_iter().collect();
+            return serenity::CreateAutocompleteResponse::new().set_choices(choices);
+        }
+        Err(_) => vec![],
+    };
+    let choices = props
+        .into_iter()
+        .filter(|p| partial.is_empty() || p.name.to_lowercase().contains(&partial))
+        .filter(|p| p.id.len() <= 100)
+        .take(25)
+        .map(|p| serenity::AutocompleteChoice::new(render::truncate(&p.name, 100), p.id))
+        .collect();
+    serenity::CreateAutocompleteResponse::new().set_choices(choices)
+}
+
+/// Runs `f` while holding one of the front end's ticket API slots.
+pub async fn with_api_slot<T>(data: &Data, f: impl std::future::Future<Output = T>) -> T {
+    let _permit = data.api_slots.acquire().await.ok();
+    f.await
+}
+
+/// One of the user's own tickets and their token. The API enforces ownership; the bot
+/// checks the account again, so a confused API never shows someone else's ticket.
+pub async fn own_ticket(
+    data: &Data,
+    user: &serenity::User,
+    id: TicketId,
+) -> Result<(Ticket, SecretString), CommandError> {
+    let (token, link) = data.customer_token(user).await?;
+    let t = data
+        .client
+        .ticket(&token, id)
+        .await
+        .map_err(read_err(Some(id)))?;
+    if t.account_id != link.account_id {
+        return Err(read_err(Some(id))(ApiError::NotFound));
+    }
+    Ok((t, token))
+}
+
+/// The name of one of the user's properties, for cards (None if it cannot be read).
+pub async fn property_name(
+    data: &Data,
+    token: &SecretString,
+    property: Option<&str>,
+) -> Option<String> {
+    let pid = property?;
+    let props = data.client.properties(token).await.ok()?;
+    props.into_iter().find(|p| p.id == pid).map(|p| p.name)
+}
+
+/// Maps the error of a write about ticket `id` to the user's words.
+pub fn api_err(id: Option<TicketId>) -> impl Fn(ApiError) -> CommandError {
+    move |e| errors::from_api(e, id)
+}
+
+/// Maps the error of a read (it changed nothing) about ticket `id` to the user's words.
+pub fn read_err(id: Option<TicketId>) -> impl Fn(ApiError) -> CommandError {
+    move |e| errors::from_read(e, id)
+}
+
+/// A rule's message as a sentence.
+pub fn sentence(s: &str) -> String {
+    format!("{}.", errors::capitalise(s))
+}
+
+/// A text input of a submitted modal.
+pub fn modal_value(data: &serenity::ModalInteractionData, field: &str) -> Option<String> {
+    data.components
+        .iter()
+        .flat_map(|row| row.components.iter())
+        .find_map(|c| match c {
+            serenity::ActionRowComponent::InputText(t) if t.custom_id == field => t.value.clone(),
+            _ => None,
+        })
+}
+
+/// Logs a failed command or handler under a fresh reference.
+pub fn log_error(error: &CommandError, reference: &str, what: &str) {
+    match error {
+        CommandError::User(m) => tracing::info!(%reference, what, message = %m, "user error"),
+        CommandError::Unavailable { detail, outcome } => {
+            tracing::warn!(%reference, what, %detail, ?outcome, "ticket API unavailable")
+        }
+        CommandError::Internal { detail } => {
+            tracing::error!(%reference, what, %detail, "command failed")
+        }
+    }
+}
+
+/// The edit that shows `handled` (an error as the user's words, with *Try again* when
+/// the write can be resent safely).
+pub fn edit_for(handled: Handled, what: &str) -> serenity::EditInteractionResponse {
+    let answer = match handled {
+        Ok(a) => a,
+        Err(e) => {
+            let reference = new_reference();
+            log_error(&e, &reference, what);
+            Answer {
+                content: e.user_message(&reference),
+                card: None,
+                components: e.retry_button().into_iter().collect(),
+            }
+        }
+    };
+    let r = serenity::EditInteractionResponse::new()
+        .content(render::truncate(&answer.content, render::CONTENT_MAX))
+        .allowed_mentions(allowed_mentions_none())
+        .components(answer.components);
+    match answer.card {
+        Some(c) => r.embeds(vec![c.to_embed()]),
+        None => r.embeds(vec![]),
+    }
+}
+
+/// Acknowledges a modal submit with an ephemeral "thinking…"; false if Discord refused.
+pub async fn defer_modal(ctx: &serenity::Context, m: &serenity::ModalInteraction) -> bool {
+    let defer = serenity::CreateInteractionResponse::Defer(
+        serenity::CreateInteractionResponseMessage::new().ephemeral(true),
+    );
+    match m.create_response(&ctx.http, defer).await {
+        Ok(()) => true,
+        Err(e) => {
+            tracing::warn!(error = %e, "could not acknowledge a modal submit");
+            false
+        }
+    }
+}
+
+/// Answers a modal submit with `handled` (after [`defer_modal`]).
+pub async fn finish_modal(
+    ctx: &serenity::Context,
+    m: &serenity::ModalInteraction,
+    handled: Handled,
+    what: &str,
+) {
+    if let Err(e) = m.edit_response(&ctx.http, edit_for(handled, what)).await {
+        tracing::warn!(error = %e, what, "could not answer a modal submit");
+    }
+}
+
+/// How a button is acknowledged.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Ack {
+    /// Its own message will be edited (pages, confirmations, Try again).
+    Update,
+    /// A new ephemeral message will answer (a DM's buttons, whose message stays).
+    NewEphemeral,
+}
+
+/// Acknowledges a button press within Discord's 3 seconds; false if Discord refused.
+pub async fn acknowledge(
+    ctx: &serenity::Context,
+    c: &serenity::ComponentInteraction,
+    how: Ack,
+) -> bool {
+    let response = match how {
+        Ack::Update => serenity::CreateInteractionResponse::Acknowledge,
+        Ack::NewEphemeral => serenity::CreateInteractionResponse::Defer(
+            serenity::CreateInteractionResponseMessage::new().ephemeral(true),
+        ),
+    };
+    match c.create_response(&ctx.http, response).await {
+        Ok(()) => true,
+        Err(e) => {
+            tracing::warn!(error = %e, "could not acknowledge a button");
+            false
+        }
+    }
+}
+
+/// Answers a button press with `handled` (after [`acknowledge`]).
+pub async fn finish_component(
+    ctx: &serenity::Context,
+    c: &serenity::ComponentInteraction,
+    handled: Handled,
+    what: &str,
+) {
+    if let Err(e) = c.edit_response(&ctx.http, edit_for(handled, what)).await {
+        tracing::warn!(error = %e, what, "could not answer a button");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ticket_options_accept_ids_and_hashes_and_refuse_words() {
+        assert_eq!(parse_ticket_id("12").unwrap(), 12);
+        assert_eq!(parse_ticket_id(" #12 ").unwrap(), 12);
+        assert_eq!(parse_ticket_id("12 · Open · cert").unwrap(), 12);
+        for bad in ["", "abc", "#", "0", "-3", "99999999999999999999999", "help"] {
+            assert!(parse_ticket_id(bad).is_err(), "{bad}");
+        }
+    }
+
+    fn snowflake_at(unix_ms: i64) -> u64 {
+        ((unix_ms - DISCORD_EPOCH_MS) as u64) << 22
+    }
+
+    #[test]
+    fn the_answer_budget_counts_from_the_interactions_creation() {
+        let now = crate::store::now_millis();
+        let fresh = time_left(snowflake_at(now));
+        assert!(fresh <= Duration::from_millis(2300), "{fresh:?}");
+        assert!(fresh >= Duration::from_millis(2000), "{fresh:?}");
+        // Two seconds spent on the way here leave a third of a second.
+        let late = time_left(snowflake_at(now - 2000));
+        assert!(late <= Duration::from_millis(300), "{late:?}");
+        assert_eq!(time_left(snowflake_at(now - 5000)), Duration::ZERO);
+        // Nonsense ids (0, the far future) never panic and never exceed the window.
+        assert_eq!(time_left(0), Duration::ZERO);
+        assert!(time_left(u64::MAX) <= Duration::from_millis(2300));
+    }
+}
