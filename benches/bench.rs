@@ -3,7 +3,8 @@
 //! BENCHMARKS.md and benchmarks/latency.svg. Every loop is bounded in count and time.
 //!
 //! `BENCH_SOAK_SECS` (default 600) sets the soak; `BENCH_QUICK=1` shortens the rates;
-//! `BENCH_ONLY=interactions,idle_api,burst,latency,dm_users` runs parts (printing only);
+//! `BENCH_ONLY=interactions,idle_api,burst,latency,dm_users,attachments` runs parts (only
+//! their rows of BENCHMARKS.md are replaced);
 //! `BENCH_DM_USERS` sets how many distinct users get DMs (default 100,000);
 //! `BENCH_BOT_ENV="K=V,…"` adds settings to the interaction bot.
 
@@ -353,6 +354,150 @@ async fn dm_users(r: &mut Report) {
         ),
         max_invalid_10m.to_string(),
         "far below 10,000",
+    );
+}
+
+/// Issue 10: 50 replies with 10 MiB attachments submitted at once. Downloads are bounded
+/// in number and in bytes held, so RSS must stay within the idle target (30 MB) + 64 MB.
+async fn attachments(r: &mut Report) {
+    const USERS: u64 = 50;
+    const SIZE: usize = 10 * 1024 * 1024;
+    // The ticket API in another process, so the bot's RSS is the bot's alone.
+    let (port, _api_dir) = harness::external_sandbox().await;
+    let api_url = format!("http://127.0.0.1:{port}");
+    // Discord's CDN: one 10 MiB file, served from shared memory.
+    let file = axum::body::Bytes::from(vec![0x5Au8; SIZE]);
+    let app = axum::Router::new().route(
+        "/attachments/1/2/{name}",
+        axum::routing::get(move || {
+            let b = file.clone();
+            async move { ([("content-type", "application/octet-stream")], b) }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let cdn = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    let key = paradarum_bot::config::SecretKey::generate_text();
+    let bot = Bot::start_with(&[
+        ("PARADARUM_API_URL", &api_url),
+        ("BOT_SECRET_KEY", &key),
+        ("ATTACHMENT_HOSTS", "127.0.0.1"),
+    ])
+    .await;
+    let pid = bot.pid().unwrap();
+    // Each user: a Paradarum account, linked through Discord, with one ticket.
+    let mut tickets = Vec::new();
+    for i in 0..USERS {
+        let u = user(i);
+        let acc: Value = bot
+            .api
+            .post(format!("{api_url}/v1/sandbox/accounts"))
+            .bearer_auth(harness::ADMIN)
+            .json(&json!({"name": format!("Files {i}")}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let token = acc["token"].as_str().unwrap().to_string();
+        let slash = bot.command(&u, "link", json!([]));
+        let modal = bot.callback(&slash).await;
+        let cid = modal["data"]["custom_id"].as_str().unwrap().to_string();
+        let sub = bot.submit_modal(&u, &cid, &[("token", &token)]);
+        bot.final_message(&sub, 30).await;
+        let t: Value = bot
+            .api
+            .post(format!("{api_url}/v1/tickets"))
+            .bearer_auth(&token)
+            .json(&json!({"topic": 5, "subject": format!("logs {i}"), "message": "m"}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        tickets.push(t["id"].as_u64().unwrap());
+    }
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let idle = rss_mb(pid);
+    // Every form first, then all 50 submits at once.
+    let mut forms = Vec::new();
+    for (i, id) in tickets.iter().enumerate() {
+        let u = user(i as u64);
+        let url = format!("http://{cdn}/attachments/1/2/log{i}.bin");
+        let opts = json!([
+            {"type": 3, "name": "ticket", "value": id.to_string()},
+            {"type": 11, "name": "attachment", "value": (1000 + i).to_string()}
+        ]);
+        let resolved = json!({"attachments": {(1000 + i).to_string(): {
+            "id": (1000 + i).to_string(), "filename": format!("log{i}.bin"), "size": SIZE,
+            "url": url, "proxy_url": url, "content_type": "application/octet-stream",
+            "ephemeral": true
+        }}});
+        let slash = bot.command_with(&u, "reply", opts, Some(resolved));
+        let modal = bot.callback(&slash).await;
+        forms.push((u, modal["data"]["custom_id"].as_str().unwrap().to_string()));
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let start = Instant::now();
+    let submits: Vec<Sent> = forms
+        .iter()
+        .map(|(u, cid)| bot.submit_modal(u, cid, &[("body", "the logs")]))
+        .collect();
+    let mut peak = idle;
+    let deadline = Instant::now() + Duration::from_secs(300);
+    let mut answered = 0;
+    for s in &submits {
+        loop {
+            peak = peak.max(rss_mb(pid));
+            let done = tokio::time::timeout(Duration::from_millis(50), bot.final_message(s, 1)).await;
+            if let Ok(m) = done {
+                if harness::text_of(&m).contains("reply was added") {
+                    answered += 1;
+                }
+                break;
+            }
+            if Instant::now() > deadline {
+                break;
+            }
+        }
+    }
+    let took = start.elapsed();
+    let mut landed = 0;
+    for id in &tickets {
+        let msgs: Value = bot
+            .api
+            .get(format!("{api_url}/v1/tickets/{id}/messages"))
+            .bearer_auth(harness::ADMIN)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let ok = msgs["items"].as_array().is_some_and(|items| {
+            items.iter().any(|m| {
+                m["attachments"]
+                    .as_array()
+                    .is_some_and(|a| a.iter().any(|f| f["size"].as_u64() == Some(SIZE as u64)))
+            })
+        });
+        landed += usize::from(ok);
+    }
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let end = rss_mb(pid);
+    r.row(
+        "50 replies with 10 MiB attachments at once: RSS idle → peak → end",
+        format!("{idle:.1} → {peak:.1} → {end:.1} MB (peak − idle {:.1} MB)", peak - idle),
+        "peak ≤ idle target + 64 MB (94 MB)",
+    );
+    r.row(
+        "50 replies with 10 MiB attachments at once: answered / landed / took",
+        format!("{answered} / {landed} / {:.1} s", took.as_secs_f64()),
+        "50 / 50",
     );
 }
 
@@ -847,6 +992,9 @@ fn main() {
         }
         if want("dm_users") {
             dm_users(&mut r).await;
+        }
+        if want("attachments") {
+            attachments(&mut r).await;
         }
         points
     });
