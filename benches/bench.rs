@@ -453,7 +453,8 @@ async fn attachments(r: &mut Report) {
     for s in &submits {
         loop {
             peak = peak.max(rss_mb(pid));
-            let done = tokio::time::timeout(Duration::from_millis(50), bot.final_message(s, 1)).await;
+            let done =
+                tokio::time::timeout(Duration::from_millis(50), bot.final_message(s, 1)).await;
             if let Ok(m) = done {
                 if harness::text_of(&m).contains("reply was added") {
                     answered += 1;
@@ -491,7 +492,10 @@ async fn attachments(r: &mut Report) {
     let end = rss_mb(pid);
     r.row(
         "50 replies with 10 MiB attachments at once: RSS idle → peak → end",
-        format!("{idle:.1} → {peak:.1} → {end:.1} MB (peak − idle {:.1} MB)", peak - idle),
+        format!(
+            "{idle:.1} → {peak:.1} → {end:.1} MB (peak − idle {:.1} MB)",
+            peak - idle
+        ),
         "peak ≤ idle target + 64 MB (94 MB)",
     );
     r.row(

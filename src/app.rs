@@ -383,7 +383,10 @@ pub async fn run(settings: Settings, shutdown: CancellationToken) -> Result<(), 
         first_backoff: Duration::from_millis(200),
     })?;
 
-    let cipher = TokenCipher::new(secret_key.expose());
+    let cipher = TokenCipher::new(
+        secret_key.expose(),
+        settings.secret_key_previous.iter().map(SecretKey::expose),
+    );
     // The bot's own token for its duties: configured, or on the sandbox minted once and
     // kept (sealed) for later starts.
     let integration_token = match (&settings.api.token, &sandbox_admin) {

@@ -138,6 +138,7 @@ fn print_config(loaded: &Loaded) {
         }
     );
     println!("  database:      {}", s.database_url);
+    println!("  linked users:  {}", linked_users(s));
     println!("  HTTP:          http://{}/healthz", s.http_listen);
     println!();
     let width = loaded
@@ -199,6 +200,47 @@ fn stored_warnings(s: &config::Settings) -> Vec<String> {
             })
             .collect()
     })
+}
+
+/// How the linked users' tokens stand against the configured keys: how many open only
+/// with a previous key, and how many with none. Reads the database through a read-only
+/// connection; never prints a key or a token.
+fn linked_users(s: &config::Settings) -> String {
+    // On the sandbox an unset key is the one the bot generated (app.rs `KEY_FILE`); it is
+    // read, never created, here.
+    let generated;
+    let current = match &s.secret_key {
+        Some(k) => Some(k),
+        None => {
+            generated = std::fs::read_to_string(s.data_dir.join("secret.key"))
+                .ok()
+                .and_then(|t| SecretKey::parse(&t).ok());
+            generated.as_ref()
+        }
+    };
+    let Ok(rt) = runtime() else {
+        return "unknown (cannot start the async runtime)".into();
+    };
+    let links = rt.block_on(crate::store::discord::sealed_links_read_only(
+        &s.database_url,
+    ));
+    let links = match links {
+        Ok(Some(l)) => l,
+        Ok(None) => return "0 (no database yet)".into(),
+        Err(e) => return format!("unknown (the database could not be read: {e})"),
+    };
+    let Some(current) = current else {
+        return format!(
+            "{} (not checked: BOT_SECRET_KEY is not set and {} holds no usable key)",
+            links.len(),
+            s.data_dir.join("secret.key").display()
+        );
+    };
+    let cipher = crate::crypto::TokenCipher::new(
+        current.expose(),
+        s.secret_key_previous.iter().map(SecretKey::expose),
+    );
+    crate::discord::links::count(&cipher, &links).to_string()
 }
 
 /// `check-config --online`: what the ticket API announces and what the integration token

@@ -53,6 +53,11 @@ pub const KEYS: &[KeySpec] = &[
     k("api.retry_budget_ms", None, false),
     k("webhook.secret", Some("PARADARUM_WEBHOOK_SECRET"), true),
     k("bot.secret_key", Some("BOT_SECRET_KEY"), true),
+    k(
+        "bot.secret_key_previous",
+        Some("BOT_SECRET_KEY_PREVIOUS"),
+        true,
+    ),
     k("storage.data_dir", None, false),
     k("database.url", Some("DATABASE_URL"), false),
     k("database.synchronous", None, false),
@@ -190,6 +195,9 @@ pub struct Settings {
     pub api: ApiSettings,
     pub webhook_secret: Option<WebhookSecret>,
     pub secret_key: Option<SecretKey>,
+    /// `BOT_SECRET_KEY_PREVIOUS`: keys linked tokens may still be sealed with; they open
+    /// them (and they are re-sealed with `secret_key`), never seal anything new.
+    pub secret_key_previous: Vec<SecretKey>,
     pub data_dir: PathBuf,
     pub database_url: String,
     /// `database.synchronous`: full (default) or normal.
@@ -406,6 +414,16 @@ fn cross_check(s: &Settings, problems: &mut Vec<String>, warnings: &mut Vec<Stri
                 .into(),
         );
     }
+    if let Some(current) = &s.secret_key {
+        for (i, old) in s.secret_key_previous.iter().enumerate() {
+            if old.expose() == current.expose() {
+                warnings.push(format!(
+                    "BOT_SECRET_KEY_PREVIOUS entry {} is BOT_SECRET_KEY itself; it can go",
+                    i + 1
+                ));
+            }
+        }
+    }
     if s.staff_channel_id.is_none() {
         warnings.push("STAFF_CHANNEL_ID is not set: staff notifications have nowhere to go".into());
     }
@@ -621,6 +639,28 @@ impl Reader<'_> {
         }
     }
 
+    /// `bot.secret_key_previous`: comma-separated keys in `bot.secret_key`'s form. A bad
+    /// entry is named by its position, never quoted: it is a secret.
+    fn previous_keys(&mut self) -> Vec<SecretKey> {
+        const KEY: &str = "bot.secret_key_previous";
+        let Some(text) = self.text(KEY) else {
+            return Vec::new();
+        };
+        let entries: Vec<&str> = text.split(',').map(str::trim).collect();
+        let mut keys = Vec::new();
+        for (i, entry) in entries.iter().enumerate() {
+            // A stray comma (`a,,b` or a trailing one) is not a key to parse.
+            if entry.is_empty() {
+                continue;
+            }
+            match SecretKey::parse(entry) {
+                Ok(k) => keys.push(k),
+                Err(e) => self.fail(KEY, format!("entry {} of {} {e}", i + 1, entries.len())),
+            }
+        }
+        keys
+    }
+
     /// Reads every key. Returns `None` only when a key that has no usable fallback is
     /// broken; the problems say which.
     fn settings(&mut self) -> Option<Settings> {
@@ -657,6 +697,7 @@ impl Reader<'_> {
                 }
             },
         };
+        let secret_key_previous = self.previous_keys();
 
         let data_dir = PathBuf::from(
             self.text("storage.data_dir")
@@ -829,6 +870,7 @@ impl Reader<'_> {
             },
             webhook_secret,
             secret_key,
+            secret_key_previous,
             data_dir,
             database_url: database_url?,
             durability,
@@ -1112,6 +1154,60 @@ mod tests {
         assert_eq!(
             ok.settings.notifications.retention,
             Duration::from_secs(7 * 86_400)
+        );
+    }
+
+    #[test]
+    fn previous_secret_keys_are_a_list_and_a_bad_entry_is_named_by_position_only() {
+        let (a, b) = (SecretKey::generate_text(), SecretKey::generate_text());
+        let s = load_env(&[("BOT_SECRET_KEY_PREVIOUS", &format!(" {a} ,{b},"))])
+            .unwrap()
+            .settings;
+        let got: Vec<[u8; 32]> = s.secret_key_previous.iter().map(|k| *k.expose()).collect();
+        let want: Vec<[u8; 32]> = [&a, &b]
+            .iter()
+            .map(|t| *SecretKey::parse(t).unwrap().expose())
+            .collect();
+        assert_eq!(got, want);
+        assert!(load_env(&[])
+            .unwrap()
+            .settings
+            .secret_key_previous
+            .is_empty());
+
+        // A short key and a non-base64 one: both named, neither quoted.
+        let short = STANDARD.encode([7u8; 31]);
+        let loaded = load_env(&[(
+            "BOT_SECRET_KEY_PREVIOUS",
+            &format!("{a},{short},not-base64-hunter2"),
+        )]);
+        let e = loaded.unwrap_err();
+        let text = e.to_string();
+        assert!(text.contains("BOT_SECRET_KEY_PREVIOUS"), "{text}");
+        assert!(text.contains("entry 2 of 3 decodes to 31 bytes"), "{text}");
+        assert!(text.contains("entry 3 of 3 is not valid"), "{text}");
+        for secret in [a.as_str(), short.as_str(), "hunter2"] {
+            assert!(!text.contains(secret), "{text}");
+        }
+
+        // The shown value is redacted, and the current key listed again is a warning.
+        let loaded = load_env(&[
+            ("BOT_SECRET_KEY", &a),
+            (
+                "PARADARUM_BOT__BOT__SECRET_KEY_PREVIOUS",
+                &format!("{b},{a}"),
+            ),
+        ])
+        .unwrap();
+        let shown = format!("{:?}", loaded.shown);
+        assert!(!shown.contains(&a) && !shown.contains(&b), "{shown}");
+        assert!(
+            loaded
+                .warnings
+                .iter()
+                .any(|w| w.contains("entry 2 is BOT_SECRET_KEY itself")),
+            "{:?}",
+            loaded.warnings
         );
     }
 

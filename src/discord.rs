@@ -11,6 +11,7 @@ pub mod common;
 pub mod errors;
 pub mod ids;
 pub mod interactions;
+pub mod links;
 pub mod render;
 
 use std::collections::HashMap;
@@ -133,56 +134,13 @@ impl Data {
         has
     }
 
-    /// The user's own Paradarum token: decrypted from their link, or on the sandbox a new
-    /// sandbox account linked on first use.
+    /// The user's own Paradarum token: opened from their link, or on the sandbox a new
+    /// sandbox account linked on first use (see [`links::customer_token`]).
     pub async fn customer_token(
         &self,
         user: &serenity::User,
     ) -> Result<(SecretString, LinkRecord), CommandError> {
-        let uid = user.id.get();
-        if let Some(link) = self.store.discord().link(uid).await? {
-            let plain = self
-                .cipher
-                .decrypt(&link.sealed_token, &uid.to_be_bytes())
-                .map_err(|e| CommandError::internal(format!("linked token of {uid}: {e}")))?;
-            let token = String::from_utf8(plain)
-                .map_err(|_| CommandError::internal("linked token is not UTF-8"))?;
-            return Ok((SecretString::from(token), link));
-        }
-        let Some(admin) = &self.sandbox_admin else {
-            return Err(CommandError::user(
-                "Your Discord account is not linked to Paradarum yet. Use `/ticket link` with \
-                 an API token from your Paradarum panel, then try again.",
-            ));
-        };
-        let name = format!("{} (Discord)", user.name);
-        let created = self
-            .client
-            .sandbox_create_account(admin, &name)
-            .await
-            .map_err(|e| errors::from_api(e, None))?;
-        let link = self.seal_link(
-            uid,
-            &created.token,
-            created.account.id,
-            created.account.name,
-        )?;
-        // Two first commands at once: the first link wins, and both use it.
-        self.store.discord().save_link_if_absent(uid, &link).await?;
-        let stored = self
-            .store
-            .discord()
-            .link(uid)
-            .await?
-            .ok_or_else(|| CommandError::internal("link vanished after saving"))?;
-        let plain = self
-            .cipher
-            .decrypt(&stored.sealed_token, &uid.to_be_bytes())
-            .map_err(|e| CommandError::internal(format!("linked token of {uid}: {e}")))?;
-        let token = String::from_utf8(plain)
-            .map_err(|_| CommandError::internal("linked token is not UTF-8"))?;
-        tracing::info!(user = uid, account = %stored.account_id, "linked a new sandbox account");
-        Ok((SecretString::from(token), stored))
+        Ok(links::customer_token(self, user).await?)
     }
 
     pub fn seal_link(
@@ -192,15 +150,7 @@ impl Data {
         account_id: String,
         account_name: String,
     ) -> Result<LinkRecord, CommandError> {
-        let sealed_token = self
-            .cipher
-            .encrypt(token.expose_secret().as_bytes(), &uid.to_be_bytes())
-            .map_err(CommandError::internal)?;
-        Ok(LinkRecord {
-            account_id,
-            account_name,
-            sealed_token,
-        })
+        links::seal(&self.cipher, uid, token, account_id, account_name)
     }
 
     /// Reserves the user's open slot when their form is shown, so two forms opened side

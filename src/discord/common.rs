@@ -123,14 +123,22 @@ pub fn interaction_id(ctx: Context<'_>) -> u64 {
 
 /// The choice autocomplete shows when it cannot list anything because of the user's
 /// link (not linked, or a link no key opens): the advice itself, instead of silence.
-fn advice_choice(e: &CommandError) -> Option<serenity::AutocompleteChoice> {
-    match e {
-        CommandError::User(m) => Some(serenity::AutocompleteChoice::new(
-            render::truncate(m, 100),
-            "help",
-        )),
-        _ => None,
-    }
+fn advice_choice(data: &Data, e: &CommandError) -> Option<serenity::AutocompleteChoice> {
+    let CommandError::User(m) = e else {
+        return None;
+    };
+    let name = if super::links::is_unreadable(e) {
+        if data.sandbox_admin.is_some() {
+            super::links::UNREADABLE_HINT_SANDBOX.to_string()
+        } else {
+            super::links::UNREADABLE_HINT.to_string()
+        }
+    } else if m == super::links::NOT_LINKED {
+        super::links::NOT_LINKED_HINT.to_string()
+    } else {
+        render::truncate(m, 100)
+    };
+    Some(serenity::AutocompleteChoice::new(name, "help"))
 }
 
 /// Suggests the user's own tickets: `#id · subject`, newest first, filtered by what was
@@ -162,7 +170,7 @@ pub async fn autocomplete_ticket(
     let tickets = match tokio::time::timeout(AUTOCOMPLETE_BUDGET, work).await {
         Ok(Ok(t)) => t,
         Ok(Err(e)) => {
-            let choices = advice_choice(&e).into_iter().collect();
+            let choices = advice_choice(data, &e).into_iter().collect();
             return serenity::CreateAutocompleteResponse::new().set_choices(choices);
         }
         Err(_) => vec![],
@@ -207,7 +215,7 @@ pub async fn autocomplete_property(
     let props = match tokio::time::timeout(AUTOCOMPLETE_BUDGET, work).await {
         Ok(Ok(p)) => p,
         Ok(Err(e)) => {
-            let choices = advice_choice(&e).into_iter().collect();
+            let choices = advice_choice(data, &e).into_iter().collect();
             return serenity::CreateAutocompleteResponse::new().set_choices(choices);
         }
         Err(_) => vec![],

@@ -404,3 +404,104 @@ fn a_generated_sandbox_admin_token_goes_to_a_private_file_not_to_the_log() {
     assert!(!log.contains(token.trim()), "the token was printed: {log}");
     assert!(log.contains("sandbox-admin.token"), "{log}");
 }
+
+#[tokio::test]
+async fn check_config_counts_links_by_the_key_that_opens_them_and_changes_nothing() {
+    use paradarum_bot::config::SecretKey;
+    use paradarum_bot::crypto::TokenCipher;
+    use paradarum_bot::store::discord::LinkRecord;
+    use paradarum_bot::store::Store;
+
+    let dir = tempfile::tempdir().unwrap();
+    let (old, current, lost) = (
+        SecretKey::generate_text(),
+        SecretKey::generate_text(),
+        SecretKey::generate_text(),
+    );
+    let check = |current_key: Option<&str>, previous: &str| {
+        let mut c = bot(dir.path());
+        c.arg("check-config")
+            .env("DISCORD_TOKEN", "x")
+            .env("BOT_SECRET_KEY_PREVIOUS", previous);
+        if let Some(k) = current_key {
+            c.env("BOT_SECRET_KEY", k);
+        }
+        let out = c.output().unwrap();
+        let t = text(&out);
+        assert_eq!(out.status.code(), Some(0), "{t}");
+        for secret in [&old, &current, &lost] {
+            assert!(!t.contains(secret.as_str()), "a key was printed: {t}");
+        }
+        assert!(!t.contains("plain-token"), "a token was printed: {t}");
+        t.lines()
+            .find(|l| l.contains("linked users:"))
+            .unwrap_or_else(|| panic!("no count in {t}"))
+            .trim()
+            .to_string()
+    };
+
+    // No database yet: nothing to count, and nothing is created.
+    assert_eq!(
+        check(Some(&current), ""),
+        "linked users:  0 (no database yet)"
+    );
+    let db = dir.path().join("data/paradarum-bot.db");
+    assert!(!db.exists());
+
+    // Two users sealed with the current key, three with the old one, one with a lost key.
+    let store = Store::open(&format!("sqlite://{}", db.display()))
+        .await
+        .unwrap();
+    let sealers = [(&current, 2), (&old, 3), (&lost, 1)];
+    let mut uid = 0u64;
+    for (key, n) in sealers {
+        let cipher = TokenCipher::new(SecretKey::parse(key).unwrap().expose(), []);
+        for _ in 0..n {
+            uid += 1;
+            let sealed = cipher
+                .encrypt(format!("plain-token-{uid}").as_bytes(), &uid.to_be_bytes())
+                .unwrap();
+            let link = LinkRecord {
+                account_id: format!("acc_{uid}"),
+                account_name: "Acme".into(),
+                sealed_token: sealed,
+                unreadable_since: None,
+            };
+            store.discord().save_link(uid, &link).await.unwrap();
+        }
+    }
+    let mut before = Vec::new();
+    for u in 1..=uid {
+        before.push(store.discord().link(u).await.unwrap());
+    }
+    store.close().await;
+
+    assert_eq!(
+        check(Some(&current), &old),
+        "linked users:  6 (3 sealed with a previous key, 1 that no configured key opens — \
+         those users must link again)"
+    );
+    assert_eq!(
+        check(Some(&current), ""),
+        "linked users:  6 (4 that no configured key opens — those users must link again)"
+    );
+    assert_eq!(
+        check(Some(&old), &format!("{lost}, {current}")),
+        "linked users:  6 (3 sealed with a previous key)"
+    );
+    // On the sandbox without BOT_SECRET_KEY, the generated key is the current one.
+    std::fs::write(dir.path().join("data/secret.key"), &current).unwrap();
+    assert_eq!(
+        check(None, &format!("{old},{lost}")),
+        "linked users:  6 (4 sealed with a previous key)"
+    );
+
+    // Counting re-sealed nothing and marked nothing.
+    let store = Store::open(&format!("sqlite://{}", db.display()))
+        .await
+        .unwrap();
+    for (u, was) in (1..=uid).zip(before) {
+        assert_eq!(store.discord().link(u).await.unwrap(), was, "user {u}");
+    }
+    store.close().await;
+}

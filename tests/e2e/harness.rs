@@ -47,6 +47,8 @@ pub struct Bot {
     pub http_port: u16,
     pub sandbox_port: u16,
     extra_env: Vec<(String, String)>,
+    /// Variables the default environment sets that this bot runs without.
+    unset_env: Vec<String>,
     pub api: reqwest::Client,
 }
 
@@ -73,6 +75,12 @@ impl Bot {
     }
 
     pub async fn start_with(env: &[(&str, &str)]) -> Bot {
+        Self::start_without(&[], env).await
+    }
+
+    /// Like `start_with`, without the variables `unset` of the default environment (e.g.
+    /// `DISCORD_GUILD_ID`).
+    pub async fn start_without(unset: &[&str], env: &[(&str, &str)]) -> Bot {
         let fake = FakeDiscord::start().await;
         let mut bot = Bot {
             fake,
@@ -84,6 +92,7 @@ impl Bot {
                 .iter()
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect(),
+            unset_env: unset.iter().map(|k| k.to_string()).collect(),
             api: reqwest::Client::new(),
         };
         bot.spawn().await;
@@ -131,16 +140,10 @@ impl Bot {
         std::fs::read_to_string(self.log_path()).unwrap_or_default()
     }
 
-    /// Starts the binary and waits until it has registered its commands.
-    pub async fn spawn(&mut self) {
-        let registrations_before = self.registrations();
-        let log = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(self.log_path())
-            .unwrap();
+    /// The binary with this bot's environment (what `spawn` runs), for `subcommand`.
+    pub fn binary(&self, subcommand: &str) -> Command {
         let mut cmd = Command::new(BIN);
-        cmd.arg("run")
+        cmd.arg(subcommand)
             .env_clear()
             .current_dir(self.dir.path())
             .env("DISCORD_TOKEN", "fake.bot.token")
@@ -155,12 +158,26 @@ impl Bot {
             .env(
                 "RUST_LOG",
                 "info,paradarum_bot=debug,serenity::gateway=debug",
-            )
-            .stdout(Stdio::null())
-            .stderr(Stdio::from(log));
+            );
         for (k, v) in &self.extra_env {
             cmd.env(k, v);
         }
+        for k in &self.unset_env {
+            cmd.env_remove(k);
+        }
+        cmd
+    }
+
+    /// Starts the binary and waits until it has registered its commands.
+    pub async fn spawn(&mut self) {
+        let registrations_before = self.registrations();
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(self.log_path())
+            .unwrap();
+        let mut cmd = self.binary("run");
+        cmd.stdout(Stdio::null()).stderr(Stdio::from(log));
         self.child = Some(cmd.spawn().unwrap());
         let deadline = Instant::now() + Duration::from_secs(30);
         while self.registrations() == registrations_before {
@@ -341,6 +358,11 @@ impl Bot {
     /// An interaction created `ago` (its snowflake says so, and Discord's 3 seconds count
     /// from then), as when the gateway delivers it late.
     fn base_aged(&self, kind: u8, user: &User, in_guild: bool, ago: Duration) -> (Sent, Value) {
+        self.base_in(kind, user, in_guild.then_some(GUILD_ID), ago)
+    }
+
+    /// An interaction from `guild` (a member of it), or from a DM when `None`.
+    fn base_in(&self, kind: u8, user: &User, guild: Option<u64>, ago: Duration) -> (Sent, Value) {
         let id = self.fake.id_created(ago);
         let token = format!("tok{id}");
         let user_json = json!({"id": user.id.to_string(), "username": user.name,
@@ -358,8 +380,9 @@ impl Bot {
             "app_permissions": "2248473465835073",
             "authorizing_integration_owners": {"0": GUILD_ID.to_string()},
         });
-        if in_guild {
-            v["guild_id"] = GUILD_ID.to_string().into();
+        if let Some(guild) = guild {
+            v["guild_id"] = guild.to_string().into();
+            v["authorizing_integration_owners"] = json!({"0": guild.to_string()});
             v["guild_locale"] = "en-US".into();
             v["context"] = 0.into();
             let roles: Vec<String> = user.roles.iter().map(|r| r.to_string()).collect();
@@ -423,6 +446,25 @@ impl Bot {
     /// `/<name> <sub> options…`.
     pub fn command_named(&self, user: &User, name: &str, sub: &str, options: Value) -> Sent {
         self.dispatch_command(user, name, sub, options, None)
+    }
+
+    /// `/<name> <sub> options…` as a member of `guild` (which may be another server than
+    /// the one the bot was set up for).
+    pub fn command_in_guild(
+        &self,
+        user: &User,
+        guild: u64,
+        name: &str,
+        sub: &str,
+        options: Value,
+    ) -> Sent {
+        let (sent, mut v) = self.base_in(2, user, Some(guild), Duration::ZERO);
+        v["data"] = json!({
+            "id": "1", "name": name, "type": 1,
+            "options": [{"type": 1, "name": sub, "options": options}],
+        });
+        assert!(self.fake.dispatch_interaction(v), "gateway not connected");
+        sent
     }
 
     fn dispatch_command(
@@ -694,6 +736,17 @@ pub enum ProxyMode {
     Slow(Duration),
 }
 
+/// One request the API proxy saw.
+#[derive(Clone, Debug)]
+pub struct ProxySeen {
+    pub method: String,
+    /// Without the query.
+    pub path: String,
+    pub idempotency_key: Option<String>,
+}
+
+type Rules = std::sync::Arc<std::sync::Mutex<Vec<(String, u16)>>>;
+
 /// A ticket API between the bot and a real sandbox that can be made slow or down.
 pub struct ApiProxy {
     pub url: String,
@@ -701,41 +754,62 @@ pub struct ApiProxy {
     /// Requests whose path (without the query) is one of these are answered with the
     /// status and a JSON error body, without forwarding: a poisoned ticket, a refused
     /// token, an endpoint an older API does not have.
-    pub rules: std::sync::Arc<std::sync::Mutex<Vec<(String, u16)>>>,
+    pub rules: Rules,
+    /// Requests whose path is one of these are forwarded (the API acts on them), and the
+    /// bot gets the status instead of the API's answer: a proxy failing after a commit.
+    pub after_forward: Rules,
     /// Requests it has seen (read by benches/bench.rs).
     #[allow(dead_code)]
     pub requests: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    /// Every request it has seen, in order.
+    #[allow(dead_code)]
+    pub seen: std::sync::Arc<std::sync::Mutex<Vec<ProxySeen>>>,
 }
 
 impl ApiProxy {
     pub async fn start(upstream: String) -> ApiProxy {
         use axum::extract::{Request, State};
         use axum::response::IntoResponse;
-        type Shared = (
-            std::sync::Arc<std::sync::Mutex<ProxyMode>>,
-            String,
-            reqwest::Client,
-            std::sync::Arc<std::sync::atomic::AtomicU64>,
-            std::sync::Arc<std::sync::Mutex<Vec<(String, u16)>>>,
-        );
-        async fn forward(
-            State((mode, upstream, http, count, rules)): State<Shared>,
-            req: Request,
-        ) -> axum::response::Response {
-            count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let rule = rules
+        #[derive(Clone)]
+        struct Shared {
+            mode: std::sync::Arc<std::sync::Mutex<ProxyMode>>,
+            upstream: String,
+            http: reqwest::Client,
+            count: std::sync::Arc<std::sync::atomic::AtomicU64>,
+            rules: Rules,
+            after_forward: Rules,
+            seen: std::sync::Arc<std::sync::Mutex<Vec<ProxySeen>>>,
+        }
+        fn rule_for(rules: &Rules, path: &str) -> Option<u16> {
+            rules
                 .lock()
                 .unwrap()
                 .iter()
-                .find(|(p, _)| p == "*" || p == req.uri().path())
-                .map(|(_, s)| *s);
-            if let Some(status) = rule {
-                let code = axum::http::StatusCode::from_u16(status).unwrap();
-                let body = serde_json::json!({"error": if status == 401 { "unauthorized" } else { "injected" },
-                    "message": "injected by the test proxy"});
-                return (code, axum::Json(body)).into_response();
+                .find(|(p, _)| p == "*" || p == path)
+                .map(|(_, s)| *s)
+        }
+        fn injected(status: u16) -> axum::response::Response {
+            let code = axum::http::StatusCode::from_u16(status).unwrap();
+            let body = serde_json::json!({"error": if status == 401 { "unauthorized" } else { "injected" },
+                "message": "injected by the test proxy"});
+            (code, axum::Json(body)).into_response()
+        }
+        async fn forward(State(sh): State<Shared>, req: Request) -> axum::response::Response {
+            sh.count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let bare_path = req.uri().path().to_string();
+            sh.seen.lock().unwrap().push(ProxySeen {
+                method: req.method().to_string(),
+                path: bare_path.clone(),
+                idempotency_key: req
+                    .headers()
+                    .get("idempotency-key")
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_string),
+            });
+            if let Some(status) = rule_for(&sh.rules, &bare_path) {
+                return injected(status);
             }
-            let m = *mode.lock().unwrap();
+            let m = *sh.mode.lock().unwrap();
             match m {
                 ProxyMode::Down => {
                     return (axum::http::StatusCode::SERVICE_UNAVAILABLE, "down").into_response()
@@ -753,7 +827,10 @@ impl ApiProxy {
             let body = axum::body::to_bytes(req.into_body(), 64 * 1024 * 1024)
                 .await
                 .unwrap_or_default();
-            let mut out = http.request(method, format!("{upstream}{path}")).body(body);
+            let mut out = sh
+                .http
+                .request(method, format!("{}{path}", sh.upstream))
+                .body(body);
             for name in ["authorization", "content-type", "idempotency-key"] {
                 if let Some(v) = headers.get(name) {
                     out = out.header(name, v.as_bytes());
@@ -764,6 +841,10 @@ impl ApiProxy {
                     let status = r.status().as_u16();
                     let ct = r.headers().get("content-type").cloned();
                     let bytes = r.bytes().await.unwrap_or_default();
+                    // The API has acted; the bot hears only the proxy's failure.
+                    if let Some(status) = rule_for(&sh.after_forward, &bare_path) {
+                        return injected(status);
+                    }
                     let mut resp =
                         (axum::http::StatusCode::from_u16(status).unwrap(), bytes).into_response();
                     if let Some(ct) = ct {
@@ -774,16 +855,24 @@ impl ApiProxy {
                 Err(_) => axum::http::StatusCode::BAD_GATEWAY.into_response(),
             }
         }
-        let mode = std::sync::Arc::new(std::sync::Mutex::new(ProxyMode::Pass));
-        let requests = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
-        let rules = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-        let app = axum::Router::new().fallback(forward).with_state((
-            mode.clone(),
+        let shared = Shared {
+            mode: std::sync::Arc::new(std::sync::Mutex::new(ProxyMode::Pass)),
             upstream,
-            reqwest::Client::new(),
-            requests.clone(),
-            rules.clone(),
-        ));
+            http: reqwest::Client::new(),
+            count: Default::default(),
+            rules: Default::default(),
+            after_forward: Default::default(),
+            seen: Default::default(),
+        };
+        let proxy = ApiProxy {
+            url: String::new(),
+            mode: shared.mode.clone(),
+            rules: shared.rules.clone(),
+            after_forward: shared.after_forward.clone(),
+            requests: shared.count.clone(),
+            seen: shared.seen.clone(),
+        };
+        let app = axum::Router::new().fallback(forward).with_state(shared);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         tokio::spawn(async move {
@@ -791,9 +880,7 @@ impl ApiProxy {
         });
         ApiProxy {
             url: format!("http://{addr}"),
-            mode,
-            rules,
-            requests,
+            ..proxy
         }
     }
 
@@ -803,10 +890,39 @@ impl ApiProxy {
         self.rules.lock().unwrap().push((path.to_string(), status));
     }
 
+    /// Forwards `path` (so the API acts on it) but answers `status` instead of the API's
+    /// answer, from now on.
+    #[allow(dead_code)]
+    pub fn fail_after_forward(&self, path: &str, status: u16) {
+        self.after_forward
+            .lock()
+            .unwrap()
+            .push((path.to_string(), status));
+    }
+
     /// Forwards everything again.
     #[allow(dead_code)]
     pub fn heal(&self) {
         self.rules.lock().unwrap().clear();
+        self.after_forward.lock().unwrap().clear();
+    }
+
+    /// Stops answering `path` with a status after forwarding (other rules stay).
+    #[allow(dead_code)]
+    pub fn heal_after_forward(&self) {
+        self.after_forward.lock().unwrap().clear();
+    }
+
+    /// What it has seen for `method path` (path without the query).
+    #[allow(dead_code)]
+    pub fn seen(&self, method: &str, path: &str) -> Vec<ProxySeen> {
+        self.seen
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|r| r.method == method && r.path == path)
+            .cloned()
+            .collect()
     }
 
     pub fn set(&self, m: ProxyMode) {

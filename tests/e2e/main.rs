@@ -5,6 +5,7 @@ mod escalation;
 mod fake_discord;
 mod fake_selftest;
 mod harness;
+mod keys;
 mod notifications;
 mod operations;
 mod scenarios;
