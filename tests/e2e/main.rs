@@ -4,6 +4,7 @@
 mod escalation;
 mod fake_discord;
 mod fake_selftest;
+mod front_end;
 mod harness;
 mod keys;
 mod notifications;
