@@ -27,7 +27,9 @@ RUN apt-get update \
 WORKDIR /app
 COPY --from=builder /app/target/release/paradarum-bot /usr/local/bin/paradarum-bot
 COPY config/ /app/config/
-# Listen on all interfaces inside the container; the sandbox stays container-local.
+# Listen on all interfaces inside the container; the sandbox and the metrics
+# (METRICS_LISTEN, 127.0.0.1:8479 by default) stay container-local. To scrape metrics
+# from outside, run with METRICS_LISTEN=0.0.0.0:8479 and publish 8479 privately only.
 ENV HTTP_LISTEN=0.0.0.0:8080 \
     SANDBOX_LISTEN=127.0.0.1:8787 \
     DATABASE_URL=sqlite:///app/data/paradarum-bot.db \

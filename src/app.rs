@@ -1,6 +1,9 @@
 //! Start-up and shutdown of the whole process: the store, the embedded sandbox when the
-//! ticket API is `sandbox`, the ticket API client and the bot's HTTP endpoints.
+//! ticket API is `sandbox`, the ticket API client, the bot's HTTP endpoints (public and
+//! metrics), the notification pipeline and the Discord client.
 //!
+//! Start-up is a list of small build steps ([`Application::build`]), each failing with a
+//! [`StartError`] that names what failed; [`Application::run_until_stopped`] then serves.
 //! Every part is bound before anything serves (a taken port fails start-up at once), and
 //! every part watches one cancellation token, so SIGINT/SIGTERM stop them together.
 
@@ -17,8 +20,7 @@ use crate::client::{ApiClient, ClientConfig};
 use crate::config::{Backend, SecretKey, Settings};
 use crate::crypto::TokenCipher;
 use crate::discord::{Data, DiscordSetup, GatewayState};
-use crate::http::HttpServer;
-use crate::http::HttpState;
+use crate::http::{HttpServer, HttpState, MetricsServer, Probes};
 use crate::metrics::Metrics;
 use crate::notify::delivery::DiscordRest;
 use crate::notify::health::Health;
@@ -41,6 +43,16 @@ pub enum StartError {
     },
     #[error("secret file {path}: {message}")]
     SecretKey { path: String, message: String },
+    #[error("cannot build the HTTP client for {what}: {source}")]
+    HttpClient {
+        what: &'static str,
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    #[error("the embedded sandbox's address {addr} makes no URL: {source}")]
+    SandboxUrl {
+        addr: std::net::SocketAddr,
+        source: url::ParseError,
+    },
     #[error("ticket API client: {0}")]
     Client(#[from] crate::client::ApiError),
     #[error("Discord: {0}")]
@@ -277,34 +289,235 @@ pub async fn serve_sandbox(
     Ok(())
 }
 
+/// The ticket API the bot talks to, once chosen (on the sandbox: bound and serving).
+struct TicketApi {
+    url: Url,
+    /// Its identity in the bot's records (see `api.backend_id`).
+    backend: String,
+    /// On the sandbox backend: the admin token, to link first-time users.
+    sandbox_admin: Option<SecretString>,
+}
+
+/// What the HTTP endpoints, the pipeline and the Discord front end share while running.
+struct Shared {
+    metrics: Arc<Metrics>,
+    wakers: Wakers,
+    gateway: Arc<GatewayState>,
+    health: Arc<Health>,
+}
+
+/// The bot, built: every part that can fail at start-up has been opened or bound, and
+/// nothing but the embedded sandbox serves yet. [`Application::run_until_stopped`] runs it.
+pub struct Application {
+    store: Store,
+    http: HttpServer,
+    http_addr: std::net::SocketAddr,
+    metrics_http: Option<MetricsServer>,
+    metrics_addr: Option<std::net::SocketAddr>,
+    /// `None` when notifications are off.
+    pipeline: Option<PipelineDeps>,
+    discord: DiscordSetup,
+    /// Parts already running: the embedded sandbox, which the bot needed to mint its token.
+    tasks: JoinSet<()>,
+    /// Stops every part: the caller's token cancels it, and so does a fatal Discord error.
+    stop: CancellationToken,
+    shutdown_grace: Duration,
+}
+
+impl Application {
+    /// Opens the store, starts the embedded sandbox if it is the backend, builds the
+    /// clients and binds the listeners: a start-up problem shows here, before any
+    /// endpoint serves.
+    pub async fn build(settings: Settings) -> Result<Application, StartError> {
+        let discord_token = settings
+            .discord
+            .token
+            .clone()
+            .ok_or(StartError::NoDiscordToken)?;
+        let store = Store::open_with(&settings.database_url, settings.durability).await?;
+        let cipher = cipher(&settings)?;
+        let stop = CancellationToken::new();
+        let mut tasks = JoinSet::new();
+        let api = ticket_api(&settings, &store, &mut tasks, &stop).await?;
+        claim_backend(&store, &api.backend).await?;
+        let client = api_client(&settings, api.url.clone())?;
+        let integration_token = integration_token(&settings, &client, &store, &cipher, &api).await;
+
+        let shared = Shared {
+            metrics: Arc::new(Metrics::default()),
+            wakers: Wakers::default(),
+            gateway: Arc::new(GatewayState::default()),
+            health: Arc::new(Health::default()),
+        };
+        let state = http_state(&settings, &store, &api.backend, &shared);
+        let http = bind_http(&settings, state.clone()).await?;
+        let http_addr = http.local_addr().unwrap_or(settings.http_listen);
+        tracing::info!(addr = %http_addr, "health endpoints at http://{http_addr}/healthz and /readyz");
+        let metrics_http = bind_metrics(&settings, state).await?;
+        let metrics_addr = metrics_http.as_ref().and_then(|m| m.local_addr().ok());
+        match metrics_addr {
+            Some(addr) => tracing::info!(%addr, "metrics at http://{addr}/metrics"),
+            None => tracing::info!("metrics are off (METRICS_LISTEN=off)"),
+        }
+
+        let downloads = downloads_client()?;
+        let pipeline = pipeline(
+            &settings,
+            &discord_token,
+            &store,
+            &client,
+            &api.backend,
+            &integration_token,
+            &shared,
+        )?;
+        let data = discord_data(
+            &settings,
+            Parts {
+                client,
+                backend: api.backend,
+                store: store.clone(),
+                cipher,
+                sandbox_admin: api.sandbox_admin,
+                integration_token,
+                metrics: shared.metrics,
+                downloads,
+                gateway: shared.gateway,
+            },
+        );
+        let discord = DiscordSetup {
+            token: discord_token,
+            guild_id: settings.discord.guild_id,
+            proxy_url: settings.discord.proxy_url.clone(),
+            gateway_stall: settings.discord.gateway_stall,
+            data,
+        };
+        Ok(Application {
+            store,
+            http,
+            http_addr,
+            metrics_http,
+            metrics_addr,
+            pipeline,
+            discord,
+            tasks,
+            stop,
+            shutdown_grace: settings.shutdown_grace,
+        })
+    }
+
+    /// Where the public endpoints listen (the port the system picked, for port 0).
+    pub fn http_addr(&self) -> std::net::SocketAddr {
+        self.http_addr
+    }
+
+    /// Where `/metrics` is served; `None` when it is off.
+    pub fn metrics_addr(&self) -> Option<std::net::SocketAddr> {
+        self.metrics_addr
+    }
+
+    /// Serves until `shutdown` is cancelled (or Discord fails for good), then gives work
+    /// in flight the grace period and closes the store.
+    pub async fn run_until_stopped(self, shutdown: CancellationToken) -> Result<(), StartError> {
+        let Application {
+            store,
+            http,
+            metrics_http,
+            pipeline,
+            discord,
+            mut tasks,
+            stop,
+            shutdown_grace,
+            ..
+        } = self;
+        let token = stop.clone();
+        tasks.spawn(async move {
+            if let Err(e) = http.run(token).await {
+                tracing::error!(error = %e, "HTTP endpoints stopped with an error");
+            }
+        });
+        if let Some(metrics_http) = metrics_http {
+            let token = stop.clone();
+            tasks.spawn(async move {
+                if let Err(e) = metrics_http.run(token).await {
+                    tracing::error!(error = %e, "the metrics endpoint stopped with an error");
+                }
+            });
+        }
+        if let Some(deps) = pipeline {
+            crate::notify::spawn(deps, &mut tasks, stop.clone());
+        }
+        // The Discord client ends on shutdown (Ok) or on a fatal error, which stops the rest.
+        let discord = {
+            let stop = stop.clone();
+            tokio::spawn(async move {
+                let result = crate::discord::run(discord, stop.clone()).await;
+                stop.cancel();
+                result
+            })
+        };
+
+        tokio::select! {
+            _ = shutdown.cancelled() => {}
+            _ = stop.cancelled() => {}
+        }
+        stop.cancel();
+        let discord_result = match tokio::time::timeout(shutdown_grace, discord).await {
+            Ok(Ok(r)) => r,
+            Ok(Err(e)) => Err(crate::discord::DiscordError::Http(format!(
+                "Discord task failed: {e}"
+            ))),
+            Err(_) => Ok(()),
+        };
+        // Work in flight gets the grace period; then the process exits regardless.
+        let drained = tokio::time::timeout(shutdown_grace, async {
+            while tasks.join_next().await.is_some() {}
+        })
+        .await;
+        if drained.is_err() {
+            tracing::warn!(grace = ?shutdown_grace, "work still running after the grace period; stopping it");
+            tasks.abort_all();
+        }
+        store.close().await;
+        discord_result?;
+        tracing::info!("stopped cleanly");
+        Ok(())
+    }
+}
+
 /// `paradarum-bot run`: the bot.
 pub async fn run(settings: Settings, shutdown: CancellationToken) -> Result<(), StartError> {
-    let discord_token = settings
-        .discord
-        .token
-        .clone()
-        .ok_or(StartError::NoDiscordToken)?;
-    let store = Store::open_with(&settings.database_url, settings.durability).await?;
-    let generated_key;
-    let secret_key = match &settings.secret_key {
-        Some(k) => k,
-        None => {
-            // The real API was refused without a key by the configuration check.
-            generated_key = load_or_create_key(&settings.data_dir)?;
-            &generated_key
-        }
-    };
+    Application::build(settings)
+        .await?
+        .run_until_stopped(shutdown)
+        .await
+}
 
-    let mut tasks = JoinSet::new();
-    let mut sandbox_admin = None;
+/// The cipher for linked tokens: the configured key, or on the sandbox one generated once
+/// (the real API was refused without a key by the configuration check).
+fn cipher(settings: &Settings) -> Result<TokenCipher, StartError> {
+    let previous = settings.secret_key_previous.iter().map(SecretKey::expose);
+    Ok(match &settings.secret_key {
+        Some(k) => TokenCipher::new(k.expose(), previous),
+        None => TokenCipher::new(load_or_create_key(&settings.data_dir)?.expose(), previous),
+    })
+}
+
+/// Chooses the ticket API; the embedded sandbox is bound and starts serving on `stop`.
+async fn ticket_api(
+    settings: &Settings,
+    store: &Store,
+    tasks: &mut JoinSet<()>,
+    stop: &CancellationToken,
+) -> Result<TicketApi, StartError> {
     let mut backend = settings.api.backend_id.clone();
-    let api_url = match &settings.api.backend {
+    let mut sandbox_admin = None;
+    let url = match &settings.api.backend {
         Backend::Sandbox => {
-            let admin = admin_token(&settings)?;
+            let admin = admin_token(settings)?;
             sandbox_admin = Some(admin.clone());
             // With a webhook secret and no other target, the sandbox pushes its events to
             // this bot, so the whole webhook path works out of the box.
-            let hook = webhook_target(&settings).or_else(|| {
+            let hook = webhook_target(settings).or_else(|| {
                 let secret = settings.webhook_secret.clone()?;
                 let url = format!(
                     "http://{}/webhooks/paradarum",
@@ -317,7 +530,7 @@ pub async fn run(settings: Settings, shutdown: CancellationToken) -> Result<(), 
                     first_backoff: Duration::from_millis(500),
                 })
             });
-            let sb_store = sandbox_store(&settings, &store).await?;
+            let sb_store = sandbox_store(settings, store).await?;
             // A fresh sandbox database is another backend: its ticket ids start again.
             let instance = sb_store
                 .get_or_init_state("sandbox.instance_id", || {
@@ -325,7 +538,7 @@ pub async fn run(settings: Settings, shutdown: CancellationToken) -> Result<(), 
                 })
                 .await?;
             backend.get_or_insert_with(|| format!("sandbox:{instance}"));
-            let sandbox = bind_sandbox(&settings, sb_store, admin, hook).await?;
+            let sandbox = bind_sandbox(settings, sb_store, admin, hook).await?;
             let addr = sandbox.local_addr().map_err(|source| StartError::Bind {
                 what: "SANDBOX_LISTEN",
                 addr: settings.sandbox.listen,
@@ -336,14 +549,14 @@ pub async fn run(settings: Settings, shutdown: CancellationToken) -> Result<(), 
                 "ticket API: the EMBEDDED SANDBOX at http://{addr}, not Paradarum; set \
                  PARADARUM_API_URL to use the real API"
             );
-            let token = shutdown.clone();
+            let token = stop.clone();
             tasks.spawn(async move {
                 if let Err(e) = sandbox.run(token).await {
                     tracing::error!(error = %e, "sandbox stopped with an error");
                 }
             });
             Url::parse(&format!("http://{}/", crate::http::local_target(addr)))
-                .map_err(|e| crate::client::ApiError::unsent(e.to_string()))?
+                .map_err(|source| StartError::SandboxUrl { addr, source })?
         }
         Backend::Remote(url) => {
             tracing::info!(url = %redacted_url(url), "ticket API: Paradarum");
@@ -353,105 +566,217 @@ pub async fn run(settings: Settings, shutdown: CancellationToken) -> Result<(), 
     };
     let backend = backend.unwrap_or_default();
     tracing::info!(%backend, "ticket API backend identity");
-    {
-        let notify = store.notify();
-        let adopted = notify.adopt_legacy(&backend).await?;
-        if adopted > 0 {
-            tracing::info!(rows = adopted, %backend, "notification records from before backends were given to this backend");
-        }
-        // The moment the bot first runs on this backend: the feed is announced from here
-        // (less any backfill), whenever the poller gets to read it.
-        store
-            .get_or_init_state(&crate::notify::poller::first_start_key(&backend), || {
-                chrono::Utc::now().to_rfc3339()
-            })
-            .await?;
-        let abandoned = notify.abandon_other_backends(&backend).await?;
-        if abandoned > 0 {
-            tracing::warn!(
-                events = abandoned, %backend,
-                "the ticket API changed: events of the previous one were left unannounced"
-            );
-        }
+    Ok(TicketApi {
+        url,
+        backend,
+        sandbox_admin,
+    })
+}
+
+/// Makes `backend` the one the notification records belong to.
+async fn claim_backend(store: &Store, backend: &str) -> Result<(), StartError> {
+    let notify = store.notify();
+    let adopted = notify.adopt_legacy(backend).await?;
+    if adopted > 0 {
+        tracing::info!(rows = adopted, %backend, "notification records from before backends were given to this backend");
     }
-    let client = ApiClient::new(ClientConfig {
-        base_url: api_url,
+    // The moment the bot first runs on this backend: the feed is announced from here
+    // (less any backfill), whenever the poller gets to read it.
+    store
+        .get_or_init_state(&crate::notify::poller::first_start_key(backend), || {
+            chrono::Utc::now().to_rfc3339()
+        })
+        .await?;
+    let abandoned = notify.abandon_other_backends(backend).await?;
+    if abandoned > 0 {
+        tracing::warn!(
+            events = abandoned, %backend,
+            "the ticket API changed: events of the previous one were left unannounced"
+        );
+    }
+    Ok(())
+}
+
+fn api_client(settings: &Settings, base_url: Url) -> Result<ApiClient, StartError> {
+    ApiClient::new(ClientConfig {
+        base_url,
         connect_timeout: settings.api.connect_timeout,
         request_timeout: settings.api.request_timeout,
         max_retries: settings.api.max_retries,
         retry_budget: settings.api.retry_budget,
         first_backoff: Duration::from_millis(200),
-    })?;
+    })
+    .map_err(|e| StartError::HttpClient {
+        what: "the ticket API",
+        // Building the client is its only failure; its reason already says so.
+        source: match e {
+            crate::client::ApiError::Unavailable { reason, .. } => reason.into(),
+            other => Box::new(other),
+        },
+    })
+}
 
-    let cipher = TokenCipher::new(
-        secret_key.expose(),
-        settings.secret_key_previous.iter().map(SecretKey::expose),
-    );
-    // The bot's own token for its duties: configured, or on the sandbox minted once and
-    // kept (sealed) for later starts.
-    let integration_token = match (&settings.api.token, &sandbox_admin) {
+/// The bot's own token for its duties: configured, or on the sandbox minted once and kept
+/// (sealed) for later starts.
+async fn integration_token(
+    settings: &Settings,
+    client: &ApiClient,
+    store: &Store,
+    cipher: &TokenCipher,
+    api: &TicketApi,
+) -> Option<SecretString> {
+    match (&settings.api.token, &api.sandbox_admin) {
         (Some(t), _) => Some(t.clone()),
         (None, Some(admin)) => {
-            sandbox_integration_token(&client, &store, &cipher, &backend, admin).await
+            sandbox_integration_token(client, store, cipher, &api.backend, admin).await
         }
         (None, None) => None,
-    };
+    }
+}
 
-    let metrics = Arc::new(Metrics::default());
-    let wakers = Wakers::default();
+fn http_state(settings: &Settings, store: &Store, backend: &str, shared: &Shared) -> HttpState {
     let webhook = settings.webhook_secret.clone().map(|secret| {
         Arc::new(WebhookState {
             secret,
-            backend: backend.clone(),
+            backend: backend.to_string(),
             store: store.clone(),
-            metrics: metrics.clone(),
-            wakers: wakers.clone(),
+            metrics: shared.metrics.clone(),
+            wakers: shared.wakers.clone(),
         })
     });
-    let gateway = Arc::new(GatewayState::default());
-    let health = Arc::new(Health::default());
-    let http_state = HttpState {
+    HttpState {
         store: store.clone(),
-        gateway: Some(gateway.clone()),
-        metrics: metrics.clone(),
+        gateway: Some(shared.gateway.clone()),
+        metrics: shared.metrics.clone(),
         webhook,
-        health: health.clone(),
-        backend: backend.clone(),
-    };
-    let http = HttpServer::bind(settings.http_listen, http_state)
+        health: shared.health.clone(),
+        backend: backend.to_string(),
+        probes: Arc::new(Probes::default()),
+    }
+}
+
+async fn bind_http(settings: &Settings, state: HttpState) -> Result<HttpServer, StartError> {
+    HttpServer::bind(settings.http_listen, state)
         .await
         .map_err(|source| StartError::Bind {
             what: "HTTP_LISTEN",
             addr: settings.http_listen,
             source,
-        })?;
-    if let Ok(addr) = http.local_addr() {
-        tracing::info!(%addr, "health endpoints at http://{addr}/healthz and /readyz");
-    }
-    let token = shutdown.clone();
-    tasks.spawn(async move {
-        if let Err(e) = http.run(token).await {
-            tracing::error!(error = %e, "HTTP endpoints stopped with an error");
-        }
-    });
+        })
+}
 
-    let downloads = reqwest::Client::builder()
+/// The metrics listener, unless `METRICS_LISTEN=off`.
+async fn bind_metrics(
+    settings: &Settings,
+    state: HttpState,
+) -> Result<Option<MetricsServer>, StartError> {
+    let Some(addr) = settings.metrics_listen else {
+        return Ok(None);
+    };
+    MetricsServer::bind(addr, state)
+        .await
+        .map(Some)
+        .map_err(|source| StartError::Bind {
+            what: "METRICS_LISTEN",
+            addr,
+            source,
+        })
+}
+
+/// The client that downloads Discord attachments to relay them.
+fn downloads_client() -> Result<reqwest::Client, StartError> {
+    reqwest::Client::builder()
         // A redirect could lead off the allow-listed hosts: never follow one.
         .redirect(reqwest::redirect::Policy::none())
         .connect_timeout(Duration::from_secs(5))
         .timeout(Duration::from_secs(60))
         .user_agent(concat!("paradarum-bot/", env!("CARGO_PKG_VERSION")))
         .build()
-        .map_err(|e| crate::client::ApiError::unsent(e.to_string()))?;
-    let data = Data {
-        client,
-        backend: backend.clone(),
+        .map_err(|e| StartError::HttpClient {
+            what: "attachment downloads",
+            source: Box::new(e),
+        })
+}
+
+/// The notification pipeline's parts, or `None` (with a warning) when nothing can feed it.
+fn pipeline(
+    settings: &Settings,
+    discord_token: &SecretString,
+    store: &Store,
+    client: &ApiClient,
+    backend: &str,
+    integration_token: &Option<SecretString>,
+    shared: &Shared,
+) -> Result<Option<PipelineDeps>, StartError> {
+    if integration_token.is_none() && settings.webhook_secret.is_none() {
+        tracing::warn!(
+            "notifications are off: set PARADARUM_API_TOKEN (events feed) or \
+             PARADARUM_WEBHOOK_SECRET (webhooks)"
+        );
+        return Ok(None);
+    }
+    let rest = DiscordRest::new(
+        settings.discord.proxy_url.as_ref(),
+        discord_token.clone(),
+        settings.discord.global_rate,
+    )
+    .map_err(|e| StartError::HttpClient {
+        what: "Discord notifications",
+        source: e.into(),
+    })?;
+    if settings.notifications.default_channel.is_none()
+        && settings.notifications.topic_channels.is_empty()
+    {
+        tracing::warn!("no staff channel is configured: only customers' DMs are sent");
+    }
+    Ok(Some(PipelineDeps {
         store: store.clone(),
+        client: client.clone(),
+        backend: backend.to_string(),
+        token: integration_token.clone(),
+        settings: settings.notifications.clone(),
+        rest,
+        metrics: shared.metrics.clone(),
+        health: shared.health.clone(),
+        wakers: shared.wakers.clone(),
+    }))
+}
+
+/// What [`discord_data`] is made of.
+struct Parts {
+    client: ApiClient,
+    backend: String,
+    store: Store,
+    cipher: TokenCipher,
+    sandbox_admin: Option<SecretString>,
+    integration_token: Option<SecretString>,
+    metrics: Arc<Metrics>,
+    downloads: reqwest::Client,
+    gateway: Arc<GatewayState>,
+}
+
+/// The Discord front end's shared state, built in this one place.
+fn discord_data(settings: &Settings, parts: Parts) -> Data {
+    let Parts {
+        client,
+        backend,
+        store,
         cipher,
         sandbox_admin,
-        integration_token: integration_token.clone(),
+        integration_token,
+        metrics,
+        downloads,
+        gateway,
+    } = parts;
+    Data {
+        client,
+        backend,
+        store,
+        cipher,
+        sandbox_admin,
+        integration_token,
         moderator_roles: settings.moderator_role_ids.clone(),
-        metrics: metrics.clone(),
+        metrics,
         attachments: settings.attachments.clone(),
         downloads,
         open_cooldown: settings.discord.open_cooldown,
@@ -464,78 +789,7 @@ pub async fn run(settings: Settings, shutdown: CancellationToken) -> Result<(), 
             crate::discord::DOWNLOAD_BYTES_IN_FLIGHT,
         ),
         meta: Default::default(),
-    };
-    if integration_token.is_some() || settings.webhook_secret.is_some() {
-        let rest = DiscordRest::new(
-            settings.discord.proxy_url.as_ref(),
-            discord_token.clone(),
-            settings.discord.global_rate,
-        )
-        .map_err(crate::client::ApiError::unsent)?;
-        crate::notify::spawn(
-            PipelineDeps {
-                store: store.clone(),
-                client: data.client.clone(),
-                backend: backend.clone(),
-                token: integration_token.clone(),
-                settings: settings.notifications.clone(),
-                rest,
-                metrics: metrics.clone(),
-                health,
-                wakers,
-            },
-            &mut tasks,
-            shutdown.clone(),
-        );
-        if settings.notifications.default_channel.is_none()
-            && settings.notifications.topic_channels.is_empty()
-        {
-            tracing::warn!("no staff channel is configured: only customers' DMs are sent");
-        }
-    } else {
-        tracing::warn!(
-            "notifications are off: set PARADARUM_API_TOKEN (events feed) or \
-             PARADARUM_WEBHOOK_SECRET (webhooks)"
-        );
     }
-    let setup = DiscordSetup {
-        token: discord_token,
-        guild_id: settings.discord.guild_id,
-        proxy_url: settings.discord.proxy_url.clone(),
-        gateway_stall: settings.discord.gateway_stall,
-        data,
-    };
-    // The Discord client ends on shutdown (Ok) or on a fatal error, which stops the rest.
-    let discord = {
-        let shutdown = shutdown.clone();
-        tokio::spawn(async move {
-            let result = crate::discord::run(setup, shutdown.clone()).await;
-            shutdown.cancel();
-            result
-        })
-    };
-
-    shutdown.cancelled().await;
-    let discord_result = match tokio::time::timeout(settings.shutdown_grace, discord).await {
-        Ok(Ok(r)) => r,
-        Ok(Err(e)) => Err(crate::discord::DiscordError::Http(format!(
-            "Discord task failed: {e}"
-        ))),
-        Err(_) => Ok(()),
-    };
-    // Work in flight gets the grace period; then the process exits regardless.
-    let drained = tokio::time::timeout(settings.shutdown_grace, async {
-        while tasks.join_next().await.is_some() {}
-    })
-    .await;
-    if drained.is_err() {
-        tracing::warn!(grace = ?settings.shutdown_grace, "work still running after the grace period; stopping it");
-        tasks.abort_all();
-    }
-    store.close().await;
-    discord_result?;
-    tracing::info!("stopped cleanly");
-    Ok(())
 }
 
 #[cfg(test)]

@@ -140,6 +140,10 @@ fn print_config(loaded: &Loaded) {
     println!("  database:      {}", s.database_url);
     println!("  linked users:  {}", linked_users(s));
     println!("  HTTP:          http://{}/healthz", s.http_listen);
+    match s.metrics_listen {
+        Some(m) => println!("  metrics:       http://{m}/metrics"),
+        None => println!("  metrics:       off"),
+    }
     println!();
     let width = loaded
         .shown

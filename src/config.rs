@@ -82,6 +82,7 @@ pub const KEYS: &[KeySpec] = &[
     k("notifications.max_event_attempts", None, false),
     k("moderation.role_ids", Some("MODERATOR_ROLE_IDS"), false),
     k("http.listen", Some("HTTP_LISTEN"), false),
+    k("http.metrics_listen", Some("METRICS_LISTEN"), false),
     k("sandbox.listen", Some("SANDBOX_LISTEN"), false),
     k("sandbox.admin_token", Some("SANDBOX_ADMIN_TOKEN"), true),
     k("sandbox.database_url", None, false),
@@ -206,6 +207,9 @@ pub struct Settings {
     pub notifications: crate::notify::NotifySettings,
     pub moderator_role_ids: Vec<u64>,
     pub http_listen: SocketAddr,
+    /// `http.metrics_listen`: where `/metrics` is served, apart from the public listener;
+    /// `None` when set to `off`.
+    pub metrics_listen: Option<SocketAddr>,
     pub sandbox: SandboxSettings,
     pub attachments: AttachmentSettings,
     pub log_filter: String,
@@ -369,6 +373,20 @@ pub fn bot_problems(s: &Settings) -> Vec<String> {
 
 /// Checks that need several keys at once.
 fn cross_check(s: &Settings, problems: &mut Vec<String>, warnings: &mut Vec<String>) {
+    if let Some(m) = s.metrics_listen {
+        let mut others = vec![("HTTP_LISTEN", s.http_listen)];
+        if s.api.backend == Backend::Sandbox {
+            others.push(("SANDBOX_LISTEN", s.sandbox.listen));
+        }
+        for (name, addr) in others {
+            if same_port(m, addr) {
+                problems.push(format!(
+                    "METRICS_LISTEN ({m}) and {name} ({addr}) would share a port: the \
+                     metrics need their own (the default is 127.0.0.1:8479), or `off`"
+                ));
+            }
+        }
+    }
     match &s.api.backend {
         Backend::Sandbox => {
             if s.http_listen == s.sandbox.listen {
@@ -427,6 +445,14 @@ fn cross_check(s: &Settings, problems: &mut Vec<String>, warnings: &mut Vec<Stri
     if s.staff_channel_id.is_none() {
         warnings.push("STAFF_CHANNEL_ID is not set: staff notifications have nowhere to go".into());
     }
+}
+
+/// Whether two listeners would fight over one port: the same port (not 0, which picks a
+/// free one) on the same address, or on a wildcard address that covers the other.
+fn same_port(a: SocketAddr, b: SocketAddr) -> bool {
+    a.port() == b.port()
+        && a.port() != 0
+        && (a.ip() == b.ip() || a.ip().is_unspecified() || b.ip().is_unspecified())
 }
 
 struct Reader<'a> {
@@ -785,6 +811,27 @@ impl Reader<'_> {
             }
         }
         let http_listen = self.socket("http.listen");
+        // `off` turns the metrics listener off; an empty value is a mistake, not `off`.
+        let metrics_listen = match self.text("http.metrics_listen") {
+            None => {
+                self.fail(
+                    "http.metrics_listen",
+                    "must be set, e.g. 127.0.0.1:8479, or `off`",
+                );
+                None
+            }
+            Some(t) if t.eq_ignore_ascii_case("off") => Some(None),
+            Some(t) => match t.parse::<SocketAddr>() {
+                Ok(a) => Some(Some(a)),
+                Err(_) => {
+                    self.fail(
+                        "http.metrics_listen",
+                        format!("`{t}` is not an address like 127.0.0.1:8479, or `off`"),
+                    );
+                    None
+                }
+            },
+        };
 
         let sandbox_listen = self.socket("sandbox.listen");
         let admin_token = self.secret("sandbox.admin_token");
@@ -893,6 +940,7 @@ impl Reader<'_> {
             },
             moderator_role_ids,
             http_listen: http_listen?,
+            metrics_listen: metrics_listen?,
             attachments: AttachmentSettings { hosts, max_bytes },
             log_filter,
             log_format,
@@ -1100,6 +1148,73 @@ mod tests {
     fn the_same_port_for_the_bot_and_the_sandbox_is_a_problem() {
         let err = load_env(&[("SANDBOX_LISTEN", "127.0.0.1:8080")]).unwrap_err();
         assert!(err.to_string().contains("need different ports"));
+    }
+
+    #[test]
+    fn metrics_have_their_own_loopback_listener_that_can_be_moved_or_turned_off() {
+        let s = load_env(&[]).unwrap().settings;
+        assert_eq!(s.metrics_listen, Some("127.0.0.1:8479".parse().unwrap()));
+        for (name, value) in [
+            ("METRICS_LISTEN", "0.0.0.0:9464"),
+            ("PARADARUM_BOT__HTTP__METRICS_LISTEN", "0.0.0.0:9464"),
+        ] {
+            let s = load_env(&[(name, value)]).unwrap().settings;
+            assert_eq!(s.metrics_listen, Some("0.0.0.0:9464".parse().unwrap()));
+        }
+        let s = load_env(&[("METRICS_LISTEN", "OFF")]).unwrap().settings;
+        assert_eq!(s.metrics_listen, None);
+        for bad in ["", "8479", "localhost:8479", "no"] {
+            let e = load_env(&[("METRICS_LISTEN", bad)]).unwrap_err();
+            assert!(
+                e.problems.iter().any(|p| p.starts_with("METRICS_LISTEN")),
+                "{bad}: {e}"
+            );
+        }
+    }
+
+    #[test]
+    fn metrics_on_the_port_of_another_listener_is_a_problem() {
+        for env in [
+            [
+                ("METRICS_LISTEN", "127.0.0.1:8080"),
+                ("HTTP_LISTEN", "127.0.0.1:8080"),
+            ],
+            [
+                ("METRICS_LISTEN", "127.0.0.1:8080"),
+                ("HTTP_LISTEN", "0.0.0.0:8080"),
+            ],
+            [
+                ("METRICS_LISTEN", "0.0.0.0:7000"),
+                ("SANDBOX_LISTEN", "127.0.0.1:7000"),
+            ],
+        ] {
+            let e = load_env(&env).unwrap_err();
+            assert!(
+                e.to_string().contains("METRICS_LISTEN") && e.to_string().contains("share a port"),
+                "{env:?}: {e}"
+            );
+        }
+        // Other addresses, or a port picked by the system, are fine.
+        for env in [
+            [
+                ("METRICS_LISTEN", "127.0.0.2:8080"),
+                ("HTTP_LISTEN", "127.0.0.1:8080"),
+            ],
+            [
+                ("METRICS_LISTEN", "127.0.0.1:0"),
+                ("HTTP_LISTEN", "127.0.0.1:0"),
+            ],
+            [("METRICS_LISTEN", "off"), ("HTTP_LISTEN", "127.0.0.1:8080")],
+        ] {
+            assert!(load_env(&env).is_ok(), "{env:?}");
+        }
+        // The sandbox's port is free when the sandbox is not used.
+        assert!(load_env(&[
+            ("METRICS_LISTEN", "127.0.0.1:8787"),
+            ("PARADARUM_API_URL", "https://api.example"),
+            ("BOT_SECRET_KEY", &SecretKey::generate_text()),
+        ])
+        .is_ok());
     }
 
     #[test]

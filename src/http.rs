@@ -1,7 +1,13 @@
-//! The bot's own HTTP endpoints on `HTTP_LISTEN`: `/healthz` (the process is up),
-//! `/readyz` (the gateway is connected and the store answers; its body also says how the
-//! notification pipeline is doing), `/metrics`
-//! (Prometheus) and `POST /webhooks/paradarum` (signed ticket events).
+//! The bot's own HTTP endpoints. On `HTTP_LISTEN` (public): `/healthz` (the process is
+//! up), `/readyz` (the gateway is connected and the store answers; its body also says how
+//! the notification pipeline is doing) and `POST /webhooks/paradarum` (signed ticket
+//! events). On `METRICS_LISTEN` (loopback by default): `/metrics` (Prometheus), so the
+//! public listener never shows the bot's internals.
+//!
+//! Readiness and metrics read the store only (never its single writer, which a webhook
+//! needs before its 2xx), and each has a few slots: when they are taken the answer is
+//! an immediate 503, so a flood of probes or scrapes cannot take the read pool or the
+//! CPU from the webhook path and the pipeline.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -14,6 +20,7 @@ use axum::serve::ListenerExt;
 use axum::{Json, Router};
 use serde_json::json;
 use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 
 use crate::discord::GatewayState;
@@ -35,6 +42,40 @@ pub struct HttpState {
     pub health: Arc<Health>,
     /// The ticket API in use (its inbox backlog is reported).
     pub backend: String,
+    /// Slots for `/readyz` and `/metrics` (see [`Probes`]).
+    pub probes: Arc<Probes>,
+}
+
+/// `/readyz` answers that may run at once. Each holds a read connection for one query;
+/// with the scrape's below, they leave most of the store's 4 readers to the bot.
+pub const READYZ_SLOTS: usize = 2;
+/// `/metrics` scrapes that may run at once (two queries each, one after the other).
+pub const METRICS_SLOTS: usize = 1;
+
+/// The slots that bound readiness probes and metrics scrapes; one set per process.
+pub struct Probes {
+    readyz: Semaphore,
+    metrics: Semaphore,
+}
+
+impl Default for Probes {
+    fn default() -> Self {
+        Self {
+            readyz: Semaphore::new(READYZ_SLOTS),
+            metrics: Semaphore::new(METRICS_SLOTS),
+        }
+    }
+}
+
+/// The answer when every slot is taken: at once, without touching the store.
+fn busy() -> axum::response::Response {
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        [("retry-after", "1")],
+        Json(json!({"status": "busy",
+            "message": "too many requests to this endpoint at once; try again"})),
+    )
+        .into_response()
 }
 
 /// A bound, not yet serving listener (bind first so the port is known and a taken port
@@ -76,24 +117,61 @@ impl HttpServer {
         let app = Router::new()
             .route("/healthz", get(healthz))
             .route("/readyz", get(readyz))
-            .route("/metrics", get(metrics))
             .with_state(self.state)
             .merge(hooks);
-        // Small responses go out at once (no Nagle delay waiting for the peer's ACK).
-        let listener = self.listener.tap_io(|tcp| {
-            let _ = tcp.set_nodelay(true);
-        });
-        axum::serve(listener, app)
-            .with_graceful_shutdown(shutdown.cancelled_owned())
-            .await
+        serve(self.listener, app, shutdown).await
     }
+}
+
+/// The metrics listener, bound and not yet serving (like [`HttpServer`]).
+pub struct MetricsServer {
+    listener: TcpListener,
+    state: HttpState,
+}
+
+impl MetricsServer {
+    pub async fn bind(addr: SocketAddr, state: HttpState) -> std::io::Result<Self> {
+        Ok(Self {
+            listener: TcpListener::bind(addr).await?,
+            state,
+        })
+    }
+
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    pub async fn run(self, shutdown: CancellationToken) -> std::io::Result<()> {
+        let app = Router::new()
+            .route("/metrics", get(metrics))
+            .with_state(self.state);
+        serve(self.listener, app, shutdown).await
+    }
+}
+
+async fn serve(
+    listener: TcpListener,
+    app: Router,
+    shutdown: CancellationToken,
+) -> std::io::Result<()> {
+    // Small responses go out at once (no Nagle delay waiting for the peer's ACK).
+    let listener = listener.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown.cancelled_owned())
+        .await
 }
 
 async fn healthz() -> impl IntoResponse {
     Json(json!({"status": "ok"}))
 }
 
-async fn metrics(State(state): State<HttpState>) -> impl IntoResponse {
+async fn metrics(State(state): State<HttpState>) -> axum::response::Response {
+    let Ok(_slot) = state.probes.metrics.try_acquire() else {
+        Metrics::inc(&state.metrics.scrapes_refused);
+        return busy();
+    };
     let notify = state.store.notify();
     let depth = notify.depth().await.unwrap_or(-1);
     let (backlog, oldest) = notify.backlog(&state.backend).await.unwrap_or((-1, None));
@@ -111,9 +189,14 @@ async fn metrics(State(state): State<HttpState>) -> impl IntoResponse {
         [("content-type", "text/plain; version=0.0.4")],
         state.metrics.render(&scrape),
     )
+        .into_response()
 }
 
-async fn readyz(State(state): State<HttpState>) -> impl IntoResponse {
+async fn readyz(State(state): State<HttpState>) -> axum::response::Response {
+    let Ok(_slot) = state.probes.readyz.try_acquire() else {
+        Metrics::inc(&state.metrics.readyz_refused);
+        return busy();
+    };
     // Reads only: a flood of probes never queues behind the writer a webhook needs.
     let store_ok = match state.store.check_readable().await {
         Ok(()) => true,
@@ -141,7 +224,7 @@ async fn readyz(State(state): State<HttpState>) -> impl IntoResponse {
     } else {
         StatusCode::SERVICE_UNAVAILABLE
     };
-    (code, Json(body))
+    (code, Json(body)).into_response()
 }
 
 /// The address a local client uses to reach a listener bound to `addr` (a wildcard

@@ -9,7 +9,8 @@
 //!   other.
 //! - [`store`]: every SQL statement (SQLite via sqlx, embedded migrations).
 //! - [`signing`]: Standard Webhooks signatures, shared by the sandbox and the bot.
-//! - [`http`]: the bot's own HTTP endpoints (`/healthz`, `/readyz`).
+//! - [`http`]: the bot's own HTTP endpoints (`/healthz`, `/readyz`, the webhook; `/metrics`
+//!   on a listener of its own).
 //! - [`config`]: layered configuration with every problem reported at once.
 //! - [`app`]: start-up and clean shutdown of the parts; [`cli`]: the commands.
 //!

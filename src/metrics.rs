@@ -27,6 +27,9 @@ pub struct Metrics {
     pub retention_deleted: AtomicU64,
     /// Invalid Discord answers (401/403/429) in the last 10 minutes (a gauge).
     pub discord_invalid_10m: AtomicU64,
+    /// `/readyz` and `/metrics` answered 503 because all their slots were taken.
+    pub readyz_refused: AtomicU64,
+    pub scrapes_refused: AtomicU64,
     latency_buckets: [AtomicU64; 10],
     latency_count: AtomicU64,
     latency_sum_ms: AtomicU64,
@@ -134,6 +137,14 @@ impl Metrics {
             "Finished notification rows deleted by retention.",
             &[("", g(&self.retention_deleted))],
         );
+        counter(
+            "paradarum_probes_refused_total",
+            "Readiness probes and metrics scrapes answered 503 because too many ran at once.",
+            &[
+                ("{endpoint=\"readyz\"}", g(&self.readyz_refused)),
+                ("{endpoint=\"metrics\"}", g(&self.scrapes_refused)),
+            ],
+        );
         let restarts: Vec<(String, u64)> = now
             .stage_restarts
             .iter()
@@ -236,6 +247,7 @@ mod tests {
         assert!(text.contains("paradarum_events_received_total{source=\"webhook\"} 1"));
         assert!(text.contains("paradarum_notifications_sent_total{kind=\"staff\"} 3"));
         assert!(text.contains("paradarum_outbox_depth 7"));
+        assert!(text.contains("paradarum_probes_refused_total{endpoint=\"readyz\"} 0"));
         assert!(text.contains("paradarum_delivery_latency_seconds_bucket{le=\"0.1\"} 1"));
         assert!(text.contains("paradarum_delivery_latency_seconds_bucket{le=\"2.5\"} 2"));
         assert!(text.contains("paradarum_delivery_latency_seconds_bucket{le=\"+Inf\"} 2"));

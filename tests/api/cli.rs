@@ -179,6 +179,8 @@ fn run_serves_health_and_the_sandbox_then_stops_cleanly_on_sigterm() {
         )
         .env("HTTP_LISTEN", format!("127.0.0.1:{http}"))
         .env("SANDBOX_LISTEN", format!("127.0.0.1:{sandbox}"))
+        // Not the fixed default port: test runs side by side must not collide on it.
+        .env("METRICS_LISTEN", format!("127.0.0.1:{}", free_port()))
         .env("SANDBOX_ADMIN_TOKEN", "adm")
         .env("RUST_LOG", "info")
         .stdout(Stdio::null())

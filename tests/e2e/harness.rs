@@ -45,6 +45,8 @@ pub struct Bot {
     child: Option<Child>,
     pub dir: TempDir,
     pub http_port: u16,
+    /// Where `/metrics` is served (`METRICS_LISTEN`), apart from the public endpoints.
+    pub metrics_port: u16,
     pub sandbox_port: u16,
     extra_env: Vec<(String, String)>,
     /// Variables the default environment sets that this bot runs without.
@@ -87,6 +89,7 @@ impl Bot {
             child: None,
             dir: tempfile::tempdir().unwrap(),
             http_port: free_port(),
+            metrics_port: free_port(),
             sandbox_port: free_port(),
             extra_env: env
                 .iter()
@@ -150,6 +153,7 @@ impl Bot {
             .env("DISCORD_PROXY_URL", self.fake.url())
             .env("DISCORD_GUILD_ID", GUILD_ID.to_string())
             .env("HTTP_LISTEN", format!("127.0.0.1:{}", self.http_port))
+            .env("METRICS_LISTEN", format!("127.0.0.1:{}", self.metrics_port))
             .env("SANDBOX_LISTEN", format!("127.0.0.1:{}", self.sandbox_port))
             .env("SANDBOX_ADMIN_TOKEN", ADMIN)
             .env("PARADARUM_BOT__DISCORD__OPEN_COOLDOWN_SECS", "0")
@@ -262,7 +266,7 @@ impl Bot {
 
     pub async fn metrics(&self) -> String {
         self.api
-            .get(format!("http://127.0.0.1:{}/metrics", self.http_port))
+            .get(format!("http://127.0.0.1:{}/metrics", self.metrics_port))
             .send()
             .await
             .unwrap()
