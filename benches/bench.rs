@@ -50,11 +50,20 @@ fn ms(d: Duration) -> f64 {
 }
 
 fn rss_mb(pid: u32) -> f64 {
+    proc_status_mb(pid, "VmRSS:")
+}
+
+/// The process's peak RSS so far (the kernel's high-water mark: no sample can miss it).
+fn peak_rss_mb(pid: u32) -> f64 {
+    proc_status_mb(pid, "VmHWM:")
+}
+
+fn proc_status_mb(pid: u32, field: &str) -> f64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()
         .and_then(|s| {
             s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
+                .find(|l| l.starts_with(field))
                 .and_then(|l| l.split_whitespace().nth(1))
                 .and_then(|kb| kb.parse::<f64>().ok())
         })
@@ -467,6 +476,8 @@ async fn attachments(r: &mut Report) {
         }
     }
     let took = start.elapsed();
+    // The high-water mark catches a peak between samples.
+    peak = peak.max(peak_rss_mb(pid));
     let mut landed = 0;
     for id in &tickets {
         let msgs: Value = bot

@@ -120,12 +120,33 @@ impl ClientConfig {
     }
 }
 
-/// A file to upload with a reply.
+/// A file to upload with a reply. Its bytes are kept as the chunks they arrived in: a
+/// 10 MiB attachment is never one 10 MiB allocation (glibc would keep such blocks after
+/// a burst), and a retried upload shares them instead of copying.
 #[derive(Clone, Debug)]
 pub struct Upload {
     pub filename: String,
     pub content_type: String,
-    pub bytes: Vec<u8>,
+    pub chunks: Vec<bytes::Bytes>,
+}
+
+impl Upload {
+    pub fn new(filename: &str, content_type: &str, bytes: impl Into<bytes::Bytes>) -> Self {
+        Self {
+            filename: filename.to_string(),
+            content_type: content_type.to_string(),
+            chunks: vec![bytes.into()],
+        }
+    }
+
+    /// Its size in bytes.
+    pub fn len(&self) -> u64 {
+        self.chunks.iter().map(|c| c.len() as u64).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
 }
 
 /// Filters of `GET /v1/tickets`.
@@ -376,19 +397,17 @@ impl ApiClient {
         files: Vec<Upload>,
         idempotency_key: Option<&str>,
     ) -> Result<Reply, ApiError> {
-        // Bytes clone by reference count: a retried form does not copy the files.
-        let files: Vec<(String, String, bytes::Bytes)> = files
-            .into_iter()
-            .map(|f| (f.filename, f.content_type, bytes::Bytes::from(f.bytes)))
-            .collect();
         let path = format!("v1/tickets/{id}/messages");
         self.send(
             || {
                 let mut form = reqwest::multipart::Form::new().text("body", body.to_string());
-                for (name, content_type, bytes) in &files {
-                    let part = reqwest::multipart::Part::stream(bytes.clone())
-                        .file_name(name.clone())
-                        .mime_str(content_type)
+                for f in &files {
+                    // Chunks clone by reference count: a retry copies no file bytes.
+                    let chunks = f.chunks.clone().into_iter().map(Ok::<_, std::io::Error>);
+                    let body = reqwest::Body::wrap_stream(futures::stream::iter(chunks));
+                    let part = reqwest::multipart::Part::stream_with_length(body, f.len())
+                        .file_name(f.filename.clone())
+                        .mime_str(&f.content_type)
                         .map_err(|_| ApiError::Validation {
                             field: "attachments".into(),
                             message: "an attachment has an invalid content type".into(),

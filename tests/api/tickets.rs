@@ -135,11 +135,7 @@ async fn a_reply_to_a_closed_ticket_is_refused_and_nothing_is_stored() {
         .await
         .unwrap_err();
     assert_eq!(err, ApiError::TicketClosed);
-    let files = vec![Upload {
-        filename: "log.txt".into(),
-        content_type: "text/plain".into(),
-        bytes: b"log".to_vec(),
-    }];
+    let files = vec![Upload::new("log.txt", "text/plain", b"log".to_vec())];
     let err = sb
         .client
         .reply_with_files(&alice, t.id, "with a file", files, None)
@@ -826,11 +822,7 @@ async fn replies_carry_attachments_and_the_limits_are_413() {
     let sb = TestSandbox::spawn().await;
     let (alice, _) = sb.customer("Alice").await;
     let t = sb.open(&alice, Topic::Performance, "Slow").await;
-    let file = |name: &str, size: usize| Upload {
-        filename: name.into(),
-        content_type: "image/png".into(),
-        bytes: vec![7u8; size],
-    };
+    let file = |name: &str, size: usize| Upload::new(name, "image/png", vec![7u8; size]);
     let reply = sb
         .client
         .reply_with_files(

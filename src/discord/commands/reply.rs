@@ -382,19 +382,21 @@ async fn download(data: &Data, f: &KeptFile) -> Result<Upload, CommandError> {
         return Err(refuse());
     }
     let limit = f.size.min(data.attachments.max_bytes);
-    let mut bytes = Vec::with_capacity(usize::try_from(limit).unwrap_or(0));
+    let mut chunks = Vec::new();
+    let mut len = 0u64;
     while let Some(chunk) = resp.chunk().await.map_err(|_| refuse())? {
-        if (bytes.len() + chunk.len()) as u64 > limit {
+        len += chunk.len() as u64;
+        if len > limit {
             return Err(CommandError::user(
                 "The attachment is larger than allowed; nothing was sent.",
             ));
         }
-        bytes.extend_from_slice(&chunk);
+        chunks.push(chunk);
     }
     Ok(Upload {
         filename: f.filename.clone(),
         content_type: f.content_type.clone(),
-        bytes,
+        chunks,
     })
 }
 
