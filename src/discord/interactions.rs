@@ -10,6 +10,7 @@ use super::common::{defer_modal, finish_modal, log_error};
 use super::errors::{new_reference, CommandError};
 use super::ids::CustomId;
 use super::Data;
+use crate::metrics::InteractionKind;
 
 /// poise's error hook. Never poise's `builtins::on_error`: that shows users the error chain.
 pub async fn on_error(error: poise::FrameworkError<'_, Data, CommandError>) {
@@ -69,6 +70,8 @@ async fn on_modal(ctx: &serenity::Context, data: &Data, m: &serenity::ModalInter
     if !defer_modal(ctx, m).await {
         return;
     }
+    data.metrics
+        .interaction_acked(InteractionKind::Modal, m.id.get());
     let handled = match id {
         CustomId::OpenModal {
             origin,
@@ -94,7 +97,7 @@ async fn on_component(ctx: &serenity::Context, data: &Data, c: &serenity::Compon
     match id {
         CustomId::Close(t) => close::ask(ctx, data, c, t).await,
         CustomId::CloseConfirm(t) => close::confirm(ctx, data, c, t).await,
-        CustomId::KeepOpen(t) => close::keep(ctx, c, t).await,
+        CustomId::KeepOpen(t) => close::keep(ctx, data, c, t).await,
         CustomId::ReplyButton(t) => reply::button(ctx, data, c, t).await,
         CustomId::ListPage {
             status,
