@@ -91,8 +91,7 @@ pub async fn answer(
     if let Some(card) = card {
         reply = reply.embed(card.to_embed());
     }
-    let first = matches!(ctx, poise::Context::Application(a)
-        if !a.has_sent_initial_response.load(Ordering::SeqCst));
+    let first = not_yet_answered(ctx);
     ctx.send(reply).await?;
     if first {
         command_acked(ctx);
@@ -102,13 +101,22 @@ pub async fn answer(
 
 /// Acknowledges a slash command with an ephemeral "thinking…" (its first answer).
 pub async fn defer(ctx: Context<'_>) -> Result<(), CommandError> {
+    let first = not_yet_answered(ctx);
     ctx.defer_ephemeral().await?;
-    command_acked(ctx);
+    if first {
+        command_acked(ctx);
+    }
     Ok(())
 }
 
+/// Whether the slash command has had no answer yet (the next one is its acknowledgement).
+pub fn not_yet_answered(ctx: Context<'_>) -> bool {
+    matches!(ctx, poise::Context::Application(a)
+        if !a.has_sent_initial_response.load(Ordering::SeqCst))
+}
+
 /// Times a slash command's first answer (see [`crate::metrics::Metrics::interaction_acked`]).
-fn command_acked(ctx: Context<'_>) {
+pub fn command_acked(ctx: Context<'_>) {
     if let poise::Context::Application(a) = ctx {
         ctx.data()
             .metrics

@@ -6,7 +6,7 @@ use poise::serenity_prelude as serenity;
 use poise::CreateReply;
 
 use super::commands::{close, link, list, open, reply, retry};
-use super::common::{defer_modal, finish_modal, log_error};
+use super::common::{command_acked, defer_modal, finish_modal, log_error, not_yet_answered};
 use super::errors::{new_reference, CommandError};
 use super::ids::CustomId;
 use super::Data;
@@ -20,8 +20,13 @@ pub async fn on_error(error: poise::FrameworkError<'_, Data, CommandError>) {
             log_error(&error, &reference, &ctx.command().qualified_name);
             let text = error.user_message(&reference);
             let reply = CreateReply::default().ephemeral(true).content(text);
-            if let Err(e) = ctx.send(reply).await {
-                tracing::warn!(error = %e, %reference, "could not tell the user about an error");
+            let first = not_yet_answered(ctx);
+            match ctx.send(reply).await {
+                Ok(_) if first => command_acked(ctx),
+                Ok(_) => {}
+                Err(e) => {
+                    tracing::warn!(error = %e, %reference, "could not tell the user about an error")
+                }
             }
         }
         poise::FrameworkError::ArgumentParse { ctx, error, .. } => {
