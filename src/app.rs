@@ -340,11 +340,12 @@ impl Application {
         let mut tasks = JoinSet::new();
         let api = ticket_api(&settings, &store, &mut tasks, &stop).await?;
         claim_backend(&store, &api.backend).await?;
-        let client = api_client(&settings, api.url.clone())?;
+        let metrics = Arc::new(Metrics::default());
+        let client = api_client(&settings, api.url.clone())?.with_metrics(metrics.api.clone());
         let integration_token = integration_token(&settings, &client, &store, &cipher, &api).await;
 
         let shared = Shared {
-            metrics: Arc::new(Metrics::default()),
+            metrics,
             wakers: Wakers::default(),
             gateway: Arc::new(GatewayState::default()),
             health: Arc::new(Health::default()),

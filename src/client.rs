@@ -15,6 +15,7 @@ use serde::de::DeserializeOwned;
 use serde_json::json;
 use url::Url;
 
+use crate::metrics::{ApiMetrics, ApiOutcome};
 use crate::ticket::api::{
     code, Account, ChangeTopic, CreateTicket, ErrorBody, Event, Items, Message, Meta, Page,
     Property, Reply, Ticket, TicketId, TokenInfo,
@@ -161,6 +162,8 @@ pub struct ListTickets {
 pub struct ApiClient {
     http: reqwest::Client,
     config: ClientConfig,
+    /// Request counts and durations by endpoint, when the bot's metrics are on.
+    metrics: Option<ApiMetrics>,
 }
 
 /// Whether a call may be sent again after a failure that may have reached the server.
@@ -183,7 +186,17 @@ impl ApiClient {
             .user_agent(concat!("paradarum-bot/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| ApiError::unsent(format!("cannot build the HTTP client: {e}")))?;
-        Ok(Self { http, config })
+        Ok(Self {
+            http,
+            config,
+            metrics: None,
+        })
+    }
+
+    /// Counts and times every request in `metrics`.
+    pub fn with_metrics(mut self, metrics: ApiMetrics) -> Self {
+        self.metrics = Some(metrics);
+        self
     }
 
     pub fn base_url(&self) -> &Url {
@@ -213,6 +226,7 @@ impl ApiClient {
     /// bounded by `max_retries` and `retry_budget`.
     async fn send<T: DeserializeOwned>(
         &self,
+        endpoint: &'static str,
         build: impl Fn() -> Result<RequestBuilder, ApiError>,
         retry: Retry,
     ) -> Result<T, ApiError> {
@@ -225,7 +239,7 @@ impl ApiClient {
         let started = Instant::now();
         let mut waited = Duration::ZERO;
         loop {
-            let result = self.send_once(build()?).await;
+            let result = self.send_once(endpoint, build()?).await;
             let err = match result {
                 Ok(v) => return Ok(v),
                 Err(e) if retry == Retry::Safe && e.is_retryable() => e,
@@ -249,11 +263,29 @@ impl ApiClient {
         }
     }
 
-    async fn send_once<T: DeserializeOwned>(&self, req: RequestBuilder) -> Result<T, ApiError> {
-        let resp = req.send().await.map_err(transport_error)?;
-        let status = resp.status();
-        let headers = resp.headers().clone();
-        let body = read_capped(resp).await?;
+    /// One request; `endpoint` is its route template (the metrics' label).
+    async fn send_once<T: DeserializeOwned>(
+        &self,
+        endpoint: &'static str,
+        req: RequestBuilder,
+    ) -> Result<T, ApiError> {
+        let started = Instant::now();
+        let answer = async {
+            let resp = req.send().await.map_err(transport_error)?;
+            let status = resp.status();
+            let headers = resp.headers().clone();
+            Ok::<_, ApiError>((status, headers, read_capped(resp).await?))
+        }
+        .await;
+        if let Some(m) = &self.metrics {
+            let outcome = match &answer {
+                Ok((status, ..)) => ApiOutcome::from_status(status.as_u16()),
+                Err(ApiError::Undecodable { status, .. }) => ApiOutcome::from_status(*status),
+                Err(_) => ApiOutcome::Unreachable,
+            };
+            m.observe(endpoint, outcome, started.elapsed());
+        }
+        let (status, headers, body) = answer?;
         if status.is_success() {
             return serde_json::from_slice(&body).map_err(|_| undecodable(status.as_u16(), &body));
         }
@@ -268,7 +300,11 @@ impl ApiClient {
     /// capabilities and an empty `api_version`.
     pub async fn meta(&self) -> Result<Meta, ApiError> {
         let result = self
-            .send::<Meta>(|| Ok(self.http.get(self.url("v1/meta")?)), Retry::Safe)
+            .send::<Meta>(
+                "GET /v1/meta",
+                || Ok(self.http.get(self.url("v1/meta")?)),
+                Retry::Safe,
+            )
             .await;
         match result {
             Err(ApiError::NotFound | ApiError::Unauthorized | ApiError::Forbidden { .. })
@@ -281,12 +317,17 @@ impl ApiClient {
     /// `GET /v1/token` (capability `token.introspection`): the token's kind, scopes and
     /// account.
     pub async fn token_info(&self, token: &SecretString) -> Result<TokenInfo, ApiError> {
-        self.send(|| self.request(Method::GET, "v1/token", token), Retry::Safe)
-            .await
+        self.send(
+            "GET /v1/token",
+            || self.request(Method::GET, "v1/token", token),
+            Retry::Safe,
+        )
+        .await
     }
 
     pub async fn account(&self, token: &SecretString) -> Result<Account, ApiError> {
         self.send(
+            "GET /v1/account",
             || self.request(Method::GET, "v1/account", token),
             Retry::Safe,
         )
@@ -296,6 +337,7 @@ impl ApiClient {
     pub async fn properties(&self, token: &SecretString) -> Result<Vec<Property>, ApiError> {
         let items: Items<Property> = self
             .send(
+                "GET /v1/properties",
                 || self.request(Method::GET, "v1/properties", token),
                 Retry::Safe,
             )
@@ -312,6 +354,7 @@ impl ApiClient {
         idempotency_key: Option<&str>,
     ) -> Result<Ticket, ApiError> {
         self.send(
+            "POST /v1/tickets",
             || {
                 let req = self.request(Method::POST, "v1/tickets", token)?.json(body);
                 Ok(with_key(req, idempotency_key))
@@ -338,6 +381,7 @@ impl ApiClient {
             params.push(("cursor", cursor.clone()));
         }
         self.send(
+            "GET /v1/tickets",
             || {
                 Ok(self
                     .request(Method::GET, "v1/tickets", token)?
@@ -350,8 +394,12 @@ impl ApiClient {
 
     pub async fn ticket(&self, token: &SecretString, id: TicketId) -> Result<Ticket, ApiError> {
         let path = format!("v1/tickets/{id}");
-        self.send(|| self.request(Method::GET, &path, token), Retry::Safe)
-            .await
+        self.send(
+            "GET /v1/tickets/{id}",
+            || self.request(Method::GET, &path, token),
+            Retry::Safe,
+        )
+        .await
     }
 
     pub async fn messages(
@@ -361,7 +409,11 @@ impl ApiClient {
     ) -> Result<Vec<Message>, ApiError> {
         let path = format!("v1/tickets/{id}/messages");
         let items: Items<Message> = self
-            .send(|| self.request(Method::GET, &path, token), Retry::Safe)
+            .send(
+                "GET /v1/tickets/{id}/messages",
+                || self.request(Method::GET, &path, token),
+                Retry::Safe,
+            )
             .await?;
         Ok(items.items)
     }
@@ -379,6 +431,7 @@ impl ApiClient {
         let path = format!("v1/tickets/{id}/messages");
         let payload = json!({ "body": body });
         self.send(
+            "POST /v1/tickets/{id}/messages",
             || {
                 let req = self.request(Method::POST, &path, token)?.json(&payload);
                 Ok(with_key(req, idempotency_key))
@@ -399,6 +452,7 @@ impl ApiClient {
     ) -> Result<Reply, ApiError> {
         let path = format!("v1/tickets/{id}/messages");
         self.send(
+            "POST /v1/tickets/{id}/messages",
             || {
                 let mut form = reqwest::multipart::Form::new().text("body", body.to_string());
                 for f in &files {
@@ -432,6 +486,7 @@ impl ApiClient {
     ) -> Result<Ticket, ApiError> {
         let path = format!("v1/tickets/{id}/close");
         self.send(
+            "POST /v1/tickets/{id}/close",
             || {
                 let req = self.request(Method::POST, &path, token)?;
                 Ok(with_key(req, idempotency_key))
@@ -451,6 +506,7 @@ impl ApiClient {
         let path = format!("v1/tickets/{id}/status");
         let payload = json!({ "status": status });
         self.send(
+            "POST /v1/tickets/{id}/status",
             || Ok(self.request(Method::POST, &path, token)?.json(&payload)),
             Retry::Never,
         )
@@ -471,6 +527,7 @@ impl ApiClient {
             reason: reason.map(str::to_string),
         };
         self.send(
+            "PATCH /v1/tickets/{id}",
             || Ok(self.request(Method::PATCH, &path, token)?.json(&payload)),
             Retry::Never,
         )
@@ -501,6 +558,7 @@ impl ApiClient {
         params: &[(&str, String)],
     ) -> Result<Page<Event>, ApiError> {
         self.send(
+            "GET /v1/events",
             || Ok(self.request(Method::GET, "v1/events", token)?.query(params)),
             Retry::Safe,
         )
@@ -546,6 +604,7 @@ impl ApiClient {
     ) -> Result<SandboxAccount, ApiError> {
         let payload = json!({ "name": name });
         self.send(
+            "POST /v1/sandbox/accounts",
             || {
                 Ok(self
                     .request(Method::POST, "v1/sandbox/accounts", admin_token)?
@@ -569,6 +628,7 @@ impl ApiClient {
         let payload = json!({ "scopes": scopes });
         let out: TokenOut = self
             .send(
+                "POST /v1/sandbox/tokens",
                 || {
                     Ok(self
                         .request(Method::POST, "v1/sandbox/tokens", admin_token)?

@@ -24,7 +24,7 @@ use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 
 use crate::discord::GatewayState;
-use crate::metrics::{Metrics, Scrape};
+use crate::metrics::{Format, Metrics, Scrape};
 use crate::notify::health::Health;
 use crate::notify::webhook::{self, WebhookState};
 use crate::store::Store;
@@ -167,7 +167,10 @@ async fn healthz() -> impl IntoResponse {
     Json(json!({"status": "ok"}))
 }
 
-async fn metrics(State(state): State<HttpState>) -> axum::response::Response {
+async fn metrics(
+    State(state): State<HttpState>,
+    headers: axum::http::HeaderMap,
+) -> axum::response::Response {
     let Ok(_slot) = state.probes.metrics.try_acquire() else {
         Metrics::inc(&state.metrics.scrapes_refused);
         return busy();
@@ -183,11 +186,16 @@ async fn metrics(State(state): State<HttpState>) -> axum::response::Response {
         inbox_backlog: backlog,
         inbox_oldest_age_secs: age,
         paused: state.health.is_paused(),
-        stage_restarts: state.health.restarts(),
+        gateway_connected: state.gateway.as_ref().map(|g| g.is_connected()),
     };
+    // Prometheus asks for OpenMetrics first; anything else gets the classic text format.
+    let accept = headers
+        .get(axum::http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok());
+    let format = Format::from_accept(accept);
     (
-        [("content-type", "text/plain; version=0.0.4")],
-        state.metrics.render(&scrape),
+        [("content-type", format.content_type())],
+        state.metrics.render(&scrape, format),
     )
         .into_response()
 }

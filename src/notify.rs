@@ -180,6 +180,7 @@ async fn supervise<F, Fut>(
             Err(e) => e.to_string(),
         };
         deps.health.count_restart(stage);
+        deps.metrics.stage_restarted(stage);
         deps.health.set_stage(
             stage,
             StageState::Restarting {

@@ -13,6 +13,7 @@ use super::errors::{self, new_reference, CommandError};
 use super::render::{self, Card};
 use super::{allowed_mentions_none, Context, Data};
 use crate::client::{ApiError, ListTickets};
+use crate::metrics::InteractionKind;
 use crate::ticket::api::{Ticket, TicketId};
 
 /// Autocomplete must answer within Discord's 3 seconds and cannot be deferred.
@@ -90,8 +91,37 @@ pub async fn answer(
     if let Some(card) = card {
         reply = reply.embed(card.to_embed());
     }
+    let first = not_yet_answered(ctx);
     ctx.send(reply).await?;
+    if first {
+        command_acked(ctx);
+    }
     Ok(())
+}
+
+/// Acknowledges a slash command with an ephemeral "thinking…" (its first answer).
+pub async fn defer(ctx: Context<'_>) -> Result<(), CommandError> {
+    let first = not_yet_answered(ctx);
+    ctx.defer_ephemeral().await?;
+    if first {
+        command_acked(ctx);
+    }
+    Ok(())
+}
+
+/// Whether the slash command has had no answer yet (the next one is its acknowledgement).
+pub fn not_yet_answered(ctx: Context<'_>) -> bool {
+    matches!(ctx, poise::Context::Application(a)
+        if !a.has_sent_initial_response.load(Ordering::SeqCst))
+}
+
+/// Times a slash command's first answer (see [`crate::metrics::Metrics::interaction_acked`]).
+pub fn command_acked(ctx: Context<'_>) {
+    if let poise::Context::Application(a) = ctx {
+        ctx.data()
+            .metrics
+            .interaction_acked(InteractionKind::Command, a.interaction.id.get());
+    }
 }
 
 /// Answers a slash command with a form (a modal cannot follow a deferral).
@@ -109,6 +139,7 @@ pub async fn show_modal(
         )
         .await?;
     actx.has_sent_initial_response.store(true, Ordering::SeqCst);
+    command_acked(ctx);
     Ok(())
 }
 
@@ -368,6 +399,7 @@ pub enum Ack {
 /// Acknowledges a button press within Discord's 3 seconds; false if Discord refused.
 pub async fn acknowledge(
     ctx: &serenity::Context,
+    data: &Data,
     c: &serenity::ComponentInteraction,
     how: Ack,
 ) -> bool {
@@ -378,7 +410,11 @@ pub async fn acknowledge(
         ),
     };
     match c.create_response(&ctx.http, response).await {
-        Ok(()) => true,
+        Ok(()) => {
+            data.metrics
+                .interaction_acked(InteractionKind::Component, c.id.get());
+            true
+        }
         Err(e) => {
             tracing::warn!(error = %e, "could not acknowledge a button");
             false

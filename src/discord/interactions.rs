@@ -6,10 +6,11 @@ use poise::serenity_prelude as serenity;
 use poise::CreateReply;
 
 use super::commands::{close, link, list, open, reply, retry};
-use super::common::{defer_modal, finish_modal, log_error};
+use super::common::{command_acked, defer_modal, finish_modal, log_error, not_yet_answered};
 use super::errors::{new_reference, CommandError};
 use super::ids::CustomId;
 use super::Data;
+use crate::metrics::InteractionKind;
 
 /// poise's error hook. Never poise's `builtins::on_error`: that shows users the error chain.
 pub async fn on_error(error: poise::FrameworkError<'_, Data, CommandError>) {
@@ -19,8 +20,13 @@ pub async fn on_error(error: poise::FrameworkError<'_, Data, CommandError>) {
             log_error(&error, &reference, &ctx.command().qualified_name);
             let text = error.user_message(&reference);
             let reply = CreateReply::default().ephemeral(true).content(text);
-            if let Err(e) = ctx.send(reply).await {
-                tracing::warn!(error = %e, %reference, "could not tell the user about an error");
+            let first = not_yet_answered(ctx);
+            match ctx.send(reply).await {
+                Ok(_) if first => command_acked(ctx),
+                Ok(_) => {}
+                Err(e) => {
+                    tracing::warn!(error = %e, %reference, "could not tell the user about an error")
+                }
             }
         }
         poise::FrameworkError::ArgumentParse { ctx, error, .. } => {
@@ -69,6 +75,8 @@ async fn on_modal(ctx: &serenity::Context, data: &Data, m: &serenity::ModalInter
     if !defer_modal(ctx, m).await {
         return;
     }
+    data.metrics
+        .interaction_acked(InteractionKind::Modal, m.id.get());
     let handled = match id {
         CustomId::OpenModal {
             origin,
@@ -94,7 +102,7 @@ async fn on_component(ctx: &serenity::Context, data: &Data, c: &serenity::Compon
     match id {
         CustomId::Close(t) => close::ask(ctx, data, c, t).await,
         CustomId::CloseConfirm(t) => close::confirm(ctx, data, c, t).await,
-        CustomId::KeepOpen(t) => close::keep(ctx, c, t).await,
+        CustomId::KeepOpen(t) => close::keep(ctx, data, c, t).await,
         CustomId::ReplyButton(t) => reply::button(ctx, data, c, t).await,
         CustomId::ListPage {
             status,

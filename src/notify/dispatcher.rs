@@ -16,7 +16,7 @@ use tokio_util::sync::CancellationToken;
 use super::compose;
 use super::delivery::{SendError, CANNOT_DM, INVALID_BAN_LINE};
 use super::PipelineDeps;
-use crate::metrics::Metrics;
+use crate::metrics::{DeliveryOutcome, DeliveryTarget, Metrics};
 use crate::store::notify::{Job, JobKind, JobState, Target};
 use crate::store::{now_millis, StoreError};
 
@@ -348,6 +348,8 @@ async fn send_batch(
     if let Some(reason) = dm_obstacle(deps, first).await? {
         store.finish_batch(batch, JobState::Skipped).await?;
         Metrics::inc(&deps.metrics.dm_skipped);
+        deps.metrics
+            .delivery(DeliveryTarget::Dm, DeliveryOutcome::Skipped);
         tracing::info!(
             user = first.target.id(),
             ticket = first.ticket_id,
@@ -358,6 +360,10 @@ async fn send_batch(
     }
     let nonce = nonce(prefix, batch);
     let kind = first.kind;
+    let target = match first.target {
+        Target::Dm(_) => DeliveryTarget::Dm,
+        Target::Channel(_) => DeliveryTarget::Staff,
+    };
     let result = match first.target {
         Target::Dm(user) => send_dm(deps, user, first, &nonce).await,
         Target::Channel(channel) => {
@@ -378,14 +384,17 @@ async fn send_batch(
                 &deps.metrics.sent_staff
             };
             Metrics::add(counter, jobs.len() as u64);
+            deps.metrics.delivery(target, DeliveryOutcome::Sent);
             let now = now_millis();
             for j in jobs {
                 let ms = (now - j.received_at).max(0) as u64;
-                deps.metrics.observe_latency(Duration::from_millis(ms));
+                deps.metrics
+                    .observe_latency(target, j.payload.topic, Duration::from_millis(ms));
             }
         }
         Err(SendError::RateLimited(d)) => {
             Metrics::inc(&deps.metrics.discord_429);
+            deps.metrics.delivery(target, DeliveryOutcome::RateLimited);
             pacer.block(first.target, d);
             let at = now_millis() + d.as_millis() as i64;
             store.retry_batch_at(batch, at).await?;
@@ -395,6 +404,7 @@ async fn send_batch(
                 .unwrap_or(u32::MAX)
                 .saturating_add(1);
             let backoff = super::processor::retry_delay(attempt).min(Duration::from_secs(60));
+            deps.metrics.delivery(target, DeliveryOutcome::Retried);
             tracing::warn!(batch, %reason, ?backoff, "notification send failed; will retry");
             store
                 .retry_batch_at(batch, now_millis() + backoff.as_millis() as i64)
@@ -402,6 +412,7 @@ async fn send_batch(
         }
         Err(SendError::Refused { status, code }) if kind == JobKind::Dm => {
             Metrics::inc(&deps.metrics.dm_failures);
+            deps.metrics.delivery(target, DeliveryOutcome::Refused);
             if code == CANNOT_DM || status == 403 {
                 // Closed DMs: remembered, so the next notices cost no call (each refusal
                 // counts towards Discord's invalid-request ban).
@@ -421,6 +432,7 @@ async fn send_batch(
         Err(SendError::Refused { status, code }) if status == 403 || status == 404 => {
             let parked = store.park_target(kind, first.target).await?;
             Metrics::add(&deps.metrics.parked, parked);
+            deps.metrics.delivery(target, DeliveryOutcome::Parked);
             tracing::error!(
                 channel = first.target.id(),
                 status,
@@ -437,6 +449,7 @@ async fn send_batch(
                 code,
                 "Discord rejected a notification; dropped"
             );
+            deps.metrics.delivery(target, DeliveryOutcome::Refused);
             store.finish_batch(batch, JobState::Failed).await?;
         }
     }

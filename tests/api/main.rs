@@ -6,6 +6,7 @@ mod cli;
 mod faults;
 mod helpers;
 mod meta_and_feed;
+mod operator_kit;
 mod properties;
 mod registration;
 mod tickets;

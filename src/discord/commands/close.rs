@@ -8,12 +8,13 @@ use poise::serenity_prelude as serenity;
 use poise::CreateReply;
 
 use crate::discord::common::{
-    acknowledge, answer, api_err, autocomplete_ticket, finish_component, own_ticket,
+    acknowledge, answer, api_err, autocomplete_ticket, defer, finish_component, own_ticket,
     parse_ticket_id, with_api_slot, Ack, Answer, Handled,
 };
 use crate::discord::ids::CustomId;
 use crate::discord::render;
 use crate::discord::{allowed_mentions_none, CommandError, Context, Data};
+use crate::metrics::InteractionKind;
 use crate::store::kept::Submission;
 use crate::ticket;
 use crate::ticket::api::{capability, Ticket, TicketId};
@@ -27,7 +28,7 @@ pub async fn close(
     ticket: String,
 ) -> Result<(), CommandError> {
     let id = parse_ticket_id(&ticket)?;
-    ctx.defer_ephemeral().await?;
+    defer(ctx).await?;
     let data = ctx.data();
     let (t, _) = with_api_slot(data, own_ticket(data, ctx.author(), id)).await?;
     if ticket::check_close(t.status).is_err() {
@@ -69,7 +70,7 @@ pub async fn ask(
     c: &serenity::ComponentInteraction,
     id: TicketId,
 ) {
-    if !acknowledge(ctx, c, Ack::NewEphemeral).await {
+    if !acknowledge(ctx, data, c, Ack::NewEphemeral).await {
         return;
     }
     let handled = async {
@@ -94,7 +95,7 @@ pub async fn confirm(
     c: &serenity::ComponentInteraction,
     id: TicketId,
 ) {
-    if !acknowledge(ctx, c, Ack::Update).await {
+    if !acknowledge(ctx, data, c, Ack::Update).await {
         return;
     }
     let origin = c.id.get();
@@ -144,14 +145,22 @@ pub async fn perform(
 }
 
 /// *Keep open*: nothing changes; the confirmation says so.
-pub async fn keep(ctx: &serenity::Context, c: &serenity::ComponentInteraction, id: TicketId) {
+pub async fn keep(
+    ctx: &serenity::Context,
+    data: &Data,
+    c: &serenity::ComponentInteraction,
+    id: TicketId,
+) {
     let msg = serenity::CreateInteractionResponseMessage::new()
         .content(format!("Ticket #{id} stays as it is. Nothing was changed."))
         .embeds(vec![])
         .components(vec![])
         .allowed_mentions(allowed_mentions_none());
     let r = serenity::CreateInteractionResponse::UpdateMessage(msg);
-    if let Err(e) = c.create_response(&ctx.http, r).await {
-        tracing::warn!(error = %e, "could not answer Keep open");
+    match c.create_response(&ctx.http, r).await {
+        Ok(()) => data
+            .metrics
+            .interaction_acked(InteractionKind::Component, c.id.get()),
+        Err(e) => tracing::warn!(error = %e, "could not answer Keep open"),
     }
 }

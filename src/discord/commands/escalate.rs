@@ -5,7 +5,7 @@
 //! or who the customer is.
 
 use crate::client::ApiError;
-use crate::discord::common::{answer, parse_ticket_id, with_api_slot};
+use crate::discord::common::{answer, defer, parse_ticket_id, with_api_slot};
 use crate::discord::render;
 use crate::discord::{CommandError, Context};
 use crate::metrics::Metrics;
@@ -48,7 +48,7 @@ pub async fn escalate(
             ticket::ESCALATION_REASON_MAX_CHARS
         )));
     }
-    ctx.defer_ephemeral().await?;
+    defer(ctx).await?;
     let Some(token) = &data.integration_token else {
         return answer(
             ctx,

@@ -5,7 +5,9 @@ use poise::serenity_prelude as serenity;
 use secrecy::SecretString;
 
 use crate::client::ApiError;
-use crate::discord::common::{answer, modal_value, show_modal, with_api_slot, Answer, Handled};
+use crate::discord::common::{
+    answer, defer, modal_value, show_modal, with_api_slot, Answer, Handled,
+};
 use crate::discord::errors;
 use crate::discord::ids::CustomId;
 use crate::discord::render;
@@ -54,7 +56,7 @@ pub async fn submit(data: &Data, m: &serenity::ModalInteraction) -> Handled {
 /// Unlink your Paradarum account from Discord
 #[poise::command(slash_command, rename = "unlink")]
 pub async fn unlink(ctx: Context<'_>) -> Result<(), CommandError> {
-    ctx.defer_ephemeral().await?;
+    defer(ctx).await?;
     let removed = ctx
         .data()
         .store

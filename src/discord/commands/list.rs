@@ -5,7 +5,9 @@ use poise::CreateReply;
 
 use super::StatusChoice;
 use crate::client::ListTickets;
-use crate::discord::common::{acknowledge, finish_component, read_err, with_api_slot, Ack, Answer};
+use crate::discord::common::{
+    acknowledge, defer, finish_component, read_err, with_api_slot, Ack, Answer,
+};
 use crate::discord::ids::CustomId;
 use crate::discord::render::{self, Card};
 use crate::discord::{CommandError, Context, Data};
@@ -19,7 +21,7 @@ pub async fn list(
     ctx: Context<'_>,
     #[description = "Only tickets with this status"] status: Option<StatusChoice>,
 ) -> Result<(), CommandError> {
-    ctx.defer_ephemeral().await?;
+    defer(ctx).await?;
     let status = status.map(StatusChoice::status);
     let (card, rows) = list_page(ctx.data(), ctx.author(), status, 1, None).await?;
     ctx.send(
@@ -104,7 +106,7 @@ pub async fn page_button(
     page: u32,
     cursor: String,
 ) {
-    if !acknowledge(ctx, c, Ack::Update).await {
+    if !acknowledge(ctx, data, c, Ack::Update).await {
         return;
     }
     let cursor = (!cursor.is_empty()).then_some(cursor);

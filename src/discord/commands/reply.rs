@@ -18,6 +18,7 @@ use crate::discord::errors;
 use crate::discord::ids::CustomId;
 use crate::discord::render;
 use crate::discord::{CommandError, Context, Data};
+use crate::metrics::InteractionKind;
 use crate::store::discord::PendingAttachment;
 use crate::store::kept::{KeptFile, Submission};
 use crate::ticket::api::{capability, TicketId};
@@ -111,8 +112,11 @@ pub async fn button(
             )
         }
     };
-    if let Err(e) = c.create_response(&ctx.http, response).await {
-        tracing::warn!(error = %e, "could not open the reply form");
+    match c.create_response(&ctx.http, response).await {
+        Ok(()) => data
+            .metrics
+            .interaction_acked(InteractionKind::Component, c.id.get()),
+        Err(e) => tracing::warn!(error = %e, "could not open the reply form"),
     }
 }
 

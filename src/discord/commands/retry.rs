@@ -55,7 +55,7 @@ pub async fn press(
     c: &serenity::ComponentInteraction,
     origin: u64,
 ) {
-    if !acknowledge(ctx, c, Ack::Update).await {
+    if !acknowledge(ctx, data, c, Ack::Update).await {
         return;
     }
     let handled = resend(data, &c.user, origin).await;

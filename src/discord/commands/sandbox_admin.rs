@@ -7,7 +7,7 @@
 
 use poise::serenity_prelude as serenity;
 
-use crate::discord::common::{answer, api_err, parse_ticket_id, with_api_slot};
+use crate::discord::common::{answer, api_err, defer, parse_ticket_id, with_api_slot};
 use crate::discord::{CommandError, Context};
 use crate::ticket::Status;
 
@@ -58,7 +58,7 @@ fn is_admin(ctx: Context<'_>) -> bool {
 
 async fn set(ctx: Context<'_>, ticket: &str, status: Status) -> Result<(), CommandError> {
     let id = parse_ticket_id(ticket)?;
-    ctx.defer_ephemeral().await?;
+    defer(ctx).await?;
     let data = ctx.data();
     let Some(admin) = &data.sandbox_admin else {
         return answer(

@@ -4,7 +4,7 @@
 use poise::serenity_prelude as serenity;
 
 use crate::discord::common::{
-    answer, autocomplete_ticket, own_ticket, parse_ticket_id, property_name, read_err,
+    answer, autocomplete_ticket, defer, own_ticket, parse_ticket_id, property_name, read_err,
     with_api_slot,
 };
 use crate::discord::render;
@@ -20,7 +20,7 @@ pub async fn status(
     ticket: String,
 ) -> Result<(), CommandError> {
     let id = parse_ticket_id(&ticket)?;
-    ctx.defer_ephemeral().await?;
+    defer(ctx).await?;
     let card = ticket_card(ctx.data(), ctx.author(), id).await?;
     answer(ctx, "", Some(card)).await
 }
