@@ -789,7 +789,6 @@ fn discord_data(settings: &Settings, parts: Parts) -> Data {
             crate::discord::DOWNLOAD_CONCURRENCY,
             crate::discord::DOWNLOAD_BYTES_IN_FLIGHT,
         ),
-        meta: Default::default(),
     }
 }
 

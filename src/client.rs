@@ -164,7 +164,13 @@ pub struct ApiClient {
     config: ClientConfig,
     /// Request counts and durations by endpoint, when the bot's metrics are on.
     metrics: Option<ApiMetrics>,
+    /// The last `GET /v1/meta` answer and when it came, shared by every clone.
+    announced: std::sync::Arc<tokio::sync::Mutex<Option<(Instant, Meta)>>>,
 }
+
+/// How long an API's announced extensions are trusted before asking again (an API
+/// upgraded under a running bot is noticed within minutes).
+const META_FRESH: Duration = Duration::from_secs(300);
 
 /// Whether a call may be sent again after a failure that may have reached the server.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -190,6 +196,7 @@ impl ApiClient {
             http,
             config,
             metrics: None,
+            announced: Default::default(),
         })
     }
 
@@ -312,6 +319,20 @@ impl ApiClient {
             | Err(ApiError::Undecodable { status: 405, .. }) => Ok(Meta::default()),
             other => other,
         }
+    }
+
+    /// [`ApiClient::meta`], asked at most once per five minutes (answers are shared by
+    /// every clone of this client; failures are not remembered).
+    pub async fn announced(&self) -> Result<Meta, ApiError> {
+        let mut known = self.announced.lock().await;
+        if let Some((at, meta)) = known.as_ref() {
+            if at.elapsed() < META_FRESH {
+                return Ok(meta.clone());
+            }
+        }
+        let meta = self.meta().await?;
+        *known = Some((Instant::now(), meta.clone()));
+        Ok(meta)
     }
 
     /// `GET /v1/token` (capability `token.introspection`): the token's kind, scopes and

@@ -29,7 +29,6 @@ use crate::config::AttachmentSettings;
 use crate::crypto::TokenCipher;
 use crate::store::discord::LinkRecord;
 use crate::store::Store;
-use crate::ticket::api::Meta;
 pub use errors::CommandError;
 
 pub type Context<'a> = poise::Context<'a, Data, CommandError>;
@@ -44,18 +43,8 @@ pub const API_CONCURRENCY: usize = 64;
 pub const DOWNLOAD_CONCURRENCY: usize = 4;
 pub const DOWNLOAD_BYTES_IN_FLIGHT: u64 = 32 * 1024 * 1024;
 
-/// How long the API's announced extensions (`GET /v1/meta`) are trusted before asking
-/// again, and how long a failed ask counts as "nothing announced".
-const META_FRESH: Duration = Duration::from_secs(300);
-const META_RETRY: Duration = Duration::from_secs(30);
+/// How long the bot waits for the API's announced extensions before using none.
 const META_BUDGET: Duration = Duration::from_secs(2);
-
-/// The API's announced extensions, asked lazily and remembered for a while (an API
-/// upgraded under a running bot is noticed within minutes).
-#[derive(Default)]
-pub struct MetaCache {
-    known: tokio::sync::Mutex<Option<(Instant, Meta)>>,
-}
 
 /// What the gateway watchdog and `/readyz` know about the connection.
 #[derive(Debug, Default)]
@@ -100,38 +89,23 @@ pub struct Data {
     /// `DISCORD_GUILD_ID`: the only server where `/sandbox` is registered and accepted.
     pub sandbox_guild: Option<u64>,
     pub download_limits: commands::reply::DownloadLimits,
-    pub meta: MetaCache,
 }
 
 impl Data {
     /// Whether the ticket API announces extension `cap` (`ticket::api::capability`). An
     /// API that cannot be asked announces nothing: the bot then uses no extension.
     pub async fn announces(&self, cap: &str) -> bool {
-        let mut known = self.meta.known.lock().await;
-        if let Some((at, meta)) = known.as_ref() {
-            let fresh = if meta.api_version.is_empty() && meta.capabilities.is_empty() {
-                META_RETRY
-            } else {
-                META_FRESH
-            };
-            if at.elapsed() < fresh {
-                return meta.has(cap);
-            }
-        }
-        let meta = match tokio::time::timeout(META_BUDGET, self.client.meta()).await {
-            Ok(Ok(m)) => m,
+        match tokio::time::timeout(META_BUDGET, self.client.announced()).await {
+            Ok(Ok(meta)) => meta.has(cap),
             Ok(Err(e)) => {
                 tracing::warn!(error = %e, "could not read the ticket API's extensions; using none");
-                Meta::default()
+                false
             }
             Err(_) => {
                 tracing::warn!("the ticket API's extensions did not come in time; using none");
-                Meta::default()
+                false
             }
-        };
-        let has = meta.has(cap);
-        *known = Some((Instant::now(), meta));
-        has
+        }
     }
 
     /// The user's own Paradarum token: opened from their link, or on the sandbox a new

@@ -133,7 +133,7 @@ async fn first_start(deps: &PipelineDeps, token: &SecretString) -> Result<(), Po
         .ok()
         .and_then(|w| anchor.checked_sub_signed(w))
         .unwrap_or(chrono::DateTime::<Utc>::MIN_UTC);
-    let meta = deps.client.meta().await?;
+    let meta = deps.client.announced().await?;
     if meta.has(capability::EVENTS_SINCE) {
         let page = deps.client.events_since(token, since, Some(PAGE)).await?;
         // Nothing yet: no cursor, so the next poll asks `since` again (nothing is skipped).
