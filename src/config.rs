@@ -1,10 +1,13 @@
 //! Configuration: `config/default.toml` (built in) ← `--config FILE` ← environment.
 //!
-//! Loading never stops at the first mistake: every key is read and checked, and all the
-//! problems are reported together in words an operator understands. Secrets are held in
-//! secret types and shown only as `[redacted]`.
+//! figment layers the sources and remembers which one every value came from; serde reads
+//! them into one tree whose fields name the keys. On top of that, loading never stops at
+//! the first mistake: every key is read and checked, and all the problems are reported
+//! together, each with where its value came from, in words an operator understands.
+//! Unknown keys are refused. Secrets are held in secret types and shown only as
+//! `[redacted]`.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::fmt;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -12,6 +15,10 @@ use std::time::Duration;
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
+use figment::providers::Serialized;
+use figment::value::magic::Tagged;
+use figment::value::{Dict, Map, Tag, Value};
+use figment::{Figment, Metadata, Profile, Provider};
 use secrecy::{ExposeSecret, SecretBox, SecretString};
 use url::Url;
 
@@ -31,70 +38,109 @@ pub struct KeySpec {
     pub secret: bool,
 }
 
-const fn k(key: &'static str, env: Option<&'static str>, secret: bool) -> KeySpec {
-    KeySpec { key, env, secret }
+/// Names every key once: the serde tree that figment fills (`raw::Raw`), and `KEYS`,
+/// the same keys with their public environment names and secrecy, in the order
+/// `check-config` shows them.
+macro_rules! keys {
+    ($($section:ident { $($key:ident $(= $env:literal)? $($secret:ident)?,)* })*) => {
+        /// Every key there is. A key in a file that is not here is reported as a problem,
+        /// so a typo never silently does nothing.
+        pub const KEYS: &[KeySpec] = &[$($(KeySpec {
+            key: concat!(stringify!($section), ".", stringify!($key)),
+            env: keys!(@env $($env)?),
+            secret: keys!(@secret $($secret)?),
+        },)*)*];
+
+        #[allow(non_camel_case_types)]
+        mod raw {
+            use super::Leaf;
+            #[derive(serde::Deserialize)]
+            pub(super) struct Raw { $(pub(super) $section: $section,)* }
+            $(#[derive(serde::Deserialize)]
+            pub(super) struct $section { $(pub(super) $key: Leaf,)* })*
+            impl Raw {
+                /// Tells each value which key it is (serde does not).
+                pub(super) fn name(&mut self) {
+                    let mut specs = super::KEYS.iter();
+                    $($(if let Some(spec) = specs.next() { self.$section.$key.spec = spec; })*)*
+                }
+            }
+        }
+    };
+    (@env) => { None };
+    (@env $env:literal) => { Some($env) };
+    (@secret) => { false };
+    (@secret secret) => { true };
 }
 
-/// Every key there is. A key in a file that is not here is reported as a problem, so a
-/// typo never silently does nothing.
-pub const KEYS: &[KeySpec] = &[
-    k("discord.token", Some("DISCORD_TOKEN"), true),
-    k("discord.guild_id", Some("DISCORD_GUILD_ID"), false),
-    k("discord.proxy_url", Some("DISCORD_PROXY_URL"), false),
-    k("discord.open_cooldown_secs", None, false),
-    k("discord.gateway_stall_secs", None, false),
-    k("discord.global_rate_per_sec", None, false),
-    k("api.url", Some("PARADARUM_API_URL"), false),
-    k("api.token", Some("PARADARUM_API_TOKEN"), true),
-    k("api.backend_id", None, false),
-    k("api.connect_timeout_ms", None, false),
-    k("api.request_timeout_ms", None, false),
-    k("api.max_retries", None, false),
-    k("api.retry_budget_ms", None, false),
-    k("webhook.secret", Some("PARADARUM_WEBHOOK_SECRET"), true),
-    k("bot.secret_key", Some("BOT_SECRET_KEY"), true),
-    k(
-        "bot.secret_key_previous",
-        Some("BOT_SECRET_KEY_PREVIOUS"),
-        true,
-    ),
-    k("storage.data_dir", None, false),
-    k("database.url", Some("DATABASE_URL"), false),
-    k("database.synchronous", None, false),
-    k(
-        "notifications.staff_channel_id",
-        Some("STAFF_CHANNEL_ID"),
-        false,
-    ),
-    k("notifications.channel_general", None, false),
-    k("notifications.channel_networking", None, false),
-    k("notifications.channel_rules", None, false),
-    k("notifications.channel_billing", None, false),
-    k("notifications.channel_ssl", None, false),
-    k("notifications.channel_performance", None, false),
-    k("notifications.staff_role_id", None, false),
-    k("notifications.customer_updates", None, false),
-    k("notifications.staff_all_transitions", None, false),
-    k("notifications.poll_interval_secs", None, false),
-    k("notifications.backfill", None, false),
-    k("notifications.retention", None, false),
-    k("notifications.retention_check_secs", None, false),
-    k("notifications.max_event_attempts", None, false),
-    k("moderation.role_ids", Some("MODERATOR_ROLE_IDS"), false),
-    k("http.listen", Some("HTTP_LISTEN"), false),
-    k("http.metrics_listen", Some("METRICS_LISTEN"), false),
-    k("sandbox.listen", Some("SANDBOX_LISTEN"), false),
-    k("sandbox.admin_token", Some("SANDBOX_ADMIN_TOKEN"), true),
-    k("sandbox.database_url", None, false),
-    k("sandbox.webhook_url", None, false),
-    k("sandbox.webhook_secret", None, true),
-    k("sandbox.webhook_max_attempts", None, false),
-    k("attachments.hosts", Some("ATTACHMENT_HOSTS"), false),
-    k("attachments.max_bytes", None, false),
-    k("log.filter", None, false),
-    k("log.format", None, false),
-    k("shutdown.grace_ms", None, false),
-];
+keys! {
+    discord {
+        token = "DISCORD_TOKEN" secret,
+        guild_id = "DISCORD_GUILD_ID",
+        proxy_url = "DISCORD_PROXY_URL",
+        open_cooldown_secs,
+        gateway_stall_secs,
+        global_rate_per_sec,
+    }
+    api {
+        url = "PARADARUM_API_URL",
+        token = "PARADARUM_API_TOKEN" secret,
+        backend_id,
+        connect_timeout_ms,
+        request_timeout_ms,
+        max_retries,
+        retry_budget_ms,
+    }
+    webhook { secret = "PARADARUM_WEBHOOK_SECRET" secret, }
+    bot {
+        secret_key = "BOT_SECRET_KEY" secret,
+        secret_key_previous = "BOT_SECRET_KEY_PREVIOUS" secret,
+    }
+    storage { data_dir, }
+    database {
+        url = "DATABASE_URL",
+        synchronous,
+    }
+    notifications {
+        staff_channel_id = "STAFF_CHANNEL_ID",
+        channel_general,
+        channel_networking,
+        channel_rules,
+        channel_billing,
+        channel_ssl,
+        channel_performance,
+        staff_role_id,
+        customer_updates,
+        staff_all_transitions,
+        poll_interval_secs,
+        backfill,
+        retention,
+        retention_check_secs,
+        max_event_attempts,
+    }
+    moderation { role_ids = "MODERATOR_ROLE_IDS", }
+    http {
+        listen = "HTTP_LISTEN",
+        metrics_listen = "METRICS_LISTEN",
+    }
+    sandbox {
+        listen = "SANDBOX_LISTEN",
+        admin_token = "SANDBOX_ADMIN_TOKEN" secret,
+        database_url,
+        webhook_url,
+        webhook_secret secret,
+        webhook_max_attempts,
+    }
+    attachments {
+        hosts = "ATTACHMENT_HOSTS",
+        max_bytes,
+    }
+    log {
+        filter,
+        format,
+    }
+    shutdown { grace_ms, }
+}
 
 /// A 32-byte key for encrypting data at rest.
 pub struct SecretKey(SecretBox<[u8; 32]>);
@@ -269,10 +315,9 @@ pub fn load(
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Loaded, ConfigErrors> {
     let mut problems = Vec::new();
-    let mut values: BTreeMap<String, (toml::Value, Source)> = BTreeMap::new();
-
+    let mut figment = Figment::new();
     match DEFAULT_TOML.parse::<toml::Table>() {
-        Ok(table) => flatten(&table, "", &Source::Default, &mut values, &mut problems),
+        Ok(table) => figment = figment.merge(Layer::new(Source::Default, &table, &mut problems)),
         Err(e) => problems.push(format!("the built-in defaults do not parse: {e}")),
     }
     if let Some(path) = file {
@@ -280,7 +325,7 @@ pub fn load(
             Ok(text) => match text.parse::<toml::Table>() {
                 Ok(table) => {
                     let src = Source::File(path.to_path_buf());
-                    flatten(&table, "", &src, &mut values, &mut problems)
+                    figment = figment.merge(Layer::new(src, &table, &mut problems));
                 }
                 Err(e) => problems.push(format!(
                     "{}: not valid TOML: {}",
@@ -298,24 +343,30 @@ pub fn load(
         );
         // The public name wins over the generic form when both are set.
         for name in [Some(generic.as_str()), spec.env].into_iter().flatten() {
-            if let Some(v) = env(name) {
-                values.insert(
-                    spec.key.to_string(),
-                    (toml::Value::String(v), Source::Env(name.to_string())),
-                );
+            if let (Some(v), Some((section, key))) = (env(name), spec.key.split_once('.')) {
+                let leaf = toml::Table::from_iter([(key.to_string(), toml::Value::String(v))]);
+                let table = toml::Table::from_iter([(section.to_string(), leaf.into())]);
+                let src = Source::Env(name.to_string());
+                figment = figment.merge(Layer::new(src, &table, &mut problems));
             }
         }
     }
+    let mut raw: raw::Raw = match figment.extract() {
+        Ok(raw) => raw,
+        Err(e) => {
+            problems.push(format!("the configuration cannot be read: {e}"));
+            return Err(ConfigErrors { problems });
+        }
+    };
+    raw.name();
 
     let mut r = Reader {
-        values: &values,
+        figment: &figment,
         problems,
         shown: Vec::new(),
     };
-    let settings = r.settings();
-    let mut problems = r.problems;
-    let shown = r.shown;
-
+    let settings = r.settings(raw);
+    let (mut problems, shown) = (r.problems, r.shown);
     let mut warnings = Vec::new();
     if let Some(s) = &settings {
         cross_check(s, &mut problems, &mut warnings);
@@ -335,11 +386,43 @@ pub fn process_env(name: &str) -> Option<String> {
     std::env::var(name).ok()
 }
 
-fn flatten(
+/// One source for figment: its known keys, and metadata that says where they came from.
+struct Layer {
+    source: Source,
+    data: Serialized<toml::Table>,
+}
+
+impl Layer {
+    fn new(source: Source, table: &toml::Table, problems: &mut Vec<String>) -> Self {
+        let mut known = toml::Table::new();
+        keep_known(table, "", &source, &mut known, problems);
+        let data = Serialized::defaults(known);
+        Self { source, data }
+    }
+}
+
+impl Provider for Layer {
+    fn metadata(&self) -> Metadata {
+        let meta = Metadata::named(self.source.to_string());
+        match &self.source {
+            Source::Default => meta,
+            Source::File(path) => meta.source(path.as_path()),
+            Source::Env(name) => meta.source(figment::Source::Custom(name.clone())),
+        }
+    }
+
+    fn data(&self) -> Result<Map<Profile, Dict>, figment::Error> {
+        self.data.data()
+    }
+}
+
+/// Copies the keys of `table` that are in `KEYS` into `out` (tables nested as they are);
+/// every other one is a problem, so a typo never silently does nothing.
+fn keep_known(
     table: &toml::Table,
     prefix: &str,
     src: &Source,
-    out: &mut BTreeMap<String, (toml::Value, Source)>,
+    out: &mut toml::Table,
     problems: &mut Vec<String>,
 ) {
     for (name, value) in table {
@@ -349,9 +432,15 @@ fn flatten(
             format!("{prefix}.{name}")
         };
         match value {
-            toml::Value::Table(inner) => flatten(inner, &key, src, out, problems),
+            toml::Value::Table(inner) => {
+                let mut kept = toml::Table::new();
+                keep_known(inner, &key, src, &mut kept, problems);
+                if !kept.is_empty() {
+                    out.insert(name.clone(), kept.into());
+                }
+            }
             _ if KEYS.iter().any(|s| s.key == key) => {
-                out.insert(key, (value.clone(), src.clone()));
+                out.insert(name.clone(), value.clone());
             }
             _ => problems.push(format!("{src}: unknown key `{key}`")),
         }
@@ -455,233 +544,189 @@ fn same_port(a: SocketAddr, b: SocketAddr) -> bool {
         && (a.ip() == b.ip() || a.ip().is_unspecified() || b.ip().is_unspecified())
 }
 
+/// One key's value as serde hands it over: its text, or why it has none that can be read.
+/// Reading never fails here, so one bad value does not hide the others.
+struct Leaf {
+    spec: &'static KeySpec,
+    tag: Tag,
+    /// `None` when unset or empty; numbers and booleans as text; a list joined by commas.
+    text: Result<Option<String>, &'static str>,
+}
+
+/// Stands in until `Raw::name` says which key a value is.
+static UNNAMED: KeySpec = KeySpec {
+    key: "?",
+    env: None,
+    secret: true,
+};
+
+impl<'de> serde::Deserialize<'de> for Leaf {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = Tagged::<Value>::deserialize(d)?;
+        let tag = value.tag();
+        let text = match value.into_inner() {
+            Value::Array(_, items) => items
+                .iter()
+                .map(|item| match item {
+                    Value::String(_, s) => Some(s.clone()),
+                    Value::Num(_, n) => integer(*n),
+                    _ => None,
+                })
+                .collect::<Option<Vec<_>>>()
+                .map(|parts| (!parts.is_empty()).then(|| parts.join(",")))
+                .ok_or("list items must be strings or numbers"),
+            Value::String(_, s) => Ok(Some(s.trim().to_string()).filter(|s| !s.is_empty())),
+            Value::Num(_, n) => integer(n).map(Some).ok_or("must be a string or a number"),
+            Value::Bool(_, b) => Ok(Some(b.to_string())),
+            _ => Err("must be a string or a number"),
+        };
+        Ok(Leaf {
+            spec: &UNNAMED,
+            tag,
+            text,
+        })
+    }
+}
+
+fn integer(n: figment::value::Num) -> Option<String> {
+    n.to_i128()
+        .map(|i| i.to_string())
+        .or_else(|| n.to_u128().map(|u| u.to_string()))
+}
+
+/// Reads the values into `Settings`, collecting every problem and what `check-config`
+/// shows.
 struct Reader<'a> {
-    values: &'a BTreeMap<String, (toml::Value, Source)>,
+    figment: &'a Figment,
     problems: Vec<String>,
     shown: Vec<(String, String, String)>,
 }
 
-fn spec(key: &str) -> &'static KeySpec {
-    KEYS.iter().find(|s| s.key == key).unwrap_or(&KeySpec {
-        key: "?",
-        env: None,
-        secret: true,
-    })
-}
-
 impl Reader<'_> {
-    fn label(&self, key: &str) -> String {
-        match (spec(key).env, self.values.get(key)) {
-            (_, Some((_, Source::Env(name)))) => format!("{name} ({key})"),
-            (Some(env), _) => format!("{env} ({key})"),
-            (None, _) => key.to_string(),
+    fn source(&self, leaf: &Leaf) -> Source {
+        match self
+            .figment
+            .get_metadata(leaf.tag)
+            .and_then(|m| m.source.as_ref())
+        {
+            Some(figment::Source::File(path)) => Source::File(path.clone()),
+            Some(figment::Source::Custom(name)) => Source::Env(name.clone()),
+            _ => Source::Default,
         }
     }
 
-    fn fail(&mut self, key: &str, what: impl fmt::Display) {
-        let src = self
-            .values
-            .get(key)
-            .map(|(_, s)| s.to_string())
-            .unwrap_or_default();
-        let label = self.label(key);
+    fn label(&self, leaf: &Leaf) -> String {
+        let key = leaf.spec.key;
+        match (self.source(leaf), leaf.spec.env) {
+            (Source::Env(name), _) => format!("{name} ({key})"),
+            (_, Some(env)) => format!("{env} ({key})"),
+            _ => key.to_string(),
+        }
+    }
+
+    fn fail(&mut self, leaf: &Leaf, what: impl fmt::Display) {
+        let (label, src) = (self.label(leaf), self.source(leaf));
         self.problems.push(format!("{label}: {what} [from {src}]"));
     }
 
-    /// The raw value as text (numbers and booleans too); `None` when unset or empty.
-    fn text(&mut self, key: &str) -> Option<String> {
-        let raw = match self.values.get(key) {
-            None => None,
-            Some((toml::Value::String(s), _)) => {
-                let t = s.trim();
-                (!t.is_empty()).then(|| t.to_string())
-            }
-            Some((toml::Value::Integer(i), _)) => Some(i.to_string()),
-            Some((toml::Value::Boolean(b), _)) => Some(b.to_string()),
-            Some((toml::Value::Array(items), _)) => {
-                let mut parts = Vec::new();
-                for item in items {
-                    match item {
-                        toml::Value::String(s) => parts.push(s.clone()),
-                        toml::Value::Integer(i) => parts.push(i.to_string()),
-                        _ => {
-                            self.fail(key, "list items must be strings or numbers");
-                            return None;
-                        }
-                    }
-                }
-                (!parts.is_empty()).then(|| parts.join(","))
-            }
-            Some(_) => {
-                self.fail(key, "must be a string or a number");
+    /// The value as text, `None` when unset or empty; notes what `check-config` shows.
+    fn text(&mut self, leaf: &Leaf) -> Option<String> {
+        let raw = match &leaf.text {
+            Ok(raw) => raw.clone(),
+            Err(what) => {
+                self.fail(leaf, what);
                 None
             }
         };
-        let shown = match (&raw, spec(key).secret) {
-            (None, _) => "(not set)".to_string(),
-            (Some(_), true) => "[redacted]".to_string(),
+        let shown = match &raw {
+            None => "(not set)".to_string(),
+            Some(_) if leaf.spec.secret => "[redacted]".to_string(),
             // A URL's `user:password@` is a secret too.
-            (Some(v), false) => match Url::parse(v) {
+            Some(v) => match Url::parse(v) {
                 Ok(u) if !u.username().is_empty() || u.password().is_some() => {
                     crate::app::redacted_url(&u)
                 }
                 _ => v.clone(),
             },
         };
-        let label = self.label(key);
-        self.shown.push((key.to_string(), label, shown));
+        let label = self.label(leaf);
+        self.shown.push((leaf.spec.key.to_string(), label, shown));
         raw
     }
 
-    fn secret(&mut self, key: &str) -> Option<SecretString> {
-        self.text(key).map(SecretString::from)
+    /// The value read by `parse`; a value it refuses is a problem.
+    fn get<T>(&mut self, leaf: &Leaf, parse: impl FnOnce(&str) -> Result<T, String>) -> Option<T> {
+        let text = self.text(leaf)?;
+        parse(&text).map_err(|e| self.fail(leaf, e)).ok()
     }
 
-    fn snowflake_of(&mut self, key: &str, text: &str) -> Option<u64> {
-        match text.trim().parse::<u64>() {
-            Ok(v) if v > 0 => Some(v),
-            _ => {
-                self.fail(
-                    key,
-                    format!("`{}` is not a Discord id (a positive number)", text.trim()),
-                );
-                None
-            }
+    /// Like `get`, and an unset value is a problem too.
+    fn required<T>(
+        &mut self,
+        leaf: &Leaf,
+        unset: &str,
+        parse: impl FnOnce(&str) -> Result<T, String>,
+    ) -> Option<T> {
+        if matches!(leaf.text, Ok(None)) {
+            self.text(leaf);
+            self.fail(leaf, unset);
+            return None;
         }
-    }
-
-    fn snowflake(&mut self, key: &str) -> Option<u64> {
-        let t = self.text(key)?;
-        self.snowflake_of(key, &t)
-    }
-
-    fn list(&mut self, key: &str) -> Vec<String> {
-        self.text(key)
-            .map(|t| {
-                t.split(',')
-                    .map(|s| s.trim().to_string())
-                    .filter(|s| !s.is_empty())
-                    .collect()
-            })
-            .unwrap_or_default()
+        self.get(leaf, parse)
     }
 
     /// A whole number in `min..=max`; a broken or missing value is reported and `min`
     /// stands in so the other keys are still checked.
-    fn required_number(&mut self, key: &str, min: u64, max: u64) -> u64 {
-        let Some(t) = self.text(key) else {
-            self.fail(
-                key,
-                format!("must be set to a whole number from {min} to {max}"),
-            );
-            return min;
-        };
-        match t.parse::<u64>() {
-            Ok(v) if (min..=max).contains(&v) => v,
-            _ => {
-                self.fail(
-                    key,
-                    format!("`{t}` must be a whole number from {min} to {max}"),
-                );
-                min
+    fn number(&mut self, leaf: &Leaf, min: u64, max: u64) -> u64 {
+        let unset = format!("must be set to a whole number from {min} to {max}");
+        self.required(leaf, &unset, |t| {
+            t.parse::<u64>()
+                .ok()
+                .filter(|v| (min..=max).contains(v))
+                .ok_or_else(|| format!("`{t}` must be a whole number from {min} to {max}"))
+        })
+        .unwrap_or(min)
+    }
+
+    fn millis(&mut self, leaf: &Leaf, min: u64, max: u64) -> Duration {
+        Duration::from_millis(self.number(leaf, min, max))
+    }
+
+    /// Comma-separated items, each read by `parse`; every bad one is a problem.
+    fn list<T>(&mut self, leaf: &Leaf, parse: impl Fn(&str) -> Result<T, String>) -> Vec<T> {
+        let text = self.text(leaf).unwrap_or_default();
+        let mut items = Vec::new();
+        for item in text.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            match parse(item) {
+                Ok(v) => items.push(v),
+                Err(e) => self.fail(leaf, e),
             }
         }
+        items
     }
 
-    fn millis(&mut self, key: &str, min: u64, max: u64) -> Duration {
-        Duration::from_millis(self.required_number(key, min, max))
-    }
-
-    fn http_url(&mut self, key: &str) -> Option<Url> {
-        let t = self.text(key)?;
-        self.http_url_of(key, &t)
-    }
-
-    fn http_url_of(&mut self, key: &str, t: &str) -> Option<Url> {
-        match Url::parse(t) {
-            Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => Some(u),
-            Ok(u) => {
-                // Quoted without any `user:password@`: a problem list is printed and logged.
-                let shown = crate::app::redacted_url(&u);
-                self.fail(key, format!("`{shown}` must be an http:// or https:// URL"));
-                None
-            }
-            Err(e) => {
-                let shown = if t.contains('@') { "the value" } else { t };
-                self.fail(key, format!("`{shown}` is not a URL ({e})"));
-                None
-            }
-        }
-    }
-
-    fn socket(&mut self, key: &str) -> Option<SocketAddr> {
-        let Some(t) = self.text(key) else {
-            self.fail(key, "must be set, e.g. 127.0.0.1:8080");
-            return None;
-        };
-        match t.parse::<SocketAddr>() {
-            Ok(a) => Some(a),
-            Err(_) => {
-                self.fail(key, format!("`{t}` is not an address like 127.0.0.1:8080"));
-                None
-            }
-        }
-    }
-
-    fn boolean(&mut self, key: &str, default: bool) -> bool {
-        match self.text(key).map(|t| t.to_ascii_lowercase()) {
-            None => default,
-            Some(t) if ["true", "1", "yes", "on"].contains(&t.as_str()) => true,
-            Some(t) if ["false", "0", "no", "off"].contains(&t.as_str()) => false,
-            Some(t) => {
-                self.fail(key, format!("`{t}` must be true or false"));
-                default
-            }
-        }
-    }
-
-    /// A duration like `30d`, `24h`, `90m` or `45s` (at most ten years).
-    fn duration_of(&mut self, key: &str, t: &str) -> Option<Duration> {
-        match parse_duration(t) {
-            Some(d) => Some(d),
-            None => {
-                self.fail(
-                    key,
-                    format!("`{t}` must be a duration like 30d, 24h, 90m or 45s"),
-                );
-                None
-            }
-        }
-    }
-
-    fn webhook_secret(&mut self, key: &str) -> Option<WebhookSecret> {
-        let t = self.text(key)?;
-        match WebhookSecret::parse(&t) {
-            Ok(s) => Some(s),
-            Err(e) => {
-                self.fail(key, e);
-                None
-            }
-        }
+    fn boolean(&mut self, leaf: &Leaf, default: bool) -> bool {
+        self.get(leaf, |t| match t.to_ascii_lowercase().as_str() {
+            "true" | "1" | "yes" | "on" => Ok(true),
+            "false" | "0" | "no" | "off" => Ok(false),
+            t => Err(format!("`{t}` must be true or false")),
+        })
+        .unwrap_or(default)
     }
 
     /// `bot.secret_key_previous`: comma-separated keys in `bot.secret_key`'s form. A bad
     /// entry is named by its position, never quoted: it is a secret.
-    fn previous_keys(&mut self) -> Vec<SecretKey> {
-        const KEY: &str = "bot.secret_key_previous";
-        let Some(text) = self.text(KEY) else {
+    fn previous_keys(&mut self, leaf: &Leaf) -> Vec<SecretKey> {
+        let Some(text) = self.text(leaf) else {
             return Vec::new();
         };
         let entries: Vec<&str> = text.split(',').map(str::trim).collect();
         let mut keys = Vec::new();
-        for (i, entry) in entries.iter().enumerate() {
-            // A stray comma (`a,,b` or a trailing one) is not a key to parse.
-            if entry.is_empty() {
-                continue;
-            }
+        // A stray comma (`a,,b` or a trailing one) is not a key to parse.
+        for (i, entry) in entries.iter().enumerate().filter(|(_, e)| !e.is_empty()) {
             match SecretKey::parse(entry) {
                 Ok(k) => keys.push(k),
-                Err(e) => self.fail(KEY, format!("entry {} of {} {e}", i + 1, entries.len())),
+                Err(e) => self.fail(leaf, format!("entry {} of {} {e}", i + 1, entries.len())),
             }
         }
         keys
@@ -689,215 +734,177 @@ impl Reader<'_> {
 
     /// Reads every key. Returns `None` only when a key that has no usable fallback is
     /// broken; the problems say which.
-    fn settings(&mut self) -> Option<Settings> {
-        let token = self.secret("discord.token");
-        let guild_id = self.snowflake("discord.guild_id");
-        let proxy_url = self.http_url("discord.proxy_url");
-        let open_cooldown =
-            Duration::from_secs(self.required_number("discord.open_cooldown_secs", 0, 86_400));
-        let gateway_stall =
-            Duration::from_secs(self.required_number("discord.gateway_stall_secs", 10, 3_600));
-        let global_rate = self.required_number("discord.global_rate_per_sec", 1, 50) as u32;
-
-        let backend = match self.text("api.url") {
+    fn settings(&mut self, r: raw::Raw) -> Option<Settings> {
+        let (d, a, n, s) = (&r.discord, &r.api, &r.notifications, &r.sandbox);
+        let discord = DiscordSettings {
+            token: self.text(&d.token).map(SecretString::from),
+            guild_id: self.get(&d.guild_id, snowflake),
+            proxy_url: self.get(&d.proxy_url, http_url),
+            open_cooldown: Duration::from_secs(self.number(&d.open_cooldown_secs, 0, 86_400)),
+            gateway_stall: Duration::from_secs(self.number(&d.gateway_stall_secs, 10, 3_600)),
+            global_rate: self.number(&d.global_rate_per_sec, 1, 50) as u32,
+        };
+        let backend = match self.text(&a.url) {
             None => Some(Backend::Sandbox),
             Some(t) if t.eq_ignore_ascii_case("sandbox") => Some(Backend::Sandbox),
-            Some(t) => self.http_url_of("api.url", &t).map(Backend::Remote),
+            Some(t) => http_url(&t)
+                .map_err(|e| self.fail(&a.url, e))
+                .ok()
+                .map(Backend::Remote),
         };
-        let api_token = self.secret("api.token");
-        let backend_id = self.text("api.backend_id");
-        let connect_timeout = self.millis("api.connect_timeout_ms", 1, 120_000);
-        let request_timeout = self.millis("api.request_timeout_ms", 1, 600_000);
-        let max_retries = self.required_number("api.max_retries", 0, 20) as u32;
-        let retry_budget = self.millis("api.retry_budget_ms", 0, 600_000);
+        let api_token = self.text(&a.token).map(SecretString::from);
+        let backend_id = self.text(&a.backend_id);
+        let connect_timeout = self.millis(&a.connect_timeout_ms, 1, 120_000);
+        let request_timeout = self.millis(&a.request_timeout_ms, 1, 600_000);
+        let max_retries = self.number(&a.max_retries, 0, 20) as u32;
+        let retry_budget = self.millis(&a.retry_budget_ms, 0, 600_000);
 
-        let webhook_secret = self.webhook_secret("webhook.secret");
-        let webhook_secret_set = webhook_secret.is_some();
-        let secret_key = match self.text("bot.secret_key") {
-            None => None,
-            Some(t) => match SecretKey::parse(&t) {
-                Ok(k) => Some(k),
-                Err(e) => {
-                    self.fail("bot.secret_key", format!("the value {e}"));
-                    None
-                }
-            },
-        };
-        let secret_key_previous = self.previous_keys();
-
+        let webhook_secret = self.get(&r.webhook.secret, whsec);
+        let secret_key = self.get(&r.bot.secret_key, |t| {
+            SecretKey::parse(t).map_err(|e| format!("the value {e}"))
+        });
+        let secret_key_previous = self.previous_keys(&r.bot.secret_key_previous);
         let data_dir = PathBuf::from(
-            self.text("storage.data_dir")
+            self.text(&r.storage.data_dir)
                 .unwrap_or_else(|| "data".into()),
         );
-        let database_url = match self.text("database.url") {
+        let database_url = match self.text(&r.database.url) {
             None => Some(format!("sqlite://{}/paradarum-bot.db", data_dir.display())),
             Some(u) if u.starts_with("sqlite:") => Some(u),
             Some(u) => {
-                let scheme = u.split(':').next().unwrap_or_default().to_string();
-                self.fail(
-                    "database.url",
-                    format!("`{scheme}:` databases are not supported yet; use a sqlite: URL"),
-                );
+                let scheme = u.split(':').next().unwrap_or_default();
+                let what =
+                    format!("`{scheme}:` databases are not supported yet; use a sqlite: URL");
+                self.fail(&r.database.url, what);
                 None
             }
         };
+        let durability = self
+            .get(&r.database.synchronous, |t| match t {
+                "full" => Ok(crate::store::Durability::Full),
+                "normal" => Ok(crate::store::Durability::Normal),
+                _ => Err(format!("`{t}` must be `full` or `normal`")),
+            })
+            .unwrap_or(crate::store::Durability::Full);
 
-        let durability = match self.text("database.synchronous").as_deref() {
-            None | Some("full") => crate::store::Durability::Full,
-            Some("normal") => crate::store::Durability::Normal,
-            Some(other) => {
-                self.fail(
-                    "database.synchronous",
-                    format!("`{other}` must be `full` or `normal`"),
-                );
-                crate::store::Durability::Full
-            }
-        };
-        let staff_channel_id = self.snowflake("notifications.staff_channel_id");
-        let mut topic_channels = std::collections::HashMap::new();
-        for (i, name) in [
-            "general",
-            "networking",
-            "rules",
-            "billing",
-            "ssl",
-            "performance",
-        ]
-        .iter()
-        .enumerate()
-        {
-            if let Some(c) = self.snowflake(&format!("notifications.channel_{name}")) {
-                topic_channels.insert(i as i64, c);
+        let staff_channel_id = self.get(&n.staff_channel_id, snowflake);
+        let mut topic_channels = HashMap::new();
+        let channels = [
+            &n.channel_general,
+            &n.channel_networking,
+            &n.channel_rules,
+            &n.channel_billing,
+            &n.channel_ssl,
+            &n.channel_performance,
+        ];
+        for (topic, leaf) in channels.into_iter().enumerate() {
+            if let Some(c) = self.get(leaf, snowflake) {
+                topic_channels.insert(topic as i64, c);
             }
         }
-        let staff_role = self.snowflake("notifications.staff_role_id");
-        let customer_updates = self.boolean("notifications.customer_updates", true);
-        let staff_all_transitions = self.boolean("notifications.staff_all_transitions", false);
-        let poll_secs = match self.text("notifications.poll_interval_secs") {
-            None => None,
-            Some(t) => {
-                match t.parse::<u64>() {
-                    Ok(v) if (1..=3600).contains(&v) => Some(v),
-                    _ => {
-                        self.fail(
-                        "notifications.poll_interval_secs",
-                        format!("`{t}` must be a whole number from 1 to 3600, or empty for automatic"),
-                    );
-                        None
-                    }
-                }
-            }
-        };
-        let backfill = match self.text("notifications.backfill") {
-            None => None,
-            Some(t) if t.eq_ignore_ascii_case("none") => None,
-            Some(t) => self.duration_of("notifications.backfill", &t),
-        };
+        let staff_role = self.get(&n.staff_role_id, snowflake);
+        let customer_updates = self.boolean(&n.customer_updates, true);
+        let staff_all_transitions = self.boolean(&n.staff_all_transitions, false);
+        let poll_secs = self.get(&n.poll_interval_secs, |t| {
+            t.parse::<u64>()
+                .ok()
+                .filter(|v| (1..=3600).contains(v))
+                .ok_or_else(|| {
+                    format!("`{t}` must be a whole number from 1 to 3600, or empty for automatic")
+                })
+        });
+        let backfill = self
+            .get(&n.backfill, |t| match t.eq_ignore_ascii_case("none") {
+                true => Ok(None),
+                false => duration(t).map(Some),
+            })
+            .flatten();
         let retention = self
-            .text("notifications.retention")
-            .and_then(|t| self.duration_of("notifications.retention", &t))
+            .get(&n.retention, duration)
             .unwrap_or(Duration::from_secs(30 * 86_400));
-        let retention_every = Duration::from_secs(self.required_number(
-            "notifications.retention_check_secs",
-            1,
-            86_400,
-        ));
-        let max_event_attempts =
-            self.required_number("notifications.max_event_attempts", 1, 100) as u32;
-        let mut moderator_role_ids = Vec::new();
-        for item in self.list("moderation.role_ids") {
-            if let Some(id) = self.snowflake_of("moderation.role_ids", &item) {
-                moderator_role_ids.push(id);
-            }
-        }
-        let http_listen = self.socket("http.listen");
+        let retention_every = Duration::from_secs(self.number(&n.retention_check_secs, 1, 86_400));
+        let max_event_attempts = self.number(&n.max_event_attempts, 1, 100) as u32;
+        let notifications =
+            crate::notify::NotifySettings {
+                default_channel: staff_channel_id,
+                topic_channels,
+                staff_role,
+                customer_updates,
+                staff_all_transitions,
+                // Short when only the feed brings events, long as a backstop to webhooks.
+                poll_interval: Duration::from_secs(
+                    poll_secs.unwrap_or(if webhook_secret.is_some() { 60 } else { 2 }),
+                ),
+                backfill,
+                retention,
+                retention_every,
+                max_event_attempts,
+                ..crate::notify::NotifySettings::default()
+            };
+        let moderator_role_ids = self.list(&r.moderation.role_ids, snowflake);
+        let http_listen = self.required(&r.http.listen, "must be set, e.g. 127.0.0.1:8080", |t| {
+            t.parse::<SocketAddr>()
+                .map_err(|_| format!("`{t}` is not an address like 127.0.0.1:8080"))
+        });
         // `off` turns the metrics listener off; an empty value is a mistake, not `off`.
-        let metrics_listen = match self.text("http.metrics_listen") {
-            None => {
-                self.fail(
-                    "http.metrics_listen",
-                    "must be set, e.g. 127.0.0.1:8479, or `off`",
-                );
-                None
+        let unset = "must be set, e.g. 127.0.0.1:8479, or `off`";
+        let metrics_listen = self.required(&r.http.metrics_listen, unset, |t| {
+            if t.eq_ignore_ascii_case("off") {
+                return Ok(None);
             }
-            Some(t) if t.eq_ignore_ascii_case("off") => Some(None),
-            Some(t) => match t.parse::<SocketAddr>() {
-                Ok(a) => Some(Some(a)),
-                Err(_) => {
-                    self.fail(
-                        "http.metrics_listen",
-                        format!("`{t}` is not an address like 127.0.0.1:8479, or `off`"),
-                    );
-                    None
-                }
-            },
-        };
+            t.parse::<SocketAddr>()
+                .map(Some)
+                .map_err(|_| format!("`{t}` is not an address like 127.0.0.1:8479, or `off`"))
+        });
 
-        let sandbox_listen = self.socket("sandbox.listen");
-        let admin_token = self.secret("sandbox.admin_token");
-        let sandbox_db = match self.text("sandbox.database_url") {
-            Some(u) if !u.starts_with("sqlite:") => {
-                self.fail("sandbox.database_url", "must be a sqlite: URL");
-                None
-            }
-            other => other,
-        };
-        let sandbox_webhook_url = self.http_url("sandbox.webhook_url");
-        let sandbox_webhook_secret = self.webhook_secret("sandbox.webhook_secret");
-        let webhook_max_attempts =
-            self.required_number("sandbox.webhook_max_attempts", 1, 100) as u32;
+        let sandbox_listen = self.required(&s.listen, "must be set, e.g. 127.0.0.1:8080", |t| {
+            t.parse::<SocketAddr>()
+                .map_err(|_| format!("`{t}` is not an address like 127.0.0.1:8080"))
+        });
+        let admin_token = self.text(&s.admin_token).map(SecretString::from);
+        let sandbox_db = self.get(&s.database_url, |t| match t.starts_with("sqlite:") {
+            true => Ok(t.to_string()),
+            false => Err("must be a sqlite: URL".to_string()),
+        });
+        let sandbox_webhook_url = self.get(&s.webhook_url, http_url);
+        let sandbox_webhook_secret = self.get(&s.webhook_secret, whsec);
+        let webhook_max_attempts = self.number(&s.webhook_max_attempts, 1, 100) as u32;
         if sandbox_webhook_url.is_some()
             && sandbox_webhook_secret.is_none()
             && webhook_secret.is_none()
         {
             self.fail(
-                "sandbox.webhook_url",
+                &s.webhook_url,
                 "is set but there is no secret to sign with (sandbox.webhook_secret or \
                  PARADARUM_WEBHOOK_SECRET)",
             );
         }
-
-        let mut hosts = Vec::new();
-        for h in self.list("attachments.hosts") {
+        let hosts = self.list(&r.attachments.hosts, |h| {
             let lower = h.to_ascii_lowercase();
-            if lower.contains('/') || lower.contains(':') || lower.contains(' ') {
-                self.fail(
-                    "attachments.hosts",
-                    format!("`{h}` must be a bare host name like cdn.discordapp.com"),
-                );
-            } else {
-                hosts.push(lower);
+            match lower.contains('/') || lower.contains(':') || lower.contains(' ') {
+                true => Err(format!(
+                    "`{h}` must be a bare host name like cdn.discordapp.com"
+                )),
+                false => Ok(lower),
             }
-        }
-        let max_bytes = self.required_number(
-            "attachments.max_bytes",
+        });
+        let max_bytes = self.number(
+            &r.attachments.max_bytes,
             1,
             crate::ticket::ATTACHMENT_MAX_BYTES,
         );
-
-        let log_filter = self.text("log.filter").unwrap_or_else(|| "info".into());
-        let log_format = match self.text("log.format").as_deref() {
-            None | Some("pretty") => LogFormat::Pretty,
-            Some("json") => LogFormat::Json,
-            Some(other) => {
-                self.fail(
-                    "log.format",
-                    format!("`{other}` must be `pretty` or `json`"),
-                );
-                LogFormat::Pretty
-            }
-        };
-        let shutdown_grace = self.millis("shutdown.grace_ms", 0, 600_000);
+        let log_filter = self.text(&r.log.filter).unwrap_or_else(|| "info".into());
+        let log_format = self
+            .get(&r.log.format, |t| match t {
+                "pretty" => Ok(LogFormat::Pretty),
+                "json" => Ok(LogFormat::Json),
+                _ => Err(format!("`{t}` must be `pretty` or `json`")),
+            })
+            .unwrap_or(LogFormat::Pretty);
+        let shutdown_grace = self.millis(&r.shutdown.grace_ms, 0, 600_000);
 
         Some(Settings {
-            discord: DiscordSettings {
-                token,
-                guild_id,
-                proxy_url,
-                open_cooldown,
-                gateway_stall,
-                global_rate,
-            },
+            discord,
             api: ApiSettings {
                 backend: backend?,
                 token: api_token,
@@ -922,22 +929,7 @@ impl Reader<'_> {
             database_url: database_url?,
             durability,
             staff_channel_id,
-            notifications: crate::notify::NotifySettings {
-                default_channel: staff_channel_id,
-                topic_channels,
-                staff_role,
-                customer_updates,
-                staff_all_transitions,
-                // Short when only the feed brings events, long as a backstop to webhooks.
-                poll_interval: std::time::Duration::from_secs(
-                    poll_secs.unwrap_or(if webhook_secret_set { 60 } else { 2 }),
-                ),
-                backfill,
-                retention,
-                retention_every,
-                max_event_attempts,
-                ..crate::notify::NotifySettings::default()
-            },
+            notifications,
             moderator_role_ids,
             http_listen: http_listen?,
             metrics_listen: metrics_listen?,
@@ -947,6 +939,37 @@ impl Reader<'_> {
             shutdown_grace,
         })
     }
+}
+
+fn snowflake(text: &str) -> Result<u64, String> {
+    match text.parse::<u64>() {
+        Ok(v) if v > 0 => Ok(v),
+        _ => Err(format!("`{text}` is not a Discord id (a positive number)")),
+    }
+}
+
+fn http_url(t: &str) -> Result<Url, String> {
+    match Url::parse(t) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => Ok(u),
+        // Quoted without any `user:password@`: a problem list is printed and logged.
+        Ok(u) => Err(format!(
+            "`{}` must be an http:// or https:// URL",
+            crate::app::redacted_url(&u)
+        )),
+        Err(e) => {
+            let shown = if t.contains('@') { "the value" } else { t };
+            Err(format!("`{shown}` is not a URL ({e})"))
+        }
+    }
+}
+
+fn whsec(t: &str) -> Result<WebhookSecret, String> {
+    WebhookSecret::parse(t).map_err(|e| e.to_string())
+}
+
+/// A duration like `30d`, `24h`, `90m` or `45s` (at most ten years).
+fn duration(t: &str) -> Result<Duration, String> {
+    parse_duration(t).ok_or_else(|| format!("`{t}` must be a duration like 30d, 24h, 90m or 45s"))
 }
 
 /// Parses `<whole number><unit>` with unit `s`, `m`, `h` or `d`; at most ten years.
@@ -979,357 +1002,4 @@ pub fn env_from(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn load_env(pairs: &[(&str, &str)]) -> Result<Loaded, ConfigErrors> {
-        load(None, &env_from(pairs))
-    }
-
-    #[test]
-    fn the_defaults_load_on_the_sandbox_with_warnings_only() {
-        let loaded = load_env(&[]).unwrap();
-        let s = &loaded.settings;
-        assert_eq!(s.api.backend, Backend::Sandbox);
-        assert_eq!(s.http_listen, "127.0.0.1:8080".parse().unwrap());
-        assert_eq!(s.sandbox.listen, "127.0.0.1:8787".parse().unwrap());
-        assert_eq!(s.database_url, "sqlite://data/paradarum-bot.db");
-        assert_eq!(
-            s.attachments.hosts,
-            ["cdn.discordapp.com", "media.discordapp.net"]
-        );
-        assert!(bot_problems(s).iter().any(|w| w.contains("DISCORD_TOKEN")));
-    }
-
-    #[test]
-    fn the_public_environment_names_set_their_keys() {
-        let key = SecretKey::generate_text();
-        let loaded = load_env(&[
-            ("DISCORD_TOKEN", "abc.def"),
-            ("DISCORD_GUILD_ID", "123456789012345678"),
-            ("DISCORD_PROXY_URL", "http://127.0.0.1:3000"),
-            ("PARADARUM_API_URL", "https://api.paradarum.example"),
-            ("PARADARUM_API_TOKEN", "int_tok"),
-            (
-                "PARADARUM_WEBHOOK_SECRET",
-                "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
-            ),
-            ("BOT_SECRET_KEY", &key),
-            ("DATABASE_URL", "sqlite://other.db"),
-            ("STAFF_CHANNEL_ID", "42"),
-            ("MODERATOR_ROLE_IDS", "1, 2,3"),
-            ("HTTP_LISTEN", "0.0.0.0:9000"),
-            ("SANDBOX_LISTEN", "127.0.0.1:9001"),
-            ("SANDBOX_ADMIN_TOKEN", "adm"),
-            ("ATTACHMENT_HOSTS", "cdn.example.com,Files.Example.com"),
-        ])
-        .unwrap();
-        let s = loaded.settings;
-        assert_eq!(s.discord.token.unwrap().expose_secret(), "abc.def");
-        assert_eq!(s.discord.guild_id, Some(123456789012345678));
-        assert_eq!(
-            s.discord.proxy_url.unwrap().as_str(),
-            "http://127.0.0.1:3000/"
-        );
-        assert!(
-            matches!(s.api.backend, Backend::Remote(ref u) if u.host_str() == Some("api.paradarum.example"))
-        );
-        assert_eq!(s.api.token.unwrap().expose_secret(), "int_tok");
-        assert!(s.webhook_secret.is_some());
-        assert!(s.secret_key.is_some());
-        assert_eq!(s.database_url, "sqlite://other.db");
-        assert_eq!(s.staff_channel_id, Some(42));
-        assert_eq!(s.moderator_role_ids, [1, 2, 3]);
-        assert_eq!(s.http_listen, "0.0.0.0:9000".parse().unwrap());
-        assert_eq!(s.sandbox.listen, "127.0.0.1:9001".parse().unwrap());
-        assert_eq!(s.sandbox.admin_token.unwrap().expose_secret(), "adm");
-        assert_eq!(
-            s.attachments.hosts,
-            ["cdn.example.com", "files.example.com"]
-        );
-    }
-
-    #[test]
-    fn the_generic_prefixed_form_sets_any_key() {
-        let s = load_env(&[("PARADARUM_BOT__API__REQUEST_TIMEOUT_MS", "1234")])
-            .unwrap()
-            .settings;
-        assert_eq!(s.api.request_timeout, Duration::from_millis(1234));
-    }
-
-    #[test]
-    fn every_problem_is_reported_at_once() {
-        let err = load_env(&[
-            ("DISCORD_GUILD_ID", "my-server"),
-            ("PARADARUM_API_URL", "ftp://x"),
-            ("BOT_SECRET_KEY", "c2hvcnQ="),
-            ("MODERATOR_ROLE_IDS", "1,two"),
-            ("HTTP_LISTEN", "localhost"),
-            ("PARADARUM_WEBHOOK_SECRET", "secret"),
-            ("PARADARUM_BOT__API__MAX_RETRIES", "-1"),
-        ])
-        .unwrap_err();
-        let text = err.to_string();
-        for needle in [
-            "DISCORD_GUILD_ID",
-            "PARADARUM_API_URL",
-            "BOT_SECRET_KEY",
-            "`two`",
-            "HTTP_LISTEN",
-            "PARADARUM_WEBHOOK_SECRET",
-            "api.max_retries",
-        ] {
-            assert!(text.contains(needle), "missing {needle} in:\n{text}");
-        }
-        assert_eq!(err.problems.len(), 7, "{text}");
-    }
-
-    #[test]
-    fn the_real_api_requires_a_secret_key() {
-        let err = load_env(&[("PARADARUM_API_URL", "https://api.example")]).unwrap_err();
-        assert!(err.to_string().contains("BOT_SECRET_KEY is required"));
-    }
-
-    #[test]
-    fn secrets_never_show_in_check_output_or_debug() {
-        let loaded = load_env(&[
-            ("DISCORD_TOKEN", "super-secret-token"),
-            ("SANDBOX_ADMIN_TOKEN", "admin-secret"),
-        ])
-        .unwrap();
-        let shown = format!("{:?}", loaded.shown);
-        let debug = format!("{:?}", loaded.settings);
-        for text in [shown, debug] {
-            assert!(!text.contains("super-secret-token"));
-            assert!(!text.contains("admin-secret"));
-        }
-    }
-
-    #[test]
-    fn unknown_keys_and_bad_toml_in_a_file_are_problems() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("c.toml");
-        std::fs::write(
-            &path,
-            "[discord]\ntokn = \"x\"\n[http]\nlisten = \"127.0.0.1:1\"\n",
-        )
-        .unwrap();
-        let err = load(Some(&path), &env_from(&[])).unwrap_err();
-        assert!(err.to_string().contains("unknown key `discord.tokn`"));
-
-        std::fs::write(&path, "[discord\n").unwrap();
-        let err = load(Some(&path), &env_from(&[])).unwrap_err();
-        assert!(err.to_string().contains("not valid TOML"));
-
-        let err = load(Some(&dir.path().join("missing.toml")), &env_from(&[])).unwrap_err();
-        assert!(err.to_string().contains("cannot read config file"));
-    }
-
-    #[test]
-    fn a_file_overrides_defaults_and_env_overrides_the_file() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("c.toml");
-        std::fs::write(
-            &path,
-            "[http]\nlisten = \"127.0.0.1:7000\"\n[sandbox]\nlisten = \"127.0.0.1:7001\"\n",
-        )
-        .unwrap();
-        let s = load(
-            Some(&path),
-            &env_from(&[("SANDBOX_LISTEN", "127.0.0.1:7002")]),
-        )
-        .unwrap()
-        .settings;
-        assert_eq!(s.http_listen, "127.0.0.1:7000".parse().unwrap());
-        assert_eq!(s.sandbox.listen, "127.0.0.1:7002".parse().unwrap());
-    }
-
-    #[test]
-    fn the_same_port_for_the_bot_and_the_sandbox_is_a_problem() {
-        let err = load_env(&[("SANDBOX_LISTEN", "127.0.0.1:8080")]).unwrap_err();
-        assert!(err.to_string().contains("need different ports"));
-    }
-
-    #[test]
-    fn metrics_have_their_own_loopback_listener_that_can_be_moved_or_turned_off() {
-        let s = load_env(&[]).unwrap().settings;
-        assert_eq!(s.metrics_listen, Some("127.0.0.1:8479".parse().unwrap()));
-        for (name, value) in [
-            ("METRICS_LISTEN", "0.0.0.0:9464"),
-            ("PARADARUM_BOT__HTTP__METRICS_LISTEN", "0.0.0.0:9464"),
-        ] {
-            let s = load_env(&[(name, value)]).unwrap().settings;
-            assert_eq!(s.metrics_listen, Some("0.0.0.0:9464".parse().unwrap()));
-        }
-        let s = load_env(&[("METRICS_LISTEN", "OFF")]).unwrap().settings;
-        assert_eq!(s.metrics_listen, None);
-        for bad in ["", "8479", "localhost:8479", "no"] {
-            let e = load_env(&[("METRICS_LISTEN", bad)]).unwrap_err();
-            assert!(
-                e.problems.iter().any(|p| p.starts_with("METRICS_LISTEN")),
-                "{bad}: {e}"
-            );
-        }
-    }
-
-    #[test]
-    fn metrics_on_the_port_of_another_listener_is_a_problem() {
-        for env in [
-            [
-                ("METRICS_LISTEN", "127.0.0.1:8080"),
-                ("HTTP_LISTEN", "127.0.0.1:8080"),
-            ],
-            [
-                ("METRICS_LISTEN", "127.0.0.1:8080"),
-                ("HTTP_LISTEN", "0.0.0.0:8080"),
-            ],
-            [
-                ("METRICS_LISTEN", "0.0.0.0:7000"),
-                ("SANDBOX_LISTEN", "127.0.0.1:7000"),
-            ],
-        ] {
-            let e = load_env(&env).unwrap_err();
-            assert!(
-                e.to_string().contains("METRICS_LISTEN") && e.to_string().contains("share a port"),
-                "{env:?}: {e}"
-            );
-        }
-        // Other addresses, or a port picked by the system, are fine.
-        for env in [
-            [
-                ("METRICS_LISTEN", "127.0.0.2:8080"),
-                ("HTTP_LISTEN", "127.0.0.1:8080"),
-            ],
-            [
-                ("METRICS_LISTEN", "127.0.0.1:0"),
-                ("HTTP_LISTEN", "127.0.0.1:0"),
-            ],
-            [("METRICS_LISTEN", "off"), ("HTTP_LISTEN", "127.0.0.1:8080")],
-        ] {
-            assert!(load_env(&env).is_ok(), "{env:?}");
-        }
-        // The sandbox's port is free when the sandbox is not used.
-        assert!(load_env(&[
-            ("METRICS_LISTEN", "127.0.0.1:8787"),
-            ("PARADARUM_API_URL", "https://api.example"),
-            ("BOT_SECRET_KEY", &SecretKey::generate_text()),
-        ])
-        .is_ok());
-    }
-
-    #[test]
-    fn a_refused_url_is_quoted_without_its_credentials() {
-        for url in ["ftp://user:hunter2@proxy", "http//user:hunter2@proxy"] {
-            let e =
-                load_env(&[("DISCORD_PROXY_URL", url), ("PARADARUM_API_URL", url)]).unwrap_err();
-            let text = e.to_string();
-            assert!(text.contains("DISCORD_PROXY_URL"), "{text}");
-            assert!(!text.contains("hunter2"), "{text}");
-        }
-    }
-
-    #[test]
-    fn durations_read_with_units_and_nonsense_is_refused() {
-        assert_eq!(
-            parse_duration("30d"),
-            Some(Duration::from_secs(30 * 86_400))
-        );
-        assert_eq!(parse_duration("24h"), Some(Duration::from_secs(86_400)));
-        assert_eq!(parse_duration(" 90m "), Some(Duration::from_secs(5_400)));
-        assert_eq!(parse_duration("45s"), Some(Duration::from_secs(45)));
-        for bad in [
-            "",
-            "h",
-            "24",
-            "-1h",
-            "1.5h",
-            "24 h",
-            "1w",
-            "99999999999999999999d",
-            "é",
-        ] {
-            assert_eq!(parse_duration(bad), None, "{bad}");
-        }
-        let e = load_env(&[("PARADARUM_BOT__NOTIFICATIONS__BACKFILL", "soon")]).unwrap_err();
-        assert!(
-            e.problems
-                .iter()
-                .any(|p| p.contains("notifications.backfill")),
-            "{e}"
-        );
-        let ok = load_env(&[
-            ("PARADARUM_BOT__NOTIFICATIONS__BACKFILL", "24h"),
-            ("PARADARUM_BOT__NOTIFICATIONS__RETENTION", "7d"),
-        ])
-        .unwrap();
-        assert_eq!(
-            ok.settings.notifications.backfill,
-            Some(Duration::from_secs(86_400))
-        );
-        assert_eq!(
-            ok.settings.notifications.retention,
-            Duration::from_secs(7 * 86_400)
-        );
-    }
-
-    #[test]
-    fn previous_secret_keys_are_a_list_and_a_bad_entry_is_named_by_position_only() {
-        let (a, b) = (SecretKey::generate_text(), SecretKey::generate_text());
-        let s = load_env(&[("BOT_SECRET_KEY_PREVIOUS", &format!(" {a} ,{b},"))])
-            .unwrap()
-            .settings;
-        let got: Vec<[u8; 32]> = s.secret_key_previous.iter().map(|k| *k.expose()).collect();
-        let want: Vec<[u8; 32]> = [&a, &b]
-            .iter()
-            .map(|t| *SecretKey::parse(t).unwrap().expose())
-            .collect();
-        assert_eq!(got, want);
-        assert!(load_env(&[])
-            .unwrap()
-            .settings
-            .secret_key_previous
-            .is_empty());
-
-        // A short key and a non-base64 one: both named, neither quoted.
-        let short = STANDARD.encode([7u8; 31]);
-        let loaded = load_env(&[(
-            "BOT_SECRET_KEY_PREVIOUS",
-            &format!("{a},{short},not-base64-hunter2"),
-        )]);
-        let e = loaded.unwrap_err();
-        let text = e.to_string();
-        assert!(text.contains("BOT_SECRET_KEY_PREVIOUS"), "{text}");
-        assert!(text.contains("entry 2 of 3 decodes to 31 bytes"), "{text}");
-        assert!(text.contains("entry 3 of 3 is not valid"), "{text}");
-        for secret in [a.as_str(), short.as_str(), "hunter2"] {
-            assert!(!text.contains(secret), "{text}");
-        }
-
-        // The shown value is redacted, and the current key listed again is a warning.
-        let loaded = load_env(&[
-            ("BOT_SECRET_KEY", &a),
-            (
-                "PARADARUM_BOT__BOT__SECRET_KEY_PREVIOUS",
-                &format!("{b},{a}"),
-            ),
-        ])
-        .unwrap();
-        let shown = format!("{:?}", loaded.shown);
-        assert!(!shown.contains(&a) && !shown.contains(&b), "{shown}");
-        assert!(
-            loaded
-                .warnings
-                .iter()
-                .any(|w| w.contains("entry 2 is BOT_SECRET_KEY itself")),
-            "{:?}",
-            loaded.warnings
-        );
-    }
-
-    #[test]
-    fn secret_keys_must_be_32_bytes_of_base64() {
-        assert!(SecretKey::parse(&SecretKey::generate_text()).is_ok());
-        assert!(SecretKey::parse("not base64!").is_err());
-        assert!(SecretKey::parse(&STANDARD.encode([0u8; 31])).is_err());
-    }
-}
+mod tests;
