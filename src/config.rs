@@ -38,108 +38,111 @@ pub struct KeySpec {
     pub secret: bool,
 }
 
-/// Names every key once: the serde tree that figment fills (`raw::Raw`), and `KEYS`,
-/// the same keys with their public environment names and secrecy, in the order
-/// `check-config` shows them.
+/// Names every key once, with how its value is read (the kind says whether it is a
+/// secret) and its public environment name if it has one. Makes the serde tree figment
+/// fills (`raw::Raw`) and `KEYS`, in the order `check-config` shows them.
 macro_rules! keys {
-    ($($section:ident { $($key:ident $(= $env:literal)? $($secret:ident)?,)* })*) => {
+    ($($section:ident { $($key:ident: $kind:ty $(= $env:literal)?,)* })*) => {
         /// Every key there is. A key in a file that is not here is reported as a problem,
         /// so a typo never silently does nothing.
         pub const KEYS: &[KeySpec] = &[$($(KeySpec {
             key: concat!(stringify!($section), ".", stringify!($key)),
             env: keys!(@env $($env)?),
-            secret: keys!(@secret $($secret)?),
+            secret: <$kind as Kind>::SECRET,
         },)*)*];
 
         #[allow(non_camel_case_types)]
         mod raw {
-            use super::Leaf;
+            use super::*;
             #[derive(serde::Deserialize)]
             pub(super) struct Raw { $(pub(super) $section: $section,)* }
             $(#[derive(serde::Deserialize)]
-            pub(super) struct $section { $(pub(super) $key: Leaf,)* })*
+            pub(super) struct $section { $(pub(super) $key: F<$kind>,)* })*
             impl Raw {
-                /// Tells each value which key it is (serde does not).
-                pub(super) fn name(&mut self) {
-                    let mut specs = super::KEYS.iter();
-                    $($(if let Some(spec) = specs.next() { self.$section.$key.spec = spec; })*)*
+                /// Names each value (serde does not), and notes its problems and how
+                /// `check-config` shows it, key by key.
+                pub(super) fn check(&mut self, r: &mut Reader) {
+                    let mut specs = KEYS.iter();
+                    $($(if let Some(spec) = specs.next() {
+                        self.$section.$key.spec = spec;
+                        r.check(&self.$section.$key.spec, self.$section.$key.tag,
+                            &self.$section.$key.text, &self.$section.$key.errs);
+                    })*)*
                 }
             }
         }
     };
     (@env) => { None };
     (@env $env:literal) => { Some($env) };
-    (@secret) => { false };
-    (@secret secret) => { true };
 }
 
 keys! {
     discord {
-        token = "DISCORD_TOKEN" secret,
-        guild_id = "DISCORD_GUILD_ID",
-        proxy_url = "DISCORD_PROXY_URL",
-        open_cooldown_secs,
-        gateway_stall_secs,
-        global_rate_per_sec,
+        token: Secret = "DISCORD_TOKEN",
+        guild_id: Snowflake = "DISCORD_GUILD_ID",
+        proxy_url: HttpUrl = "DISCORD_PROXY_URL",
+        open_cooldown_secs: Secs<0, 86_400>,
+        gateway_stall_secs: Secs<10, 3_600>,
+        global_rate_per_sec: Num<1, 50>,
     }
     api {
-        url = "PARADARUM_API_URL",
-        token = "PARADARUM_API_TOKEN" secret,
-        backend_id,
-        connect_timeout_ms,
-        request_timeout_ms,
-        max_retries,
-        retry_budget_ms,
+        url: ApiUrl = "PARADARUM_API_URL",
+        token: Secret = "PARADARUM_API_TOKEN",
+        backend_id: Text,
+        connect_timeout_ms: Millis<1, 120_000>,
+        request_timeout_ms: Millis<1, 600_000>,
+        max_retries: Num<0, 20>,
+        retry_budget_ms: Millis<0, 600_000>,
     }
-    webhook { secret = "PARADARUM_WEBHOOK_SECRET" secret, }
+    webhook { secret: Whsec = "PARADARUM_WEBHOOK_SECRET", }
     bot {
-        secret_key = "BOT_SECRET_KEY" secret,
-        secret_key_previous = "BOT_SECRET_KEY_PREVIOUS" secret,
+        secret_key: Key = "BOT_SECRET_KEY",
+        secret_key_previous: Keys = "BOT_SECRET_KEY_PREVIOUS",
     }
-    storage { data_dir, }
+    storage { data_dir: Text, }
     database {
-        url = "DATABASE_URL",
-        synchronous,
+        url: Sqlite = "DATABASE_URL",
+        synchronous: Synchronous,
     }
     notifications {
-        staff_channel_id = "STAFF_CHANNEL_ID",
-        channel_general,
-        channel_networking,
-        channel_rules,
-        channel_billing,
-        channel_ssl,
-        channel_performance,
-        staff_role_id,
-        customer_updates,
-        staff_all_transitions,
-        poll_interval_secs,
-        backfill,
-        retention,
-        retention_check_secs,
-        max_event_attempts,
+        staff_channel_id: Snowflake = "STAFF_CHANNEL_ID",
+        channel_general: Snowflake,
+        channel_networking: Snowflake,
+        channel_rules: Snowflake,
+        channel_billing: Snowflake,
+        channel_ssl: Snowflake,
+        channel_performance: Snowflake,
+        staff_role_id: Snowflake,
+        customer_updates: Flag,
+        staff_all_transitions: Flag,
+        poll_interval_secs: Poll,
+        backfill: Backfill,
+        retention: Dur,
+        retention_check_secs: Secs<1, 86_400>,
+        max_event_attempts: Num<1, 100>,
     }
-    moderation { role_ids = "MODERATOR_ROLE_IDS", }
+    moderation { role_ids: Ids = "MODERATOR_ROLE_IDS", }
     http {
-        listen = "HTTP_LISTEN",
-        metrics_listen = "METRICS_LISTEN",
+        listen: Addr = "HTTP_LISTEN",
+        metrics_listen: Metrics = "METRICS_LISTEN",
     }
     sandbox {
-        listen = "SANDBOX_LISTEN",
-        admin_token = "SANDBOX_ADMIN_TOKEN" secret,
-        database_url,
-        webhook_url,
-        webhook_secret secret,
-        webhook_max_attempts,
+        listen: Addr = "SANDBOX_LISTEN",
+        admin_token: Secret = "SANDBOX_ADMIN_TOKEN",
+        database_url: SandboxDb,
+        webhook_url: HttpUrl,
+        webhook_secret: Whsec,
+        webhook_max_attempts: Num<1, 100>,
     }
     attachments {
-        hosts = "ATTACHMENT_HOSTS",
-        max_bytes,
+        hosts: Hosts = "ATTACHMENT_HOSTS",
+        max_bytes: Num<1, { crate::ticket::ATTACHMENT_MAX_BYTES }>,
     }
     log {
-        filter,
-        format,
+        filter: Text,
+        format: Format,
     }
-    shutdown { grace_ms, }
+    shutdown { grace_ms: Millis<0, 600_000>, }
 }
 
 /// A 32-byte key for encrypting data at rest.
@@ -308,12 +311,31 @@ impl fmt::Display for ConfigErrors {
 
 impl std::error::Error for ConfigErrors {}
 
+/// Where `load` reads environment variables: the process's, or a map (`env_from`).
+pub trait Environment {
+    fn var(&self, name: &str) -> Option<String>;
+    /// Every name set, so that an unknown `PARADARUM_BOT__…` is refused, not ignored.
+    fn names(&self) -> Vec<String>;
+}
+
+/// The process environment.
+pub struct ProcessEnv;
+
+impl Environment for ProcessEnv {
+    fn var(&self, name: &str) -> Option<String> {
+        process_env(name)
+    }
+
+    fn names(&self) -> Vec<String> {
+        std::env::vars_os()
+            .filter_map(|(name, _)| name.into_string().ok())
+            .collect()
+    }
+}
+
 /// Loads the configuration from the built-in defaults, an optional file and the given
-/// environment (a function so tests can pass their own).
-pub fn load(
-    file: Option<&Path>,
-    env: &dyn Fn(&str) -> Option<String>,
-) -> Result<Loaded, ConfigErrors> {
+/// environment.
+pub fn load(file: Option<&Path>, env: &dyn Environment) -> Result<Loaded, ConfigErrors> {
     let mut problems = Vec::new();
     let mut figment = Figment::new();
     match DEFAULT_TOML.parse::<toml::Table>() {
@@ -336,14 +358,27 @@ pub fn load(
             Err(e) => problems.push(format!("cannot read config file {}: {e}", path.display())),
         }
     }
-    for spec in KEYS {
-        let generic = format!(
+    let generic = |key: &str| {
+        format!(
             "{ENV_PREFIX}{}",
-            spec.key.replace('.', "__").to_ascii_uppercase()
-        );
+            key.replace('.', "__").to_ascii_uppercase()
+        )
+    };
+    let mut names = env.names();
+    names.sort();
+    for name in names.iter().filter(|n| n.starts_with(ENV_PREFIX)) {
+        if !KEYS.iter().any(|spec| generic(spec.key) == *name) {
+            let key = name[ENV_PREFIX.len()..]
+                .replace("__", ".")
+                .to_ascii_lowercase();
+            problems.push(format!("env {name}: unknown key `{key}`"));
+        }
+    }
+    for spec in KEYS {
+        let generic = generic(spec.key);
         // The public name wins over the generic form when both are set.
         for name in [Some(generic.as_str()), spec.env].into_iter().flatten() {
-            if let (Some(v), Some((section, key))) = (env(name), spec.key.split_once('.')) {
+            if let (Some(v), Some((section, key))) = (env.var(name), spec.key.split_once('.')) {
                 let leaf = toml::Table::from_iter([(key.to_string(), toml::Value::String(v))]);
                 let table = toml::Table::from_iter([(section.to_string(), leaf.into())]);
                 let src = Source::Env(name.to_string());
@@ -358,14 +393,13 @@ pub fn load(
             return Err(ConfigErrors { problems });
         }
     };
-    raw.name();
-
     let mut r = Reader {
         figment: &figment,
         problems,
         shown: Vec::new(),
     };
-    let settings = r.settings(raw);
+    raw.check(&mut r);
+    let settings = settings(raw, &mut r);
     let (mut problems, shown) = (r.problems, r.shown);
     let mut warnings = Vec::new();
     if let Some(s) = &settings {
@@ -544,407 +578,173 @@ fn same_port(a: SocketAddr, b: SocketAddr) -> bool {
         && (a.ip() == b.ip() || a.ip().is_unspecified() || b.ip().is_unspecified())
 }
 
-/// One key's value as serde hands it over: its text, or why it has none that can be read.
-/// Reading never fails here, so one bad value does not hide the others.
-struct Leaf {
-    spec: &'static KeySpec,
-    tag: Tag,
-    /// `None` when unset or empty; numbers and booleans as text; a list joined by commas.
-    text: Result<Option<String>, &'static str>,
+/// How one kind of value is read from its text (trimmed, never empty).
+trait Kind {
+    type Out;
+    /// Shown as `[redacted]`, and never quoted in a problem.
+    const SECRET: bool = false;
+    /// The value when unset, or why it must be set.
+    fn unset() -> Result<Option<Self::Out>, String> {
+        Ok(None)
+    }
+    /// `None` after noting in `problems` what is wrong (a list may have several).
+    fn read(t: &str, problems: &mut Vec<String>) -> Option<Self::Out>;
 }
 
-/// Stands in until `Raw::name` says which key a value is.
-static UNNAMED: KeySpec = KeySpec {
-    key: "?",
-    env: None,
-    secret: true,
-};
-
-impl<'de> serde::Deserialize<'de> for Leaf {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let value = Tagged::<Value>::deserialize(d)?;
-        let tag = value.tag();
-        let text = match value.into_inner() {
-            Value::Array(_, items) => items
-                .iter()
-                .map(|item| match item {
-                    Value::String(_, s) => Some(s.clone()),
-                    Value::Num(_, n) => integer(*n),
-                    _ => None,
-                })
-                .collect::<Option<Vec<_>>>()
-                .map(|parts| (!parts.is_empty()).then(|| parts.join(",")))
-                .ok_or("list items must be strings or numbers"),
-            Value::String(_, s) => Ok(Some(s.trim().to_string()).filter(|s| !s.is_empty())),
-            Value::Num(_, n) => integer(n).map(Some).ok_or("must be a string or a number"),
-            Value::Bool(_, b) => Ok(Some(b.to_string())),
-            _ => Err("must be a string or a number"),
-        };
-        Ok(Leaf {
-            spec: &UNNAMED,
-            tag,
-            text,
-        })
-    }
-}
-
-fn integer(n: figment::value::Num) -> Option<String> {
-    n.to_i128()
-        .map(|i| i.to_string())
-        .or_else(|| n.to_u128().map(|u| u.to_string()))
-}
-
-/// Reads the values into `Settings`, collecting every problem and what `check-config`
-/// shows.
-struct Reader<'a> {
-    figment: &'a Figment,
-    problems: Vec<String>,
-    shown: Vec<(String, String, String)>,
-}
-
-impl Reader<'_> {
-    fn source(&self, leaf: &Leaf) -> Source {
-        match self
-            .figment
-            .get_metadata(leaf.tag)
-            .and_then(|m| m.source.as_ref())
-        {
-            Some(figment::Source::File(path)) => Source::File(path.clone()),
-            Some(figment::Source::Custom(name)) => Source::Env(name.clone()),
-            _ => Source::Default,
-        }
-    }
-
-    fn label(&self, leaf: &Leaf) -> String {
-        let key = leaf.spec.key;
-        match (self.source(leaf), leaf.spec.env) {
-            (Source::Env(name), _) => format!("{name} ({key})"),
-            (_, Some(env)) => format!("{env} ({key})"),
-            _ => key.to_string(),
-        }
-    }
-
-    fn fail(&mut self, leaf: &Leaf, what: impl fmt::Display) {
-        let (label, src) = (self.label(leaf), self.source(leaf));
-        self.problems.push(format!("{label}: {what} [from {src}]"));
-    }
-
-    /// The value as text, `None` when unset or empty; notes what `check-config` shows.
-    fn text(&mut self, leaf: &Leaf) -> Option<String> {
-        let raw = match &leaf.text {
-            Ok(raw) => raw.clone(),
-            Err(what) => {
-                self.fail(leaf, what);
-                None
-            }
-        };
-        let shown = match &raw {
-            None => "(not set)".to_string(),
-            Some(_) if leaf.spec.secret => "[redacted]".to_string(),
-            // A URL's `user:password@` is a secret too.
-            Some(v) => match Url::parse(v) {
-                Ok(u) if !u.username().is_empty() || u.password().is_some() => {
-                    crate::app::redacted_url(&u)
-                }
-                _ => v.clone(),
-            },
-        };
-        let label = self.label(leaf);
-        self.shown.push((leaf.spec.key.to_string(), label, shown));
-        raw
-    }
-
-    /// The value read by `parse`; a value it refuses is a problem.
-    fn get<T>(&mut self, leaf: &Leaf, parse: impl FnOnce(&str) -> Result<T, String>) -> Option<T> {
-        let text = self.text(leaf)?;
-        parse(&text).map_err(|e| self.fail(leaf, e)).ok()
-    }
-
-    /// Like `get`, and an unset value is a problem too.
-    fn required<T>(
-        &mut self,
-        leaf: &Leaf,
-        unset: &str,
-        parse: impl FnOnce(&str) -> Result<T, String>,
-    ) -> Option<T> {
-        if matches!(leaf.text, Ok(None)) {
-            self.text(leaf);
-            self.fail(leaf, unset);
-            return None;
-        }
-        self.get(leaf, parse)
-    }
-
-    /// A whole number in `min..=max`; a broken or missing value is reported and `min`
-    /// stands in so the other keys are still checked.
-    fn number(&mut self, leaf: &Leaf, min: u64, max: u64) -> u64 {
-        let unset = format!("must be set to a whole number from {min} to {max}");
-        self.required(leaf, &unset, |t| {
-            t.parse::<u64>()
-                .ok()
-                .filter(|v| (min..=max).contains(v))
-                .ok_or_else(|| format!("`{t}` must be a whole number from {min} to {max}"))
-        })
-        .unwrap_or(min)
-    }
-
-    fn millis(&mut self, leaf: &Leaf, min: u64, max: u64) -> Duration {
-        Duration::from_millis(self.number(leaf, min, max))
-    }
-
-    /// Comma-separated items, each read by `parse`; every bad one is a problem.
-    fn list<T>(&mut self, leaf: &Leaf, parse: impl Fn(&str) -> Result<T, String>) -> Vec<T> {
-        let text = self.text(leaf).unwrap_or_default();
-        let mut items = Vec::new();
-        for item in text.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-            match parse(item) {
-                Ok(v) => items.push(v),
-                Err(e) => self.fail(leaf, e),
+/// Defines kinds that read with one expression giving `Result<Out, String>`.
+macro_rules! kinds {
+    ($($(#[$doc:meta])* $name:ident $(<$(const $c:ident: u64),*>)? -> $out:ty
+        $(, secret = $secret:literal)? $(, unset = $unset:expr)?; |$t:ident| $read:expr;)*) => {$(
+        $(#[$doc])*
+        struct $name $(<$(const $c: u64),*>)?;
+        impl $(<$(const $c: u64),*>)? Kind for $name $(<$($c),*>)? {
+            type Out = $out;
+            $(const SECRET: bool = $secret;)?
+            $(fn unset() -> Result<Option<$out>, String> { $unset })?
+            fn read($t: &str, problems: &mut Vec<String>) -> Option<$out> {
+                let read: Result<$out, String> = $read;
+                read.map_err(|e| problems.push(e)).ok()
             }
         }
-        items
-    }
+    )*};
+}
 
-    fn boolean(&mut self, leaf: &Leaf, default: bool) -> bool {
-        self.get(leaf, |t| match t.to_ascii_lowercase().as_str() {
-            "true" | "1" | "yes" | "on" => Ok(true),
-            "false" | "0" | "no" | "off" => Ok(false),
-            t => Err(format!("`{t}` must be true or false")),
-        })
-        .unwrap_or(default)
-    }
-
-    /// `bot.secret_key_previous`: comma-separated keys in `bot.secret_key`'s form. A bad
-    /// entry is named by its position, never quoted: it is a secret.
-    fn previous_keys(&mut self, leaf: &Leaf) -> Vec<SecretKey> {
-        let Some(text) = self.text(leaf) else {
-            return Vec::new();
+kinds! {
+    Text -> String; |t| Ok(t.to_string());
+    Secret -> SecretString, secret = true; |t| Ok(SecretString::from(t.to_string()));
+    Snowflake -> u64; |t| snowflake(t);
+    Num<const MIN: u64, const MAX: u64> -> u64, unset = Err(set_to(MIN, MAX));
+        |t| whole(t, MIN, MAX);
+    Secs<const MIN: u64, const MAX: u64> -> Duration, unset = Err(set_to(MIN, MAX));
+        |t| whole(t, MIN, MAX).map(Duration::from_secs);
+    Millis<const MIN: u64, const MAX: u64> -> Duration, unset = Err(set_to(MIN, MAX));
+        |t| whole(t, MIN, MAX).map(Duration::from_millis);
+    /// Seconds between reads of the events feed; unset: chosen by whether webhooks come.
+    Poll -> u64; |t| t.parse().ok().filter(|v| (1..=3600).contains(v)).ok_or_else(|| {
+        format!("`{t}` must be a whole number from 1 to 3600, or empty for automatic")
+    });
+    Flag -> bool; |t| match t.to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" | "on" => Ok(true),
+        "false" | "0" | "no" | "off" => Ok(false),
+        t => Err(format!("`{t}` must be true or false")),
+    };
+    HttpUrl -> Url; |t| http_url(t);
+    /// `sandbox` or unset: the embedded sandbox.
+    ApiUrl -> Backend, unset = Ok(Some(Backend::Sandbox));
+        |t| match t.eq_ignore_ascii_case("sandbox") {
+            true => Ok(Backend::Sandbox),
+            false => http_url(t).map(Backend::Remote),
         };
-        let entries: Vec<&str> = text.split(',').map(str::trim).collect();
+    Addr -> SocketAddr, unset = Err("must be set, e.g. 127.0.0.1:8080".into()); |t| {
+        t.parse().map_err(|_| format!("`{t}` is not an address like 127.0.0.1:8080"))
+    };
+    /// `off` turns the metrics listener off; an empty value is a mistake, not `off`.
+    Metrics -> Option<SocketAddr>, unset = Err("must be set, e.g. 127.0.0.1:8479, or `off`".into());
+        |t| match t.eq_ignore_ascii_case("off") {
+            true => Ok(None),
+            false => t.parse().map(Some).map_err(|_| {
+                format!("`{t}` is not an address like 127.0.0.1:8479, or `off`")
+            }),
+        };
+    Whsec -> WebhookSecret, secret = true; |t| WebhookSecret::parse(t).map_err(|e| e.to_string());
+    Key -> SecretKey, secret = true; |t| SecretKey::parse(t).map_err(|e| format!("the value {e}"));
+    Dur -> Duration; |t| duration(t);
+    Backfill -> Option<Duration>; |t| match t.eq_ignore_ascii_case("none") {
+        true => Ok(None),
+        false => duration(t).map(Some),
+    };
+    Sqlite -> String; |t| match t.starts_with("sqlite:") {
+        true => Ok(t.to_string()),
+        false => Err(format!(
+            "`{}:` databases are not supported yet; use a sqlite: URL",
+            t.split(':').next().unwrap_or_default()
+        )),
+    };
+    SandboxDb -> String; |t| match t.starts_with("sqlite:") {
+        true => Ok(t.to_string()),
+        false => Err("must be a sqlite: URL".to_string()),
+    };
+    Synchronous -> crate::store::Durability; |t| match t {
+        "full" => Ok(crate::store::Durability::Full),
+        "normal" => Ok(crate::store::Durability::Normal),
+        _ => Err(format!("`{t}` must be `full` or `normal`")),
+    };
+    Format -> LogFormat; |t| match t {
+        "pretty" => Ok(LogFormat::Pretty),
+        "json" => Ok(LogFormat::Json),
+        _ => Err(format!("`{t}` must be `pretty` or `json`")),
+    };
+}
+
+/// Comma-separated Discord ids; every bad one is a problem.
+struct Ids;
+impl Kind for Ids {
+    type Out = Vec<u64>;
+    fn read(t: &str, problems: &mut Vec<String>) -> Option<Vec<u64>> {
+        Some(
+            items(t)
+                .filter_map(|i| snowflake(i).map_err(|e| problems.push(e)).ok())
+                .collect(),
+        )
+    }
+}
+
+/// Comma-separated bare host names, lower-cased.
+struct Hosts;
+impl Kind for Hosts {
+    type Out = Vec<String>;
+    fn read(t: &str, problems: &mut Vec<String>) -> Option<Vec<String>> {
+        let host = |h: &str| match h.contains(['/', ':', ' ']) {
+            true => Err(format!(
+                "`{h}` must be a bare host name like cdn.discordapp.com"
+            )),
+            false => Ok(h.to_ascii_lowercase()),
+        };
+        Some(
+            items(t)
+                .filter_map(|h| host(h).map_err(|e| problems.push(e)).ok())
+                .collect(),
+        )
+    }
+}
+
+/// `bot.secret_key_previous`: comma-separated keys in `bot.secret_key`'s form. A bad
+/// entry is named by its position, never quoted: it is a secret.
+struct Keys;
+impl Kind for Keys {
+    type Out = Vec<SecretKey>;
+    const SECRET: bool = true;
+    fn read(t: &str, problems: &mut Vec<String>) -> Option<Vec<SecretKey>> {
+        let entries: Vec<&str> = t.split(',').map(str::trim).collect();
         let mut keys = Vec::new();
         // A stray comma (`a,,b` or a trailing one) is not a key to parse.
         for (i, entry) in entries.iter().enumerate().filter(|(_, e)| !e.is_empty()) {
             match SecretKey::parse(entry) {
                 Ok(k) => keys.push(k),
-                Err(e) => self.fail(leaf, format!("entry {} of {} {e}", i + 1, entries.len())),
+                Err(e) => problems.push(format!("entry {} of {} {e}", i + 1, entries.len())),
             }
         }
-        keys
-    }
-
-    /// Reads every key. Returns `None` only when a key that has no usable fallback is
-    /// broken; the problems say which.
-    fn settings(&mut self, r: raw::Raw) -> Option<Settings> {
-        let (d, a, n, s) = (&r.discord, &r.api, &r.notifications, &r.sandbox);
-        let discord = DiscordSettings {
-            token: self.text(&d.token).map(SecretString::from),
-            guild_id: self.get(&d.guild_id, snowflake),
-            proxy_url: self.get(&d.proxy_url, http_url),
-            open_cooldown: Duration::from_secs(self.number(&d.open_cooldown_secs, 0, 86_400)),
-            gateway_stall: Duration::from_secs(self.number(&d.gateway_stall_secs, 10, 3_600)),
-            global_rate: self.number(&d.global_rate_per_sec, 1, 50) as u32,
-        };
-        let backend = match self.text(&a.url) {
-            None => Some(Backend::Sandbox),
-            Some(t) if t.eq_ignore_ascii_case("sandbox") => Some(Backend::Sandbox),
-            Some(t) => http_url(&t)
-                .map_err(|e| self.fail(&a.url, e))
-                .ok()
-                .map(Backend::Remote),
-        };
-        let api_token = self.text(&a.token).map(SecretString::from);
-        let backend_id = self.text(&a.backend_id);
-        let connect_timeout = self.millis(&a.connect_timeout_ms, 1, 120_000);
-        let request_timeout = self.millis(&a.request_timeout_ms, 1, 600_000);
-        let max_retries = self.number(&a.max_retries, 0, 20) as u32;
-        let retry_budget = self.millis(&a.retry_budget_ms, 0, 600_000);
-
-        let webhook_secret = self.get(&r.webhook.secret, whsec);
-        let secret_key = self.get(&r.bot.secret_key, |t| {
-            SecretKey::parse(t).map_err(|e| format!("the value {e}"))
-        });
-        let secret_key_previous = self.previous_keys(&r.bot.secret_key_previous);
-        let data_dir = PathBuf::from(
-            self.text(&r.storage.data_dir)
-                .unwrap_or_else(|| "data".into()),
-        );
-        let database_url = match self.text(&r.database.url) {
-            None => Some(format!("sqlite://{}/paradarum-bot.db", data_dir.display())),
-            Some(u) if u.starts_with("sqlite:") => Some(u),
-            Some(u) => {
-                let scheme = u.split(':').next().unwrap_or_default();
-                let what =
-                    format!("`{scheme}:` databases are not supported yet; use a sqlite: URL");
-                self.fail(&r.database.url, what);
-                None
-            }
-        };
-        let durability = self
-            .get(&r.database.synchronous, |t| match t {
-                "full" => Ok(crate::store::Durability::Full),
-                "normal" => Ok(crate::store::Durability::Normal),
-                _ => Err(format!("`{t}` must be `full` or `normal`")),
-            })
-            .unwrap_or(crate::store::Durability::Full);
-
-        let staff_channel_id = self.get(&n.staff_channel_id, snowflake);
-        let mut topic_channels = HashMap::new();
-        let channels = [
-            &n.channel_general,
-            &n.channel_networking,
-            &n.channel_rules,
-            &n.channel_billing,
-            &n.channel_ssl,
-            &n.channel_performance,
-        ];
-        for (topic, leaf) in channels.into_iter().enumerate() {
-            if let Some(c) = self.get(leaf, snowflake) {
-                topic_channels.insert(topic as i64, c);
-            }
-        }
-        let staff_role = self.get(&n.staff_role_id, snowflake);
-        let customer_updates = self.boolean(&n.customer_updates, true);
-        let staff_all_transitions = self.boolean(&n.staff_all_transitions, false);
-        let poll_secs = self.get(&n.poll_interval_secs, |t| {
-            t.parse::<u64>()
-                .ok()
-                .filter(|v| (1..=3600).contains(v))
-                .ok_or_else(|| {
-                    format!("`{t}` must be a whole number from 1 to 3600, or empty for automatic")
-                })
-        });
-        let backfill = self
-            .get(&n.backfill, |t| match t.eq_ignore_ascii_case("none") {
-                true => Ok(None),
-                false => duration(t).map(Some),
-            })
-            .flatten();
-        let retention = self
-            .get(&n.retention, duration)
-            .unwrap_or(Duration::from_secs(30 * 86_400));
-        let retention_every = Duration::from_secs(self.number(&n.retention_check_secs, 1, 86_400));
-        let max_event_attempts = self.number(&n.max_event_attempts, 1, 100) as u32;
-        let notifications =
-            crate::notify::NotifySettings {
-                default_channel: staff_channel_id,
-                topic_channels,
-                staff_role,
-                customer_updates,
-                staff_all_transitions,
-                // Short when only the feed brings events, long as a backstop to webhooks.
-                poll_interval: Duration::from_secs(
-                    poll_secs.unwrap_or(if webhook_secret.is_some() { 60 } else { 2 }),
-                ),
-                backfill,
-                retention,
-                retention_every,
-                max_event_attempts,
-                ..crate::notify::NotifySettings::default()
-            };
-        let moderator_role_ids = self.list(&r.moderation.role_ids, snowflake);
-        let http_listen = self.required(&r.http.listen, "must be set, e.g. 127.0.0.1:8080", |t| {
-            t.parse::<SocketAddr>()
-                .map_err(|_| format!("`{t}` is not an address like 127.0.0.1:8080"))
-        });
-        // `off` turns the metrics listener off; an empty value is a mistake, not `off`.
-        let unset = "must be set, e.g. 127.0.0.1:8479, or `off`";
-        let metrics_listen = self.required(&r.http.metrics_listen, unset, |t| {
-            if t.eq_ignore_ascii_case("off") {
-                return Ok(None);
-            }
-            t.parse::<SocketAddr>()
-                .map(Some)
-                .map_err(|_| format!("`{t}` is not an address like 127.0.0.1:8479, or `off`"))
-        });
-
-        let sandbox_listen = self.required(&s.listen, "must be set, e.g. 127.0.0.1:8080", |t| {
-            t.parse::<SocketAddr>()
-                .map_err(|_| format!("`{t}` is not an address like 127.0.0.1:8080"))
-        });
-        let admin_token = self.text(&s.admin_token).map(SecretString::from);
-        let sandbox_db = self.get(&s.database_url, |t| match t.starts_with("sqlite:") {
-            true => Ok(t.to_string()),
-            false => Err("must be a sqlite: URL".to_string()),
-        });
-        let sandbox_webhook_url = self.get(&s.webhook_url, http_url);
-        let sandbox_webhook_secret = self.get(&s.webhook_secret, whsec);
-        let webhook_max_attempts = self.number(&s.webhook_max_attempts, 1, 100) as u32;
-        if sandbox_webhook_url.is_some()
-            && sandbox_webhook_secret.is_none()
-            && webhook_secret.is_none()
-        {
-            self.fail(
-                &s.webhook_url,
-                "is set but there is no secret to sign with (sandbox.webhook_secret or \
-                 PARADARUM_WEBHOOK_SECRET)",
-            );
-        }
-        let hosts = self.list(&r.attachments.hosts, |h| {
-            let lower = h.to_ascii_lowercase();
-            match lower.contains('/') || lower.contains(':') || lower.contains(' ') {
-                true => Err(format!(
-                    "`{h}` must be a bare host name like cdn.discordapp.com"
-                )),
-                false => Ok(lower),
-            }
-        });
-        let max_bytes = self.number(
-            &r.attachments.max_bytes,
-            1,
-            crate::ticket::ATTACHMENT_MAX_BYTES,
-        );
-        let log_filter = self.text(&r.log.filter).unwrap_or_else(|| "info".into());
-        let log_format = self
-            .get(&r.log.format, |t| match t {
-                "pretty" => Ok(LogFormat::Pretty),
-                "json" => Ok(LogFormat::Json),
-                _ => Err(format!("`{t}` must be `pretty` or `json`")),
-            })
-            .unwrap_or(LogFormat::Pretty);
-        let shutdown_grace = self.millis(&r.shutdown.grace_ms, 0, 600_000);
-
-        Some(Settings {
-            discord,
-            api: ApiSettings {
-                backend: backend?,
-                token: api_token,
-                backend_id,
-                connect_timeout,
-                request_timeout,
-                max_retries,
-                retry_budget,
-            },
-            sandbox: SandboxSettings {
-                listen: sandbox_listen?,
-                admin_token,
-                database_url: sandbox_db,
-                webhook_url: sandbox_webhook_url,
-                webhook_secret: sandbox_webhook_secret.or_else(|| webhook_secret.clone()),
-                webhook_max_attempts,
-            },
-            webhook_secret,
-            secret_key,
-            secret_key_previous,
-            data_dir,
-            database_url: database_url?,
-            durability,
-            staff_channel_id,
-            notifications,
-            moderator_role_ids,
-            http_listen: http_listen?,
-            metrics_listen: metrics_listen?,
-            attachments: AttachmentSettings { hosts, max_bytes },
-            log_filter,
-            log_format,
-            shutdown_grace,
-        })
+        Some(keys)
     }
 }
 
-fn snowflake(text: &str) -> Result<u64, String> {
-    match text.parse::<u64>() {
+fn items(t: &str) -> impl Iterator<Item = &str> {
+    t.split(',').map(str::trim).filter(|s| !s.is_empty())
+}
+
+fn whole(t: &str, min: u64, max: u64) -> Result<u64, String> {
+    let ok = t.parse().ok().filter(|v| (min..=max).contains(v));
+    ok.ok_or_else(|| format!("`{t}` must be a whole number from {min} to {max}"))
+}
+
+fn set_to(min: u64, max: u64) -> String {
+    format!("must be set to a whole number from {min} to {max}")
+}
+
+fn snowflake(t: &str) -> Result<u64, String> {
+    match t.parse::<u64>() {
         Ok(v) if v > 0 => Ok(v),
-        _ => Err(format!("`{text}` is not a Discord id (a positive number)")),
+        _ => Err(format!("`{t}` is not a Discord id (a positive number)")),
     }
 }
 
@@ -963,13 +763,226 @@ fn http_url(t: &str) -> Result<Url, String> {
     }
 }
 
-fn whsec(t: &str) -> Result<WebhookSecret, String> {
-    WebhookSecret::parse(t).map_err(|e| e.to_string())
-}
-
 /// A duration like `30d`, `24h`, `90m` or `45s` (at most ten years).
 fn duration(t: &str) -> Result<Duration, String> {
     parse_duration(t).ok_or_else(|| format!("`{t}` must be a duration like 30d, 24h, 90m or 45s"))
+}
+
+/// One key's value as serde hands it over, read by its kind. Reading never fails here,
+/// so one bad value does not hide the others; `Raw::check` reports what went wrong.
+struct F<K: Kind> {
+    spec: &'static KeySpec,
+    tag: Tag,
+    /// `None` when unset or empty; numbers and booleans as text; a list joined by commas.
+    text: Option<String>,
+    v: Option<K::Out>,
+    errs: Vec<String>,
+}
+
+impl<'de, K: Kind> serde::Deserialize<'de> for F<K> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = Tagged::<Value>::deserialize(d)?;
+        let tag = value.tag();
+        let mut errs = Vec::new();
+        let text = match value.into_inner() {
+            Value::Array(_, items) => items
+                .iter()
+                .map(|item| match item {
+                    Value::String(_, s) => Some(s.clone()),
+                    Value::Num(_, n) => integer(*n),
+                    _ => None,
+                })
+                .collect::<Option<Vec<_>>>()
+                .map(|parts| (!parts.is_empty()).then(|| parts.join(",")))
+                .ok_or("list items must be strings or numbers"),
+            Value::String(_, s) => Ok(Some(s.trim().to_string()).filter(|s| !s.is_empty())),
+            Value::Num(_, n) => integer(n).map(Some).ok_or("must be a string or a number"),
+            Value::Bool(_, b) => Ok(Some(b.to_string())),
+            _ => Err("must be a string or a number"),
+        }
+        .unwrap_or_else(|e| {
+            errs.push(e.to_string());
+            None
+        });
+        let v = match &text {
+            Some(t) => K::read(t, &mut errs),
+            None => K::unset().unwrap_or_else(|e| {
+                errs.push(e);
+                None
+            }),
+        };
+        let spec = &UNNAMED;
+        Ok(F {
+            spec,
+            tag,
+            text,
+            v,
+            errs,
+        })
+    }
+}
+
+/// Stands in until `Raw::check` says which key a value is.
+static UNNAMED: KeySpec = KeySpec {
+    key: "?",
+    env: None,
+    secret: true,
+};
+
+fn integer(n: figment::value::Num) -> Option<String> {
+    n.to_i128()
+        .map(|i| i.to_string())
+        .or_else(|| n.to_u128().map(|u| u.to_string()))
+}
+
+/// Collects every problem, each with where its value came from, and what `check-config`
+/// shows.
+struct Reader<'a> {
+    figment: &'a Figment,
+    problems: Vec<String>,
+    shown: Vec<(String, String, String)>,
+}
+
+impl Reader<'_> {
+    fn source(&self, tag: Tag) -> Source {
+        match self
+            .figment
+            .get_metadata(tag)
+            .and_then(|m| m.source.as_ref())
+        {
+            Some(figment::Source::File(path)) => Source::File(path.clone()),
+            Some(figment::Source::Custom(name)) => Source::Env(name.clone()),
+            _ => Source::Default,
+        }
+    }
+
+    /// `DISCORD_TOKEN (discord.token)`: the name that set the value, or would.
+    fn label(&self, spec: &KeySpec, tag: Tag) -> String {
+        match (self.source(tag), spec.env) {
+            (Source::Env(name), _) => format!("{name} ({})", spec.key),
+            (_, Some(env)) => format!("{env} ({})", spec.key),
+            _ => spec.key.to_string(),
+        }
+    }
+
+    fn fail(&mut self, spec: &KeySpec, tag: Tag, what: &str) {
+        let (label, src) = (self.label(spec, tag), self.source(tag));
+        self.problems.push(format!("{label}: {what} [from {src}]"));
+    }
+
+    fn check(&mut self, spec: &KeySpec, tag: Tag, text: &Option<String>, errs: &[String]) {
+        for e in errs {
+            self.fail(spec, tag, e);
+        }
+        let shown = match text {
+            None => "(not set)".to_string(),
+            Some(_) if spec.secret => "[redacted]".to_string(),
+            // A URL's `user:password@` is a secret too.
+            Some(v) => match Url::parse(v) {
+                Ok(u) if !u.username().is_empty() || u.password().is_some() => {
+                    crate::app::redacted_url(&u)
+                }
+                _ => v.clone(),
+            },
+        };
+        let label = self.label(spec, tag);
+        self.shown.push((spec.key.to_string(), label, shown));
+    }
+}
+
+/// Builds `Settings` from the values read. `None` only when a key that has no usable
+/// fallback is broken (its problem is already noted).
+fn settings(r: raw::Raw, reader: &mut Reader) -> Option<Settings> {
+    let (d, a, n, s) = (r.discord, r.api, r.notifications, r.sandbox);
+    let webhook_secret = r.webhook.secret.v;
+    if s.webhook_url.v.is_some() && s.webhook_secret.v.is_none() && webhook_secret.is_none() {
+        let what = "is set but there is no secret to sign with (sandbox.webhook_secret or \
+                    PARADARUM_WEBHOOK_SECRET)";
+        reader.fail(s.webhook_url.spec, s.webhook_url.tag, what);
+    }
+    let data_dir = PathBuf::from(r.storage.data_dir.v.unwrap_or_else(|| "data".into()));
+    let database_url = match (r.database.url.v, r.database.url.errs.is_empty()) {
+        (Some(url), _) => Some(url),
+        (None, true) => Some(format!("sqlite://{}/paradarum-bot.db", data_dir.display())),
+        (None, false) => None,
+    };
+    let channels = [
+        n.channel_general.v,
+        n.channel_networking.v,
+        n.channel_rules.v,
+        n.channel_billing.v,
+        n.channel_ssl.v,
+        n.channel_performance.v,
+    ];
+    let topic_channels = (0..)
+        .zip(channels)
+        .filter_map(|(topic, c)| Some((topic, c?)))
+        .collect();
+    // Short when only the feed brings events, long as a backstop to webhooks.
+    let poll_secs = n.poll_interval_secs.v;
+    let poll_secs = poll_secs.unwrap_or(if webhook_secret.is_some() { 60 } else { 2 });
+    let notifications = crate::notify::NotifySettings {
+        default_channel: n.staff_channel_id.v,
+        topic_channels,
+        staff_role: n.staff_role_id.v,
+        customer_updates: n.customer_updates.v.unwrap_or(true),
+        staff_all_transitions: n.staff_all_transitions.v.unwrap_or(false),
+        poll_interval: Duration::from_secs(poll_secs),
+        backfill: n.backfill.v.flatten(),
+        retention: n.retention.v.unwrap_or(Duration::from_secs(30 * 86_400)),
+        retention_every: n.retention_check_secs.v.unwrap_or_default(),
+        max_event_attempts: n.max_event_attempts.v.unwrap_or_default() as u32,
+        ..crate::notify::NotifySettings::default()
+    };
+    Some(Settings {
+        discord: DiscordSettings {
+            token: d.token.v,
+            guild_id: d.guild_id.v,
+            proxy_url: d.proxy_url.v,
+            open_cooldown: d.open_cooldown_secs.v.unwrap_or_default(),
+            gateway_stall: d.gateway_stall_secs.v.unwrap_or_default(),
+            global_rate: d.global_rate_per_sec.v.unwrap_or_default() as u32,
+        },
+        api: ApiSettings {
+            backend: a.url.v?,
+            token: a.token.v,
+            backend_id: a.backend_id.v,
+            connect_timeout: a.connect_timeout_ms.v.unwrap_or_default(),
+            request_timeout: a.request_timeout_ms.v.unwrap_or_default(),
+            max_retries: a.max_retries.v.unwrap_or_default() as u32,
+            retry_budget: a.retry_budget_ms.v.unwrap_or_default(),
+        },
+        sandbox: SandboxSettings {
+            listen: s.listen.v?,
+            admin_token: s.admin_token.v,
+            database_url: s.database_url.v,
+            webhook_url: s.webhook_url.v,
+            webhook_secret: s.webhook_secret.v.or_else(|| webhook_secret.clone()),
+            webhook_max_attempts: s.webhook_max_attempts.v.unwrap_or_default() as u32,
+        },
+        webhook_secret,
+        secret_key: r.bot.secret_key.v,
+        secret_key_previous: r.bot.secret_key_previous.v.unwrap_or_default(),
+        data_dir,
+        database_url: database_url?,
+        durability: r
+            .database
+            .synchronous
+            .v
+            .unwrap_or(crate::store::Durability::Full),
+        staff_channel_id: n.staff_channel_id.v,
+        notifications,
+        moderator_role_ids: r.moderation.role_ids.v.unwrap_or_default(),
+        http_listen: r.http.listen.v?,
+        metrics_listen: r.http.metrics_listen.v?,
+        attachments: AttachmentSettings {
+            hosts: r.attachments.hosts.v.unwrap_or_default(),
+            max_bytes: r.attachments.max_bytes.v.unwrap_or_default(),
+        },
+        log_filter: r.log.filter.v.unwrap_or_else(|| "info".into()),
+        log_format: r.log.format.v.unwrap_or(LogFormat::Pretty),
+        shutdown_grace: r.shutdown.grace_ms.v.unwrap_or_default(),
+    })
 }
 
 /// Parses `<whole number><unit>` with unit `s`, `m`, `h` or `d`; at most ten years.
@@ -993,12 +1006,20 @@ pub fn parse_duration(text: &str) -> Option<Duration> {
 }
 
 /// A map-backed environment, for tests and tools.
-pub fn env_from(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-    let map: HashMap<String, String> = pairs
+pub fn env_from(pairs: &[(&str, &str)]) -> impl Environment {
+    struct Map(HashMap<String, String>);
+    impl Environment for Map {
+        fn var(&self, name: &str) -> Option<String> {
+            self.0.get(name).cloned()
+        }
+        fn names(&self) -> Vec<String> {
+            self.0.keys().cloned().collect()
+        }
+    }
+    Map(pairs
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    move |name| map.get(name).cloned()
+        .collect())
 }
 
 #[cfg(test)]

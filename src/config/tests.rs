@@ -76,6 +76,25 @@ fn the_generic_prefixed_form_sets_any_key() {
 }
 
 #[test]
+fn an_unknown_name_in_the_generic_environment_form_is_a_problem() {
+    let err = load_env(&[
+        ("PARADARUM_BOT__DISCORD__TOKN", "x"),
+        ("PARADARUM_BOT__NOPE", "1"),
+        ("PARADARUM_BOT__DISCORD__GUILD_ID", "1"),
+        ("PARADARUM_OTHER", "1"),
+    ])
+    .unwrap_err();
+    assert_eq!(
+        err.problems,
+        [
+            "env PARADARUM_BOT__DISCORD__TOKN: unknown key `discord.tokn`",
+            "env PARADARUM_BOT__NOPE: unknown key `nope`",
+        ],
+        "{err}"
+    );
+}
+
+#[test]
 fn every_problem_is_reported_at_once() {
     let err = load_env(&[
         ("DISCORD_GUILD_ID", "my-server"),
