@@ -65,7 +65,7 @@ macro_rules! keys {
                     let mut specs = KEYS.iter();
                     $($(if let Some(spec) = specs.next() {
                         self.$section.$key.spec = spec;
-                        r.check(&self.$section.$key.spec, self.$section.$key.tag,
+                        r.check(spec, self.$section.$key.tag,
                             &self.$section.$key.text, &self.$section.$key.errs);
                     })*)*
                 }
@@ -358,29 +358,23 @@ pub fn load(file: Option<&Path>, env: &dyn Environment) -> Result<Loaded, Config
             Err(e) => problems.push(format!("cannot read config file {}: {e}", path.display())),
         }
     }
-    let generic = |key: &str| {
-        format!(
-            "{ENV_PREFIX}{}",
-            key.replace('.', "__").to_ascii_uppercase()
-        )
-    };
+    // Every `PARADARUM_BOT__SECTION__KEY` (an unknown one is refused like a file's), then
+    // the public names, which win.
     let mut names = env.names();
     names.sort();
-    for name in names.iter().filter(|n| n.starts_with(ENV_PREFIX)) {
-        if !KEYS.iter().any(|spec| generic(spec.key) == *name) {
-            let key = name[ENV_PREFIX.len()..]
-                .replace("__", ".")
-                .to_ascii_lowercase();
-            problems.push(format!("env {name}: unknown key `{key}`"));
-        }
-    }
-    for spec in KEYS {
-        let generic = generic(spec.key);
-        // The public name wins over the generic form when both are set.
-        for name in [Some(generic.as_str()), spec.env].into_iter().flatten() {
-            if let (Some(v), Some((section, key))) = (env.var(name), spec.key.split_once('.')) {
-                let leaf = toml::Table::from_iter([(key.to_string(), toml::Value::String(v))]);
-                let table = toml::Table::from_iter([(section.to_string(), leaf.into())]);
+    let generic = names.iter().filter_map(|name| {
+        let path = name.strip_prefix(ENV_PREFIX)?.to_ascii_lowercase();
+        Some((name.as_str(), path.replace("__", ".")))
+    });
+    let public = KEYS
+        .iter()
+        .filter_map(|k| Some((k.env?, k.key.to_string())));
+    for (name, key) in generic.chain(public) {
+        if let Some(v) = env.var(name) {
+            let value = key.rsplit('.').fold(toml::Value::String(v), |inner, part| {
+                toml::Table::from_iter([(part.to_string(), inner)]).into()
+            });
+            if let toml::Value::Table(table) = value {
                 let src = Source::Env(name.to_string());
                 figment = figment.merge(Layer::new(src, &table, &mut problems));
             }
@@ -415,7 +409,7 @@ pub fn load(file: Option<&Path>, env: &dyn Environment) -> Result<Loaded, Config
     }
 }
 
-/// The process environment, as `load` wants it.
+/// One variable of the process environment (what `ProcessEnv` reads).
 pub fn process_env(name: &str) -> Option<String> {
     std::env::var(name).ok()
 }
