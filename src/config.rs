@@ -51,6 +51,7 @@ macro_rules! keys {
             secret: <$kind as Kind>::SECRET,
         },)*)*];
 
+        // The section structs are named as their TOML tables, so the macro can name them.
         #[allow(non_camel_case_types)]
         mod raw {
             use super::*;
