@@ -65,7 +65,7 @@ pub fn main() -> ExitCode {
         Command::Commands => {
             // What the configured backend registers; the defaults (sandbox) when the
             // configuration does not load.
-            let sandbox = match config::load(cli.config.as_deref(), &config::process_env) {
+            let sandbox = match config::load(cli.config.as_deref(), &config::ProcessEnv) {
                 Ok(l) => l.settings.api.backend == Backend::Sandbox,
                 Err(_) => config::process_env("PARADARUM_API_URL").is_none_or(|u| {
                     u.trim().is_empty() || u.trim().eq_ignore_ascii_case("sandbox")
@@ -80,7 +80,7 @@ pub fn main() -> ExitCode {
         }
         _ => {}
     }
-    let loaded = config::load(cli.config.as_deref(), &config::process_env);
+    let loaded = config::load(cli.config.as_deref(), &config::ProcessEnv);
     let loaded = match (loaded, dotenv_problem) {
         (Ok(l), None) => l,
         (Ok(_), Some(p)) => return config_failed(vec![p]),

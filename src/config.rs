@@ -1,10 +1,13 @@
 //! Configuration: `config/default.toml` (built in) ← `--config FILE` ← environment.
 //!
-//! Loading never stops at the first mistake: every key is read and checked, and all the
-//! problems are reported together in words an operator understands. Secrets are held in
-//! secret types and shown only as `[redacted]`.
+//! figment layers the sources and remembers which one every value came from; serde reads
+//! them into one tree whose fields name the keys. On top of that, loading never stops at
+//! the first mistake: every key is read and checked, and all the problems are reported
+//! together, each with where its value came from, in words an operator understands.
+//! Unknown keys are refused. Secrets are held in secret types and shown only as
+//! `[redacted]`.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::fmt;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -12,6 +15,10 @@ use std::time::Duration;
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
+use figment::providers::Serialized;
+use figment::value::magic::Tagged;
+use figment::value::{Dict, Map, Tag, Value};
+use figment::{Figment, Metadata, Profile, Provider};
 use secrecy::{ExposeSecret, SecretBox, SecretString};
 use url::Url;
 
@@ -31,70 +38,113 @@ pub struct KeySpec {
     pub secret: bool,
 }
 
-const fn k(key: &'static str, env: Option<&'static str>, secret: bool) -> KeySpec {
-    KeySpec { key, env, secret }
+/// Names every key once, with how its value is read (the kind says whether it is a
+/// secret) and its public environment name if it has one. Makes the serde tree figment
+/// fills (`raw::Raw`) and `KEYS`, in the order `check-config` shows them.
+macro_rules! keys {
+    ($($section:ident { $($key:ident: $kind:ty $(= $env:literal)?,)* })*) => {
+        /// Every key there is. A key in a file that is not here is reported as a problem,
+        /// so a typo never silently does nothing.
+        pub const KEYS: &[KeySpec] = &[$($(KeySpec {
+            key: concat!(stringify!($section), ".", stringify!($key)),
+            env: keys!(@env $($env)?),
+            secret: <$kind as Kind>::SECRET,
+        },)*)*];
+
+        // The section structs are named as their TOML tables, so the macro can name them.
+        #[allow(non_camel_case_types)]
+        mod raw {
+            use super::*;
+            #[derive(serde::Deserialize)]
+            pub(super) struct Raw { $(pub(super) $section: $section,)* }
+            $(#[derive(serde::Deserialize)]
+            pub(super) struct $section { $(pub(super) $key: F<$kind>,)* })*
+            impl Raw {
+                /// Names each value (serde does not), and notes its problems and how
+                /// `check-config` shows it, key by key.
+                pub(super) fn check(&mut self, r: &mut Reader) {
+                    let mut specs = KEYS.iter();
+                    $($(if let Some(spec) = specs.next() {
+                        self.$section.$key.spec = spec;
+                        r.check(spec, self.$section.$key.tag,
+                            &self.$section.$key.text, &self.$section.$key.errs);
+                    })*)*
+                }
+            }
+        }
+    };
+    (@env) => { None };
+    (@env $env:literal) => { Some($env) };
 }
 
-/// Every key there is. A key in a file that is not here is reported as a problem, so a
-/// typo never silently does nothing.
-pub const KEYS: &[KeySpec] = &[
-    k("discord.token", Some("DISCORD_TOKEN"), true),
-    k("discord.guild_id", Some("DISCORD_GUILD_ID"), false),
-    k("discord.proxy_url", Some("DISCORD_PROXY_URL"), false),
-    k("discord.open_cooldown_secs", None, false),
-    k("discord.gateway_stall_secs", None, false),
-    k("discord.global_rate_per_sec", None, false),
-    k("api.url", Some("PARADARUM_API_URL"), false),
-    k("api.token", Some("PARADARUM_API_TOKEN"), true),
-    k("api.backend_id", None, false),
-    k("api.connect_timeout_ms", None, false),
-    k("api.request_timeout_ms", None, false),
-    k("api.max_retries", None, false),
-    k("api.retry_budget_ms", None, false),
-    k("webhook.secret", Some("PARADARUM_WEBHOOK_SECRET"), true),
-    k("bot.secret_key", Some("BOT_SECRET_KEY"), true),
-    k(
-        "bot.secret_key_previous",
-        Some("BOT_SECRET_KEY_PREVIOUS"),
-        true,
-    ),
-    k("storage.data_dir", None, false),
-    k("database.url", Some("DATABASE_URL"), false),
-    k("database.synchronous", None, false),
-    k(
-        "notifications.staff_channel_id",
-        Some("STAFF_CHANNEL_ID"),
-        false,
-    ),
-    k("notifications.channel_general", None, false),
-    k("notifications.channel_networking", None, false),
-    k("notifications.channel_rules", None, false),
-    k("notifications.channel_billing", None, false),
-    k("notifications.channel_ssl", None, false),
-    k("notifications.channel_performance", None, false),
-    k("notifications.staff_role_id", None, false),
-    k("notifications.customer_updates", None, false),
-    k("notifications.staff_all_transitions", None, false),
-    k("notifications.poll_interval_secs", None, false),
-    k("notifications.backfill", None, false),
-    k("notifications.retention", None, false),
-    k("notifications.retention_check_secs", None, false),
-    k("notifications.max_event_attempts", None, false),
-    k("moderation.role_ids", Some("MODERATOR_ROLE_IDS"), false),
-    k("http.listen", Some("HTTP_LISTEN"), false),
-    k("http.metrics_listen", Some("METRICS_LISTEN"), false),
-    k("sandbox.listen", Some("SANDBOX_LISTEN"), false),
-    k("sandbox.admin_token", Some("SANDBOX_ADMIN_TOKEN"), true),
-    k("sandbox.database_url", None, false),
-    k("sandbox.webhook_url", None, false),
-    k("sandbox.webhook_secret", None, true),
-    k("sandbox.webhook_max_attempts", None, false),
-    k("attachments.hosts", Some("ATTACHMENT_HOSTS"), false),
-    k("attachments.max_bytes", None, false),
-    k("log.filter", None, false),
-    k("log.format", None, false),
-    k("shutdown.grace_ms", None, false),
-];
+keys! {
+    discord {
+        token: Secret = "DISCORD_TOKEN",
+        guild_id: Snowflake = "DISCORD_GUILD_ID",
+        proxy_url: HttpUrl = "DISCORD_PROXY_URL",
+        open_cooldown_secs: Secs<0, 86_400>,
+        gateway_stall_secs: Secs<10, 3_600>,
+        global_rate_per_sec: Num<1, 50>,
+    }
+    api {
+        url: ApiUrl = "PARADARUM_API_URL",
+        token: Secret = "PARADARUM_API_TOKEN",
+        backend_id: Text,
+        connect_timeout_ms: Millis<1, 120_000>,
+        request_timeout_ms: Millis<1, 600_000>,
+        max_retries: Num<0, 20>,
+        retry_budget_ms: Millis<0, 600_000>,
+    }
+    webhook { secret: Whsec = "PARADARUM_WEBHOOK_SECRET", }
+    bot {
+        secret_key: Key = "BOT_SECRET_KEY",
+        secret_key_previous: Keys = "BOT_SECRET_KEY_PREVIOUS",
+    }
+    storage { data_dir: Text, }
+    database {
+        url: Sqlite = "DATABASE_URL",
+        synchronous: Synchronous,
+    }
+    notifications {
+        staff_channel_id: Snowflake = "STAFF_CHANNEL_ID",
+        channel_general: Snowflake,
+        channel_networking: Snowflake,
+        channel_rules: Snowflake,
+        channel_billing: Snowflake,
+        channel_ssl: Snowflake,
+        channel_performance: Snowflake,
+        staff_role_id: Snowflake,
+        customer_updates: Flag,
+        staff_all_transitions: Flag,
+        poll_interval_secs: Poll,
+        backfill: Backfill,
+        retention: Dur,
+        retention_check_secs: Secs<1, 86_400>,
+        max_event_attempts: Num<1, 100>,
+    }
+    moderation { role_ids: Ids = "MODERATOR_ROLE_IDS", }
+    http {
+        listen: Addr = "HTTP_LISTEN",
+        metrics_listen: Metrics = "METRICS_LISTEN",
+    }
+    sandbox {
+        listen: Addr = "SANDBOX_LISTEN",
+        admin_token: Secret = "SANDBOX_ADMIN_TOKEN",
+        database_url: SandboxDb,
+        webhook_url: HttpUrl,
+        webhook_secret: Whsec,
+        webhook_max_attempts: Num<1, 100>,
+    }
+    attachments {
+        hosts: Hosts = "ATTACHMENT_HOSTS",
+        max_bytes: Num<1, { crate::ticket::ATTACHMENT_MAX_BYTES }>,
+    }
+    log {
+        filter: Text,
+        format: Format,
+    }
+    shutdown { grace_ms: Millis<0, 600_000>, }
+}
 
 /// A 32-byte key for encrypting data at rest.
 pub struct SecretKey(SecretBox<[u8; 32]>);
@@ -262,17 +312,35 @@ impl fmt::Display for ConfigErrors {
 
 impl std::error::Error for ConfigErrors {}
 
-/// Loads the configuration from the built-in defaults, an optional file and the given
-/// environment (a function so tests can pass their own).
-pub fn load(
-    file: Option<&Path>,
-    env: &dyn Fn(&str) -> Option<String>,
-) -> Result<Loaded, ConfigErrors> {
-    let mut problems = Vec::new();
-    let mut values: BTreeMap<String, (toml::Value, Source)> = BTreeMap::new();
+/// Where `load` reads environment variables: the process's, or a map (`env_from`).
+pub trait Environment {
+    fn var(&self, name: &str) -> Option<String>;
+    /// Every name set, so that an unknown `PARADARUM_BOT__…` is refused, not ignored.
+    fn names(&self) -> Vec<String>;
+}
 
+/// The process environment.
+pub struct ProcessEnv;
+
+impl Environment for ProcessEnv {
+    fn var(&self, name: &str) -> Option<String> {
+        process_env(name)
+    }
+
+    fn names(&self) -> Vec<String> {
+        std::env::vars_os()
+            .filter_map(|(name, _)| name.into_string().ok())
+            .collect()
+    }
+}
+
+/// Loads the configuration from the built-in defaults, an optional file and the given
+/// environment.
+pub fn load(file: Option<&Path>, env: &dyn Environment) -> Result<Loaded, ConfigErrors> {
+    let mut problems = Vec::new();
+    let mut figment = Figment::new();
     match DEFAULT_TOML.parse::<toml::Table>() {
-        Ok(table) => flatten(&table, "", &Source::Default, &mut values, &mut problems),
+        Ok(table) => figment = figment.merge(Layer::new(Source::Default, &table, &mut problems)),
         Err(e) => problems.push(format!("the built-in defaults do not parse: {e}")),
     }
     if let Some(path) = file {
@@ -280,7 +348,7 @@ pub fn load(
             Ok(text) => match text.parse::<toml::Table>() {
                 Ok(table) => {
                     let src = Source::File(path.to_path_buf());
-                    flatten(&table, "", &src, &mut values, &mut problems)
+                    figment = figment.merge(Layer::new(src, &table, &mut problems));
                 }
                 Err(e) => problems.push(format!(
                     "{}: not valid TOML: {}",
@@ -291,31 +359,43 @@ pub fn load(
             Err(e) => problems.push(format!("cannot read config file {}: {e}", path.display())),
         }
     }
-    for spec in KEYS {
-        let generic = format!(
-            "{ENV_PREFIX}{}",
-            spec.key.replace('.', "__").to_ascii_uppercase()
-        );
-        // The public name wins over the generic form when both are set.
-        for name in [Some(generic.as_str()), spec.env].into_iter().flatten() {
-            if let Some(v) = env(name) {
-                values.insert(
-                    spec.key.to_string(),
-                    (toml::Value::String(v), Source::Env(name.to_string())),
-                );
+    // Every `PARADARUM_BOT__SECTION__KEY` (an unknown one is refused like a file's), then
+    // the public names, which win.
+    let mut names = env.names();
+    names.sort();
+    let generic = names.iter().filter_map(|name| {
+        let path = name.strip_prefix(ENV_PREFIX)?.to_ascii_lowercase();
+        Some((name.as_str(), path.replace("__", ".")))
+    });
+    let public = KEYS
+        .iter()
+        .filter_map(|k| Some((k.env?, k.key.to_string())));
+    for (name, key) in generic.chain(public) {
+        if let Some(v) = env.var(name) {
+            let value = key.rsplit('.').fold(toml::Value::String(v), |inner, part| {
+                toml::Table::from_iter([(part.to_string(), inner)]).into()
+            });
+            if let toml::Value::Table(table) = value {
+                let src = Source::Env(name.to_string());
+                figment = figment.merge(Layer::new(src, &table, &mut problems));
             }
         }
     }
-
+    let mut raw: raw::Raw = match figment.extract() {
+        Ok(raw) => raw,
+        Err(e) => {
+            problems.push(format!("the configuration cannot be read: {e}"));
+            return Err(ConfigErrors { problems });
+        }
+    };
     let mut r = Reader {
-        values: &values,
+        figment: &figment,
         problems,
         shown: Vec::new(),
     };
-    let settings = r.settings();
-    let mut problems = r.problems;
-    let shown = r.shown;
-
+    raw.check(&mut r);
+    let settings = settings(raw, &mut r);
+    let (mut problems, shown) = (r.problems, r.shown);
     let mut warnings = Vec::new();
     if let Some(s) = &settings {
         cross_check(s, &mut problems, &mut warnings);
@@ -330,16 +410,48 @@ pub fn load(
     }
 }
 
-/// The process environment, as `load` wants it.
+/// One variable of the process environment (what `ProcessEnv` reads).
 pub fn process_env(name: &str) -> Option<String> {
     std::env::var(name).ok()
 }
 
-fn flatten(
+/// One source for figment: its known keys, and metadata that says where they came from.
+struct Layer {
+    source: Source,
+    data: Serialized<toml::Table>,
+}
+
+impl Layer {
+    fn new(source: Source, table: &toml::Table, problems: &mut Vec<String>) -> Self {
+        let mut known = toml::Table::new();
+        keep_known(table, "", &source, &mut known, problems);
+        let data = Serialized::defaults(known);
+        Self { source, data }
+    }
+}
+
+impl Provider for Layer {
+    fn metadata(&self) -> Metadata {
+        let meta = Metadata::named(self.source.to_string());
+        match &self.source {
+            Source::Default => meta,
+            Source::File(path) => meta.source(path.as_path()),
+            Source::Env(name) => meta.source(figment::Source::Custom(name.clone())),
+        }
+    }
+
+    fn data(&self) -> Result<Map<Profile, Dict>, figment::Error> {
+        self.data.data()
+    }
+}
+
+/// Copies the keys of `table` that are in `KEYS` into `out` (tables nested as they are);
+/// every other one is a problem, so a typo never silently does nothing.
+fn keep_known(
     table: &toml::Table,
     prefix: &str,
     src: &Source,
-    out: &mut BTreeMap<String, (toml::Value, Source)>,
+    out: &mut toml::Table,
     problems: &mut Vec<String>,
 ) {
     for (name, value) in table {
@@ -349,9 +461,15 @@ fn flatten(
             format!("{prefix}.{name}")
         };
         match value {
-            toml::Value::Table(inner) => flatten(inner, &key, src, out, problems),
+            toml::Value::Table(inner) => {
+                let mut kept = toml::Table::new();
+                keep_known(inner, &key, src, &mut kept, problems);
+                if !kept.is_empty() {
+                    out.insert(name.clone(), kept.into());
+                }
+            }
             _ if KEYS.iter().any(|s| s.key == key) => {
-                out.insert(key, (value.clone(), src.clone()));
+                out.insert(name.clone(), value.clone());
             }
             _ => problems.push(format!("{src}: unknown key `{key}`")),
         }
@@ -455,498 +573,411 @@ fn same_port(a: SocketAddr, b: SocketAddr) -> bool {
         && (a.ip() == b.ip() || a.ip().is_unspecified() || b.ip().is_unspecified())
 }
 
+/// How one kind of value is read from its text (trimmed, never empty).
+trait Kind {
+    type Out;
+    /// Shown as `[redacted]`, and never quoted in a problem.
+    const SECRET: bool = false;
+    /// The value when unset, or why it must be set.
+    fn unset() -> Result<Option<Self::Out>, String> {
+        Ok(None)
+    }
+    /// `None` after noting in `problems` what is wrong (a list may have several).
+    fn read(t: &str, problems: &mut Vec<String>) -> Option<Self::Out>;
+}
+
+/// Defines kinds that read with one expression giving `Result<Out, String>`.
+macro_rules! kinds {
+    ($($(#[$doc:meta])* $name:ident $(<$(const $c:ident: u64),*>)? -> $out:ty
+        $(, secret = $secret:literal)? $(, unset = $unset:expr)?; |$t:ident| $read:expr;)*) => {$(
+        $(#[$doc])*
+        struct $name $(<$(const $c: u64),*>)?;
+        impl $(<$(const $c: u64),*>)? Kind for $name $(<$($c),*>)? {
+            type Out = $out;
+            $(const SECRET: bool = $secret;)?
+            $(fn unset() -> Result<Option<$out>, String> { $unset })?
+            fn read($t: &str, problems: &mut Vec<String>) -> Option<$out> {
+                let read: Result<$out, String> = $read;
+                read.map_err(|e| problems.push(e)).ok()
+            }
+        }
+    )*};
+}
+
+kinds! {
+    Text -> String; |t| Ok(t.to_string());
+    Secret -> SecretString, secret = true; |t| Ok(SecretString::from(t.to_string()));
+    Snowflake -> u64; |t| snowflake(t);
+    Num<const MIN: u64, const MAX: u64> -> u64, unset = Err(set_to(MIN, MAX));
+        |t| whole(t, MIN, MAX);
+    Secs<const MIN: u64, const MAX: u64> -> Duration, unset = Err(set_to(MIN, MAX));
+        |t| whole(t, MIN, MAX).map(Duration::from_secs);
+    Millis<const MIN: u64, const MAX: u64> -> Duration, unset = Err(set_to(MIN, MAX));
+        |t| whole(t, MIN, MAX).map(Duration::from_millis);
+    /// Seconds between reads of the events feed; unset: chosen by whether webhooks come.
+    Poll -> u64; |t| t.parse().ok().filter(|v| (1..=3600).contains(v)).ok_or_else(|| {
+        format!("`{t}` must be a whole number from 1 to 3600, or empty for automatic")
+    });
+    Flag -> bool; |t| match t.to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" | "on" => Ok(true),
+        "false" | "0" | "no" | "off" => Ok(false),
+        t => Err(format!("`{t}` must be true or false")),
+    };
+    HttpUrl -> Url; |t| http_url(t);
+    /// `sandbox` or unset: the embedded sandbox.
+    ApiUrl -> Backend, unset = Ok(Some(Backend::Sandbox));
+        |t| match t.eq_ignore_ascii_case("sandbox") {
+            true => Ok(Backend::Sandbox),
+            false => http_url(t).map(Backend::Remote),
+        };
+    Addr -> SocketAddr, unset = Err("must be set, e.g. 127.0.0.1:8080".into()); |t| {
+        t.parse().map_err(|_| format!("`{t}` is not an address like 127.0.0.1:8080"))
+    };
+    /// `off` turns the metrics listener off; an empty value is a mistake, not `off`.
+    Metrics -> Option<SocketAddr>, unset = Err("must be set, e.g. 127.0.0.1:8479, or `off`".into());
+        |t| match t.eq_ignore_ascii_case("off") {
+            true => Ok(None),
+            false => t.parse().map(Some).map_err(|_| {
+                format!("`{t}` is not an address like 127.0.0.1:8479, or `off`")
+            }),
+        };
+    Whsec -> WebhookSecret, secret = true; |t| WebhookSecret::parse(t).map_err(|e| e.to_string());
+    Key -> SecretKey, secret = true; |t| SecretKey::parse(t).map_err(|e| format!("the value {e}"));
+    Dur -> Duration; |t| duration(t);
+    Backfill -> Option<Duration>; |t| match t.eq_ignore_ascii_case("none") {
+        true => Ok(None),
+        false => duration(t).map(Some),
+    };
+    Sqlite -> String; |t| match t.starts_with("sqlite:") {
+        true => Ok(t.to_string()),
+        false => Err(format!(
+            "`{}:` databases are not supported yet; use a sqlite: URL",
+            t.split(':').next().unwrap_or_default()
+        )),
+    };
+    SandboxDb -> String; |t| match t.starts_with("sqlite:") {
+        true => Ok(t.to_string()),
+        false => Err("must be a sqlite: URL".to_string()),
+    };
+    Synchronous -> crate::store::Durability; |t| match t {
+        "full" => Ok(crate::store::Durability::Full),
+        "normal" => Ok(crate::store::Durability::Normal),
+        _ => Err(format!("`{t}` must be `full` or `normal`")),
+    };
+    Format -> LogFormat; |t| match t {
+        "pretty" => Ok(LogFormat::Pretty),
+        "json" => Ok(LogFormat::Json),
+        _ => Err(format!("`{t}` must be `pretty` or `json`")),
+    };
+}
+
+/// Comma-separated Discord ids; every bad one is a problem.
+struct Ids;
+impl Kind for Ids {
+    type Out = Vec<u64>;
+    fn read(t: &str, problems: &mut Vec<String>) -> Option<Vec<u64>> {
+        Some(
+            items(t)
+                .filter_map(|i| snowflake(i).map_err(|e| problems.push(e)).ok())
+                .collect(),
+        )
+    }
+}
+
+/// Comma-separated bare host names, lower-cased.
+struct Hosts;
+impl Kind for Hosts {
+    type Out = Vec<String>;
+    fn read(t: &str, problems: &mut Vec<String>) -> Option<Vec<String>> {
+        let host = |h: &str| match h.contains(['/', ':', ' ']) {
+            true => Err(format!(
+                "`{h}` must be a bare host name like cdn.discordapp.com"
+            )),
+            false => Ok(h.to_ascii_lowercase()),
+        };
+        Some(
+            items(t)
+                .filter_map(|h| host(h).map_err(|e| problems.push(e)).ok())
+                .collect(),
+        )
+    }
+}
+
+/// `bot.secret_key_previous`: comma-separated keys in `bot.secret_key`'s form. A bad
+/// entry is named by its position, never quoted: it is a secret.
+struct Keys;
+impl Kind for Keys {
+    type Out = Vec<SecretKey>;
+    const SECRET: bool = true;
+    fn read(t: &str, problems: &mut Vec<String>) -> Option<Vec<SecretKey>> {
+        let entries: Vec<&str> = t.split(',').map(str::trim).collect();
+        let mut keys = Vec::new();
+        // A stray comma (`a,,b` or a trailing one) is not a key to parse.
+        for (i, entry) in entries.iter().enumerate().filter(|(_, e)| !e.is_empty()) {
+            match SecretKey::parse(entry) {
+                Ok(k) => keys.push(k),
+                Err(e) => problems.push(format!("entry {} of {} {e}", i + 1, entries.len())),
+            }
+        }
+        Some(keys)
+    }
+}
+
+fn items(t: &str) -> impl Iterator<Item = &str> {
+    t.split(',').map(str::trim).filter(|s| !s.is_empty())
+}
+
+fn whole(t: &str, min: u64, max: u64) -> Result<u64, String> {
+    let ok = t.parse().ok().filter(|v| (min..=max).contains(v));
+    ok.ok_or_else(|| format!("`{t}` must be a whole number from {min} to {max}"))
+}
+
+fn set_to(min: u64, max: u64) -> String {
+    format!("must be set to a whole number from {min} to {max}")
+}
+
+fn snowflake(t: &str) -> Result<u64, String> {
+    match t.parse::<u64>() {
+        Ok(v) if v > 0 => Ok(v),
+        _ => Err(format!("`{t}` is not a Discord id (a positive number)")),
+    }
+}
+
+fn http_url(t: &str) -> Result<Url, String> {
+    match Url::parse(t) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => Ok(u),
+        // Quoted without any `user:password@`: a problem list is printed and logged.
+        Ok(u) => Err(format!(
+            "`{}` must be an http:// or https:// URL",
+            crate::app::redacted_url(&u)
+        )),
+        Err(e) => {
+            let shown = if t.contains('@') { "the value" } else { t };
+            Err(format!("`{shown}` is not a URL ({e})"))
+        }
+    }
+}
+
+/// A duration like `30d`, `24h`, `90m` or `45s` (at most ten years).
+fn duration(t: &str) -> Result<Duration, String> {
+    parse_duration(t).ok_or_else(|| format!("`{t}` must be a duration like 30d, 24h, 90m or 45s"))
+}
+
+/// One key's value as serde hands it over, read by its kind. Reading never fails here,
+/// so one bad value does not hide the others; `Raw::check` reports what went wrong.
+struct F<K: Kind> {
+    spec: &'static KeySpec,
+    tag: Tag,
+    /// `None` when unset or empty; numbers and booleans as text; a list joined by commas.
+    text: Option<String>,
+    v: Option<K::Out>,
+    errs: Vec<String>,
+}
+
+impl<'de, K: Kind> serde::Deserialize<'de> for F<K> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = Tagged::<Value>::deserialize(d)?;
+        let tag = value.tag();
+        let mut errs = Vec::new();
+        let text = match value.into_inner() {
+            Value::Array(_, items) => items
+                .iter()
+                .map(|item| match item {
+                    Value::String(_, s) => Some(s.clone()),
+                    Value::Num(_, n) => integer(*n),
+                    _ => None,
+                })
+                .collect::<Option<Vec<_>>>()
+                .map(|parts| (!parts.is_empty()).then(|| parts.join(",")))
+                .ok_or("list items must be strings or numbers"),
+            Value::String(_, s) => Ok(Some(s.trim().to_string()).filter(|s| !s.is_empty())),
+            Value::Num(_, n) => integer(n).map(Some).ok_or("must be a string or a number"),
+            Value::Bool(_, b) => Ok(Some(b.to_string())),
+            _ => Err("must be a string or a number"),
+        }
+        .unwrap_or_else(|e| {
+            errs.push(e.to_string());
+            None
+        });
+        let v = match &text {
+            Some(t) => K::read(t, &mut errs),
+            None => K::unset().unwrap_or_else(|e| {
+                errs.push(e);
+                None
+            }),
+        };
+        let spec = &UNNAMED;
+        Ok(F {
+            spec,
+            tag,
+            text,
+            v,
+            errs,
+        })
+    }
+}
+
+/// Stands in until `Raw::check` says which key a value is.
+static UNNAMED: KeySpec = KeySpec {
+    key: "?",
+    env: None,
+    secret: true,
+};
+
+fn integer(n: figment::value::Num) -> Option<String> {
+    n.to_i128()
+        .map(|i| i.to_string())
+        .or_else(|| n.to_u128().map(|u| u.to_string()))
+}
+
+/// Collects every problem, each with where its value came from, and what `check-config`
+/// shows.
 struct Reader<'a> {
-    values: &'a BTreeMap<String, (toml::Value, Source)>,
+    figment: &'a Figment,
     problems: Vec<String>,
     shown: Vec<(String, String, String)>,
 }
 
-fn spec(key: &str) -> &'static KeySpec {
-    KEYS.iter().find(|s| s.key == key).unwrap_or(&KeySpec {
-        key: "?",
-        env: None,
-        secret: true,
-    })
-}
-
 impl Reader<'_> {
-    fn label(&self, key: &str) -> String {
-        match (spec(key).env, self.values.get(key)) {
-            (_, Some((_, Source::Env(name)))) => format!("{name} ({key})"),
-            (Some(env), _) => format!("{env} ({key})"),
-            (None, _) => key.to_string(),
+    fn source(&self, tag: Tag) -> Source {
+        match self
+            .figment
+            .get_metadata(tag)
+            .and_then(|m| m.source.as_ref())
+        {
+            Some(figment::Source::File(path)) => Source::File(path.clone()),
+            Some(figment::Source::Custom(name)) => Source::Env(name.clone()),
+            _ => Source::Default,
         }
     }
 
-    fn fail(&mut self, key: &str, what: impl fmt::Display) {
-        let src = self
-            .values
-            .get(key)
-            .map(|(_, s)| s.to_string())
-            .unwrap_or_default();
-        let label = self.label(key);
+    /// `DISCORD_TOKEN (discord.token)`: the name that set the value, or would.
+    fn label(&self, spec: &KeySpec, tag: Tag) -> String {
+        match (self.source(tag), spec.env) {
+            (Source::Env(name), _) => format!("{name} ({})", spec.key),
+            (_, Some(env)) => format!("{env} ({})", spec.key),
+            _ => spec.key.to_string(),
+        }
+    }
+
+    fn fail(&mut self, spec: &KeySpec, tag: Tag, what: &str) {
+        let (label, src) = (self.label(spec, tag), self.source(tag));
         self.problems.push(format!("{label}: {what} [from {src}]"));
     }
 
-    /// The raw value as text (numbers and booleans too); `None` when unset or empty.
-    fn text(&mut self, key: &str) -> Option<String> {
-        let raw = match self.values.get(key) {
-            None => None,
-            Some((toml::Value::String(s), _)) => {
-                let t = s.trim();
-                (!t.is_empty()).then(|| t.to_string())
-            }
-            Some((toml::Value::Integer(i), _)) => Some(i.to_string()),
-            Some((toml::Value::Boolean(b), _)) => Some(b.to_string()),
-            Some((toml::Value::Array(items), _)) => {
-                let mut parts = Vec::new();
-                for item in items {
-                    match item {
-                        toml::Value::String(s) => parts.push(s.clone()),
-                        toml::Value::Integer(i) => parts.push(i.to_string()),
-                        _ => {
-                            self.fail(key, "list items must be strings or numbers");
-                            return None;
-                        }
-                    }
-                }
-                (!parts.is_empty()).then(|| parts.join(","))
-            }
-            Some(_) => {
-                self.fail(key, "must be a string or a number");
-                None
-            }
-        };
-        let shown = match (&raw, spec(key).secret) {
-            (None, _) => "(not set)".to_string(),
-            (Some(_), true) => "[redacted]".to_string(),
+    fn check(&mut self, spec: &KeySpec, tag: Tag, text: &Option<String>, errs: &[String]) {
+        for e in errs {
+            self.fail(spec, tag, e);
+        }
+        let shown = match text {
+            None => "(not set)".to_string(),
+            Some(_) if spec.secret => "[redacted]".to_string(),
             // A URL's `user:password@` is a secret too.
-            (Some(v), false) => match Url::parse(v) {
+            Some(v) => match Url::parse(v) {
                 Ok(u) if !u.username().is_empty() || u.password().is_some() => {
                     crate::app::redacted_url(&u)
                 }
                 _ => v.clone(),
             },
         };
-        let label = self.label(key);
-        self.shown.push((key.to_string(), label, shown));
-        raw
+        let label = self.label(spec, tag);
+        self.shown.push((spec.key.to_string(), label, shown));
     }
+}
 
-    fn secret(&mut self, key: &str) -> Option<SecretString> {
-        self.text(key).map(SecretString::from)
+/// Builds `Settings` from the values read. `None` only when a key that has no usable
+/// fallback is broken (its problem is already noted).
+fn settings(r: raw::Raw, reader: &mut Reader) -> Option<Settings> {
+    let (d, a, n, s) = (r.discord, r.api, r.notifications, r.sandbox);
+    let webhook_secret = r.webhook.secret.v;
+    if s.webhook_url.v.is_some() && s.webhook_secret.v.is_none() && webhook_secret.is_none() {
+        let what = "is set but there is no secret to sign with (sandbox.webhook_secret or \
+                    PARADARUM_WEBHOOK_SECRET)";
+        reader.fail(s.webhook_url.spec, s.webhook_url.tag, what);
     }
-
-    fn snowflake_of(&mut self, key: &str, text: &str) -> Option<u64> {
-        match text.trim().parse::<u64>() {
-            Ok(v) if v > 0 => Some(v),
-            _ => {
-                self.fail(
-                    key,
-                    format!("`{}` is not a Discord id (a positive number)", text.trim()),
-                );
-                None
-            }
-        }
-    }
-
-    fn snowflake(&mut self, key: &str) -> Option<u64> {
-        let t = self.text(key)?;
-        self.snowflake_of(key, &t)
-    }
-
-    fn list(&mut self, key: &str) -> Vec<String> {
-        self.text(key)
-            .map(|t| {
-                t.split(',')
-                    .map(|s| s.trim().to_string())
-                    .filter(|s| !s.is_empty())
-                    .collect()
-            })
-            .unwrap_or_default()
-    }
-
-    /// A whole number in `min..=max`; a broken or missing value is reported and `min`
-    /// stands in so the other keys are still checked.
-    fn required_number(&mut self, key: &str, min: u64, max: u64) -> u64 {
-        let Some(t) = self.text(key) else {
-            self.fail(
-                key,
-                format!("must be set to a whole number from {min} to {max}"),
-            );
-            return min;
-        };
-        match t.parse::<u64>() {
-            Ok(v) if (min..=max).contains(&v) => v,
-            _ => {
-                self.fail(
-                    key,
-                    format!("`{t}` must be a whole number from {min} to {max}"),
-                );
-                min
-            }
-        }
-    }
-
-    fn millis(&mut self, key: &str, min: u64, max: u64) -> Duration {
-        Duration::from_millis(self.required_number(key, min, max))
-    }
-
-    fn http_url(&mut self, key: &str) -> Option<Url> {
-        let t = self.text(key)?;
-        self.http_url_of(key, &t)
-    }
-
-    fn http_url_of(&mut self, key: &str, t: &str) -> Option<Url> {
-        match Url::parse(t) {
-            Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => Some(u),
-            Ok(u) => {
-                // Quoted without any `user:password@`: a problem list is printed and logged.
-                let shown = crate::app::redacted_url(&u);
-                self.fail(key, format!("`{shown}` must be an http:// or https:// URL"));
-                None
-            }
-            Err(e) => {
-                let shown = if t.contains('@') { "the value" } else { t };
-                self.fail(key, format!("`{shown}` is not a URL ({e})"));
-                None
-            }
-        }
-    }
-
-    fn socket(&mut self, key: &str) -> Option<SocketAddr> {
-        let Some(t) = self.text(key) else {
-            self.fail(key, "must be set, e.g. 127.0.0.1:8080");
-            return None;
-        };
-        match t.parse::<SocketAddr>() {
-            Ok(a) => Some(a),
-            Err(_) => {
-                self.fail(key, format!("`{t}` is not an address like 127.0.0.1:8080"));
-                None
-            }
-        }
-    }
-
-    fn boolean(&mut self, key: &str, default: bool) -> bool {
-        match self.text(key).map(|t| t.to_ascii_lowercase()) {
-            None => default,
-            Some(t) if ["true", "1", "yes", "on"].contains(&t.as_str()) => true,
-            Some(t) if ["false", "0", "no", "off"].contains(&t.as_str()) => false,
-            Some(t) => {
-                self.fail(key, format!("`{t}` must be true or false"));
-                default
-            }
-        }
-    }
-
-    /// A duration like `30d`, `24h`, `90m` or `45s` (at most ten years).
-    fn duration_of(&mut self, key: &str, t: &str) -> Option<Duration> {
-        match parse_duration(t) {
-            Some(d) => Some(d),
-            None => {
-                self.fail(
-                    key,
-                    format!("`{t}` must be a duration like 30d, 24h, 90m or 45s"),
-                );
-                None
-            }
-        }
-    }
-
-    fn webhook_secret(&mut self, key: &str) -> Option<WebhookSecret> {
-        let t = self.text(key)?;
-        match WebhookSecret::parse(&t) {
-            Ok(s) => Some(s),
-            Err(e) => {
-                self.fail(key, e);
-                None
-            }
-        }
-    }
-
-    /// `bot.secret_key_previous`: comma-separated keys in `bot.secret_key`'s form. A bad
-    /// entry is named by its position, never quoted: it is a secret.
-    fn previous_keys(&mut self) -> Vec<SecretKey> {
-        const KEY: &str = "bot.secret_key_previous";
-        let Some(text) = self.text(KEY) else {
-            return Vec::new();
-        };
-        let entries: Vec<&str> = text.split(',').map(str::trim).collect();
-        let mut keys = Vec::new();
-        for (i, entry) in entries.iter().enumerate() {
-            // A stray comma (`a,,b` or a trailing one) is not a key to parse.
-            if entry.is_empty() {
-                continue;
-            }
-            match SecretKey::parse(entry) {
-                Ok(k) => keys.push(k),
-                Err(e) => self.fail(KEY, format!("entry {} of {} {e}", i + 1, entries.len())),
-            }
-        }
-        keys
-    }
-
-    /// Reads every key. Returns `None` only when a key that has no usable fallback is
-    /// broken; the problems say which.
-    fn settings(&mut self) -> Option<Settings> {
-        let token = self.secret("discord.token");
-        let guild_id = self.snowflake("discord.guild_id");
-        let proxy_url = self.http_url("discord.proxy_url");
-        let open_cooldown =
-            Duration::from_secs(self.required_number("discord.open_cooldown_secs", 0, 86_400));
-        let gateway_stall =
-            Duration::from_secs(self.required_number("discord.gateway_stall_secs", 10, 3_600));
-        let global_rate = self.required_number("discord.global_rate_per_sec", 1, 50) as u32;
-
-        let backend = match self.text("api.url") {
-            None => Some(Backend::Sandbox),
-            Some(t) if t.eq_ignore_ascii_case("sandbox") => Some(Backend::Sandbox),
-            Some(t) => self.http_url_of("api.url", &t).map(Backend::Remote),
-        };
-        let api_token = self.secret("api.token");
-        let backend_id = self.text("api.backend_id");
-        let connect_timeout = self.millis("api.connect_timeout_ms", 1, 120_000);
-        let request_timeout = self.millis("api.request_timeout_ms", 1, 600_000);
-        let max_retries = self.required_number("api.max_retries", 0, 20) as u32;
-        let retry_budget = self.millis("api.retry_budget_ms", 0, 600_000);
-
-        let webhook_secret = self.webhook_secret("webhook.secret");
-        let webhook_secret_set = webhook_secret.is_some();
-        let secret_key = match self.text("bot.secret_key") {
-            None => None,
-            Some(t) => match SecretKey::parse(&t) {
-                Ok(k) => Some(k),
-                Err(e) => {
-                    self.fail("bot.secret_key", format!("the value {e}"));
-                    None
-                }
-            },
-        };
-        let secret_key_previous = self.previous_keys();
-
-        let data_dir = PathBuf::from(
-            self.text("storage.data_dir")
-                .unwrap_or_else(|| "data".into()),
-        );
-        let database_url = match self.text("database.url") {
-            None => Some(format!("sqlite://{}/paradarum-bot.db", data_dir.display())),
-            Some(u) if u.starts_with("sqlite:") => Some(u),
-            Some(u) => {
-                let scheme = u.split(':').next().unwrap_or_default().to_string();
-                self.fail(
-                    "database.url",
-                    format!("`{scheme}:` databases are not supported yet; use a sqlite: URL"),
-                );
-                None
-            }
-        };
-
-        let durability = match self.text("database.synchronous").as_deref() {
-            None | Some("full") => crate::store::Durability::Full,
-            Some("normal") => crate::store::Durability::Normal,
-            Some(other) => {
-                self.fail(
-                    "database.synchronous",
-                    format!("`{other}` must be `full` or `normal`"),
-                );
-                crate::store::Durability::Full
-            }
-        };
-        let staff_channel_id = self.snowflake("notifications.staff_channel_id");
-        let mut topic_channels = std::collections::HashMap::new();
-        for (i, name) in [
-            "general",
-            "networking",
-            "rules",
-            "billing",
-            "ssl",
-            "performance",
-        ]
-        .iter()
-        .enumerate()
-        {
-            if let Some(c) = self.snowflake(&format!("notifications.channel_{name}")) {
-                topic_channels.insert(i as i64, c);
-            }
-        }
-        let staff_role = self.snowflake("notifications.staff_role_id");
-        let customer_updates = self.boolean("notifications.customer_updates", true);
-        let staff_all_transitions = self.boolean("notifications.staff_all_transitions", false);
-        let poll_secs = match self.text("notifications.poll_interval_secs") {
-            None => None,
-            Some(t) => {
-                match t.parse::<u64>() {
-                    Ok(v) if (1..=3600).contains(&v) => Some(v),
-                    _ => {
-                        self.fail(
-                        "notifications.poll_interval_secs",
-                        format!("`{t}` must be a whole number from 1 to 3600, or empty for automatic"),
-                    );
-                        None
-                    }
-                }
-            }
-        };
-        let backfill = match self.text("notifications.backfill") {
-            None => None,
-            Some(t) if t.eq_ignore_ascii_case("none") => None,
-            Some(t) => self.duration_of("notifications.backfill", &t),
-        };
-        let retention = self
-            .text("notifications.retention")
-            .and_then(|t| self.duration_of("notifications.retention", &t))
-            .unwrap_or(Duration::from_secs(30 * 86_400));
-        let retention_every = Duration::from_secs(self.required_number(
-            "notifications.retention_check_secs",
-            1,
-            86_400,
-        ));
-        let max_event_attempts =
-            self.required_number("notifications.max_event_attempts", 1, 100) as u32;
-        let mut moderator_role_ids = Vec::new();
-        for item in self.list("moderation.role_ids") {
-            if let Some(id) = self.snowflake_of("moderation.role_ids", &item) {
-                moderator_role_ids.push(id);
-            }
-        }
-        let http_listen = self.socket("http.listen");
-        // `off` turns the metrics listener off; an empty value is a mistake, not `off`.
-        let metrics_listen = match self.text("http.metrics_listen") {
-            None => {
-                self.fail(
-                    "http.metrics_listen",
-                    "must be set, e.g. 127.0.0.1:8479, or `off`",
-                );
-                None
-            }
-            Some(t) if t.eq_ignore_ascii_case("off") => Some(None),
-            Some(t) => match t.parse::<SocketAddr>() {
-                Ok(a) => Some(Some(a)),
-                Err(_) => {
-                    self.fail(
-                        "http.metrics_listen",
-                        format!("`{t}` is not an address like 127.0.0.1:8479, or `off`"),
-                    );
-                    None
-                }
-            },
-        };
-
-        let sandbox_listen = self.socket("sandbox.listen");
-        let admin_token = self.secret("sandbox.admin_token");
-        let sandbox_db = match self.text("sandbox.database_url") {
-            Some(u) if !u.starts_with("sqlite:") => {
-                self.fail("sandbox.database_url", "must be a sqlite: URL");
-                None
-            }
-            other => other,
-        };
-        let sandbox_webhook_url = self.http_url("sandbox.webhook_url");
-        let sandbox_webhook_secret = self.webhook_secret("sandbox.webhook_secret");
-        let webhook_max_attempts =
-            self.required_number("sandbox.webhook_max_attempts", 1, 100) as u32;
-        if sandbox_webhook_url.is_some()
-            && sandbox_webhook_secret.is_none()
-            && webhook_secret.is_none()
-        {
-            self.fail(
-                "sandbox.webhook_url",
-                "is set but there is no secret to sign with (sandbox.webhook_secret or \
-                 PARADARUM_WEBHOOK_SECRET)",
-            );
-        }
-
-        let mut hosts = Vec::new();
-        for h in self.list("attachments.hosts") {
-            let lower = h.to_ascii_lowercase();
-            if lower.contains('/') || lower.contains(':') || lower.contains(' ') {
-                self.fail(
-                    "attachments.hosts",
-                    format!("`{h}` must be a bare host name like cdn.discordapp.com"),
-                );
-            } else {
-                hosts.push(lower);
-            }
-        }
-        let max_bytes = self.required_number(
-            "attachments.max_bytes",
-            1,
-            crate::ticket::ATTACHMENT_MAX_BYTES,
-        );
-
-        let log_filter = self.text("log.filter").unwrap_or_else(|| "info".into());
-        let log_format = match self.text("log.format").as_deref() {
-            None | Some("pretty") => LogFormat::Pretty,
-            Some("json") => LogFormat::Json,
-            Some(other) => {
-                self.fail(
-                    "log.format",
-                    format!("`{other}` must be `pretty` or `json`"),
-                );
-                LogFormat::Pretty
-            }
-        };
-        let shutdown_grace = self.millis("shutdown.grace_ms", 0, 600_000);
-
-        Some(Settings {
-            discord: DiscordSettings {
-                token,
-                guild_id,
-                proxy_url,
-                open_cooldown,
-                gateway_stall,
-                global_rate,
-            },
-            api: ApiSettings {
-                backend: backend?,
-                token: api_token,
-                backend_id,
-                connect_timeout,
-                request_timeout,
-                max_retries,
-                retry_budget,
-            },
-            sandbox: SandboxSettings {
-                listen: sandbox_listen?,
-                admin_token,
-                database_url: sandbox_db,
-                webhook_url: sandbox_webhook_url,
-                webhook_secret: sandbox_webhook_secret.or_else(|| webhook_secret.clone()),
-                webhook_max_attempts,
-            },
-            webhook_secret,
-            secret_key,
-            secret_key_previous,
-            data_dir,
-            database_url: database_url?,
-            durability,
-            staff_channel_id,
-            notifications: crate::notify::NotifySettings {
-                default_channel: staff_channel_id,
-                topic_channels,
-                staff_role,
-                customer_updates,
-                staff_all_transitions,
-                // Short when only the feed brings events, long as a backstop to webhooks.
-                poll_interval: std::time::Duration::from_secs(
-                    poll_secs.unwrap_or(if webhook_secret_set { 60 } else { 2 }),
-                ),
-                backfill,
-                retention,
-                retention_every,
-                max_event_attempts,
-                ..crate::notify::NotifySettings::default()
-            },
-            moderator_role_ids,
-            http_listen: http_listen?,
-            metrics_listen: metrics_listen?,
-            attachments: AttachmentSettings { hosts, max_bytes },
-            log_filter,
-            log_format,
-            shutdown_grace,
-        })
-    }
+    let data_dir = PathBuf::from(r.storage.data_dir.v.unwrap_or_else(|| "data".into()));
+    let database_url = match (r.database.url.v, r.database.url.errs.is_empty()) {
+        (Some(url), _) => Some(url),
+        (None, true) => Some(format!("sqlite://{}/paradarum-bot.db", data_dir.display())),
+        (None, false) => None,
+    };
+    let channels = [
+        n.channel_general.v,
+        n.channel_networking.v,
+        n.channel_rules.v,
+        n.channel_billing.v,
+        n.channel_ssl.v,
+        n.channel_performance.v,
+    ];
+    let topic_channels = (0..)
+        .zip(channels)
+        .filter_map(|(topic, c)| Some((topic, c?)))
+        .collect();
+    // Short when only the feed brings events, long as a backstop to webhooks.
+    let poll_secs = n.poll_interval_secs.v;
+    let poll_secs = poll_secs.unwrap_or(if webhook_secret.is_some() { 60 } else { 2 });
+    let notifications = crate::notify::NotifySettings {
+        default_channel: n.staff_channel_id.v,
+        topic_channels,
+        staff_role: n.staff_role_id.v,
+        customer_updates: n.customer_updates.v.unwrap_or(true),
+        staff_all_transitions: n.staff_all_transitions.v.unwrap_or(false),
+        poll_interval: Duration::from_secs(poll_secs),
+        backfill: n.backfill.v.flatten(),
+        retention: n.retention.v.unwrap_or(Duration::from_secs(30 * 86_400)),
+        retention_every: n.retention_check_secs.v.unwrap_or_default(),
+        max_event_attempts: n.max_event_attempts.v.unwrap_or_default() as u32,
+        ..crate::notify::NotifySettings::default()
+    };
+    Some(Settings {
+        discord: DiscordSettings {
+            token: d.token.v,
+            guild_id: d.guild_id.v,
+            proxy_url: d.proxy_url.v,
+            open_cooldown: d.open_cooldown_secs.v.unwrap_or_default(),
+            gateway_stall: d.gateway_stall_secs.v.unwrap_or_default(),
+            global_rate: d.global_rate_per_sec.v.unwrap_or_default() as u32,
+        },
+        api: ApiSettings {
+            backend: a.url.v?,
+            token: a.token.v,
+            backend_id: a.backend_id.v,
+            connect_timeout: a.connect_timeout_ms.v.unwrap_or_default(),
+            request_timeout: a.request_timeout_ms.v.unwrap_or_default(),
+            max_retries: a.max_retries.v.unwrap_or_default() as u32,
+            retry_budget: a.retry_budget_ms.v.unwrap_or_default(),
+        },
+        sandbox: SandboxSettings {
+            listen: s.listen.v?,
+            admin_token: s.admin_token.v,
+            database_url: s.database_url.v,
+            webhook_url: s.webhook_url.v,
+            webhook_secret: s.webhook_secret.v.or_else(|| webhook_secret.clone()),
+            webhook_max_attempts: s.webhook_max_attempts.v.unwrap_or_default() as u32,
+        },
+        webhook_secret,
+        secret_key: r.bot.secret_key.v,
+        secret_key_previous: r.bot.secret_key_previous.v.unwrap_or_default(),
+        data_dir,
+        database_url: database_url?,
+        durability: r
+            .database
+            .synchronous
+            .v
+            .unwrap_or(crate::store::Durability::Full),
+        staff_channel_id: n.staff_channel_id.v,
+        notifications,
+        moderator_role_ids: r.moderation.role_ids.v.unwrap_or_default(),
+        http_listen: r.http.listen.v?,
+        metrics_listen: r.http.metrics_listen.v?,
+        attachments: AttachmentSettings {
+            hosts: r.attachments.hosts.v.unwrap_or_default(),
+            max_bytes: r.attachments.max_bytes.v.unwrap_or_default(),
+        },
+        log_filter: r.log.filter.v.unwrap_or_else(|| "info".into()),
+        log_format: r.log.format.v.unwrap_or(LogFormat::Pretty),
+        shutdown_grace: r.shutdown.grace_ms.v.unwrap_or_default(),
+    })
 }
 
 /// Parses `<whole number><unit>` with unit `s`, `m`, `h` or `d`; at most ten years.
@@ -970,366 +1001,21 @@ pub fn parse_duration(text: &str) -> Option<Duration> {
 }
 
 /// A map-backed environment, for tests and tools.
-pub fn env_from(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-    let map: HashMap<String, String> = pairs
+pub fn env_from(pairs: &[(&str, &str)]) -> impl Environment {
+    struct Map(HashMap<String, String>);
+    impl Environment for Map {
+        fn var(&self, name: &str) -> Option<String> {
+            self.0.get(name).cloned()
+        }
+        fn names(&self) -> Vec<String> {
+            self.0.keys().cloned().collect()
+        }
+    }
+    Map(pairs
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    move |name| map.get(name).cloned()
+        .collect())
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn load_env(pairs: &[(&str, &str)]) -> Result<Loaded, ConfigErrors> {
-        load(None, &env_from(pairs))
-    }
-
-    #[test]
-    fn the_defaults_load_on_the_sandbox_with_warnings_only() {
-        let loaded = load_env(&[]).unwrap();
-        let s = &loaded.settings;
-        assert_eq!(s.api.backend, Backend::Sandbox);
-        assert_eq!(s.http_listen, "127.0.0.1:8080".parse().unwrap());
-        assert_eq!(s.sandbox.listen, "127.0.0.1:8787".parse().unwrap());
-        assert_eq!(s.database_url, "sqlite://data/paradarum-bot.db");
-        assert_eq!(
-            s.attachments.hosts,
-            ["cdn.discordapp.com", "media.discordapp.net"]
-        );
-        assert!(bot_problems(s).iter().any(|w| w.contains("DISCORD_TOKEN")));
-    }
-
-    #[test]
-    fn the_public_environment_names_set_their_keys() {
-        let key = SecretKey::generate_text();
-        let loaded = load_env(&[
-            ("DISCORD_TOKEN", "abc.def"),
-            ("DISCORD_GUILD_ID", "123456789012345678"),
-            ("DISCORD_PROXY_URL", "http://127.0.0.1:3000"),
-            ("PARADARUM_API_URL", "https://api.paradarum.example"),
-            ("PARADARUM_API_TOKEN", "int_tok"),
-            (
-                "PARADARUM_WEBHOOK_SECRET",
-                "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
-            ),
-            ("BOT_SECRET_KEY", &key),
-            ("DATABASE_URL", "sqlite://other.db"),
-            ("STAFF_CHANNEL_ID", "42"),
-            ("MODERATOR_ROLE_IDS", "1, 2,3"),
-            ("HTTP_LISTEN", "0.0.0.0:9000"),
-            ("SANDBOX_LISTEN", "127.0.0.1:9001"),
-            ("SANDBOX_ADMIN_TOKEN", "adm"),
-            ("ATTACHMENT_HOSTS", "cdn.example.com,Files.Example.com"),
-        ])
-        .unwrap();
-        let s = loaded.settings;
-        assert_eq!(s.discord.token.unwrap().expose_secret(), "abc.def");
-        assert_eq!(s.discord.guild_id, Some(123456789012345678));
-        assert_eq!(
-            s.discord.proxy_url.unwrap().as_str(),
-            "http://127.0.0.1:3000/"
-        );
-        assert!(
-            matches!(s.api.backend, Backend::Remote(ref u) if u.host_str() == Some("api.paradarum.example"))
-        );
-        assert_eq!(s.api.token.unwrap().expose_secret(), "int_tok");
-        assert!(s.webhook_secret.is_some());
-        assert!(s.secret_key.is_some());
-        assert_eq!(s.database_url, "sqlite://other.db");
-        assert_eq!(s.staff_channel_id, Some(42));
-        assert_eq!(s.moderator_role_ids, [1, 2, 3]);
-        assert_eq!(s.http_listen, "0.0.0.0:9000".parse().unwrap());
-        assert_eq!(s.sandbox.listen, "127.0.0.1:9001".parse().unwrap());
-        assert_eq!(s.sandbox.admin_token.unwrap().expose_secret(), "adm");
-        assert_eq!(
-            s.attachments.hosts,
-            ["cdn.example.com", "files.example.com"]
-        );
-    }
-
-    #[test]
-    fn the_generic_prefixed_form_sets_any_key() {
-        let s = load_env(&[("PARADARUM_BOT__API__REQUEST_TIMEOUT_MS", "1234")])
-            .unwrap()
-            .settings;
-        assert_eq!(s.api.request_timeout, Duration::from_millis(1234));
-    }
-
-    #[test]
-    fn every_problem_is_reported_at_once() {
-        let err = load_env(&[
-            ("DISCORD_GUILD_ID", "my-server"),
-            ("PARADARUM_API_URL", "ftp://x"),
-            ("BOT_SECRET_KEY", "c2hvcnQ="),
-            ("MODERATOR_ROLE_IDS", "1,two"),
-            ("HTTP_LISTEN", "localhost"),
-            ("PARADARUM_WEBHOOK_SECRET", "secret"),
-            ("PARADARUM_BOT__API__MAX_RETRIES", "-1"),
-        ])
-        .unwrap_err();
-        let text = err.to_string();
-        for needle in [
-            "DISCORD_GUILD_ID",
-            "PARADARUM_API_URL",
-            "BOT_SECRET_KEY",
-            "`two`",
-            "HTTP_LISTEN",
-            "PARADARUM_WEBHOOK_SECRET",
-            "api.max_retries",
-        ] {
-            assert!(text.contains(needle), "missing {needle} in:\n{text}");
-        }
-        assert_eq!(err.problems.len(), 7, "{text}");
-    }
-
-    #[test]
-    fn the_real_api_requires_a_secret_key() {
-        let err = load_env(&[("PARADARUM_API_URL", "https://api.example")]).unwrap_err();
-        assert!(err.to_string().contains("BOT_SECRET_KEY is required"));
-    }
-
-    #[test]
-    fn secrets_never_show_in_check_output_or_debug() {
-        let loaded = load_env(&[
-            ("DISCORD_TOKEN", "super-secret-token"),
-            ("SANDBOX_ADMIN_TOKEN", "admin-secret"),
-        ])
-        .unwrap();
-        let shown = format!("{:?}", loaded.shown);
-        let debug = format!("{:?}", loaded.settings);
-        for text in [shown, debug] {
-            assert!(!text.contains("super-secret-token"));
-            assert!(!text.contains("admin-secret"));
-        }
-    }
-
-    #[test]
-    fn unknown_keys_and_bad_toml_in_a_file_are_problems() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("c.toml");
-        std::fs::write(
-            &path,
-            "[discord]\ntokn = \"x\"\n[http]\nlisten = \"127.0.0.1:1\"\n",
-        )
-        .unwrap();
-        let err = load(Some(&path), &env_from(&[])).unwrap_err();
-        assert!(err.to_string().contains("unknown key `discord.tokn`"));
-
-        std::fs::write(&path, "[discord\n").unwrap();
-        let err = load(Some(&path), &env_from(&[])).unwrap_err();
-        assert!(err.to_string().contains("not valid TOML"));
-
-        let err = load(Some(&dir.path().join("missing.toml")), &env_from(&[])).unwrap_err();
-        assert!(err.to_string().contains("cannot read config file"));
-    }
-
-    #[test]
-    fn a_file_overrides_defaults_and_env_overrides_the_file() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("c.toml");
-        std::fs::write(
-            &path,
-            "[http]\nlisten = \"127.0.0.1:7000\"\n[sandbox]\nlisten = \"127.0.0.1:7001\"\n",
-        )
-        .unwrap();
-        let s = load(
-            Some(&path),
-            &env_from(&[("SANDBOX_LISTEN", "127.0.0.1:7002")]),
-        )
-        .unwrap()
-        .settings;
-        assert_eq!(s.http_listen, "127.0.0.1:7000".parse().unwrap());
-        assert_eq!(s.sandbox.listen, "127.0.0.1:7002".parse().unwrap());
-    }
-
-    #[test]
-    fn the_same_port_for_the_bot_and_the_sandbox_is_a_problem() {
-        let err = load_env(&[("SANDBOX_LISTEN", "127.0.0.1:8080")]).unwrap_err();
-        assert!(err.to_string().contains("need different ports"));
-    }
-
-    #[test]
-    fn metrics_have_their_own_loopback_listener_that_can_be_moved_or_turned_off() {
-        let s = load_env(&[]).unwrap().settings;
-        assert_eq!(s.metrics_listen, Some("127.0.0.1:8479".parse().unwrap()));
-        for (name, value) in [
-            ("METRICS_LISTEN", "0.0.0.0:9464"),
-            ("PARADARUM_BOT__HTTP__METRICS_LISTEN", "0.0.0.0:9464"),
-        ] {
-            let s = load_env(&[(name, value)]).unwrap().settings;
-            assert_eq!(s.metrics_listen, Some("0.0.0.0:9464".parse().unwrap()));
-        }
-        let s = load_env(&[("METRICS_LISTEN", "OFF")]).unwrap().settings;
-        assert_eq!(s.metrics_listen, None);
-        for bad in ["", "8479", "localhost:8479", "no"] {
-            let e = load_env(&[("METRICS_LISTEN", bad)]).unwrap_err();
-            assert!(
-                e.problems.iter().any(|p| p.starts_with("METRICS_LISTEN")),
-                "{bad}: {e}"
-            );
-        }
-    }
-
-    #[test]
-    fn metrics_on_the_port_of_another_listener_is_a_problem() {
-        for env in [
-            [
-                ("METRICS_LISTEN", "127.0.0.1:8080"),
-                ("HTTP_LISTEN", "127.0.0.1:8080"),
-            ],
-            [
-                ("METRICS_LISTEN", "127.0.0.1:8080"),
-                ("HTTP_LISTEN", "0.0.0.0:8080"),
-            ],
-            [
-                ("METRICS_LISTEN", "0.0.0.0:7000"),
-                ("SANDBOX_LISTEN", "127.0.0.1:7000"),
-            ],
-        ] {
-            let e = load_env(&env).unwrap_err();
-            assert!(
-                e.to_string().contains("METRICS_LISTEN") && e.to_string().contains("share a port"),
-                "{env:?}: {e}"
-            );
-        }
-        // Other addresses, or a port picked by the system, are fine.
-        for env in [
-            [
-                ("METRICS_LISTEN", "127.0.0.2:8080"),
-                ("HTTP_LISTEN", "127.0.0.1:8080"),
-            ],
-            [
-                ("METRICS_LISTEN", "127.0.0.1:0"),
-                ("HTTP_LISTEN", "127.0.0.1:0"),
-            ],
-            [("METRICS_LISTEN", "off"), ("HTTP_LISTEN", "127.0.0.1:8080")],
-        ] {
-            assert!(load_env(&env).is_ok(), "{env:?}");
-        }
-        // The sandbox's port is free when the sandbox is not used.
-        assert!(load_env(&[
-            ("METRICS_LISTEN", "127.0.0.1:8787"),
-            ("PARADARUM_API_URL", "https://api.example"),
-            ("BOT_SECRET_KEY", &SecretKey::generate_text()),
-        ])
-        .is_ok());
-    }
-
-    #[test]
-    fn a_refused_url_is_quoted_without_its_credentials() {
-        for url in ["ftp://user:hunter2@proxy", "http//user:hunter2@proxy"] {
-            let e =
-                load_env(&[("DISCORD_PROXY_URL", url), ("PARADARUM_API_URL", url)]).unwrap_err();
-            let text = e.to_string();
-            assert!(text.contains("DISCORD_PROXY_URL"), "{text}");
-            assert!(!text.contains("hunter2"), "{text}");
-        }
-    }
-
-    #[test]
-    fn durations_read_with_units_and_nonsense_is_refused() {
-        assert_eq!(
-            parse_duration("30d"),
-            Some(Duration::from_secs(30 * 86_400))
-        );
-        assert_eq!(parse_duration("24h"), Some(Duration::from_secs(86_400)));
-        assert_eq!(parse_duration(" 90m "), Some(Duration::from_secs(5_400)));
-        assert_eq!(parse_duration("45s"), Some(Duration::from_secs(45)));
-        for bad in [
-            "",
-            "h",
-            "24",
-            "-1h",
-            "1.5h",
-            "24 h",
-            "1w",
-            "99999999999999999999d",
-            "é",
-        ] {
-            assert_eq!(parse_duration(bad), None, "{bad}");
-        }
-        let e = load_env(&[("PARADARUM_BOT__NOTIFICATIONS__BACKFILL", "soon")]).unwrap_err();
-        assert!(
-            e.problems
-                .iter()
-                .any(|p| p.contains("notifications.backfill")),
-            "{e}"
-        );
-        let ok = load_env(&[
-            ("PARADARUM_BOT__NOTIFICATIONS__BACKFILL", "24h"),
-            ("PARADARUM_BOT__NOTIFICATIONS__RETENTION", "7d"),
-        ])
-        .unwrap();
-        assert_eq!(
-            ok.settings.notifications.backfill,
-            Some(Duration::from_secs(86_400))
-        );
-        assert_eq!(
-            ok.settings.notifications.retention,
-            Duration::from_secs(7 * 86_400)
-        );
-    }
-
-    #[test]
-    fn previous_secret_keys_are_a_list_and_a_bad_entry_is_named_by_position_only() {
-        let (a, b) = (SecretKey::generate_text(), SecretKey::generate_text());
-        let s = load_env(&[("BOT_SECRET_KEY_PREVIOUS", &format!(" {a} ,{b},"))])
-            .unwrap()
-            .settings;
-        let got: Vec<[u8; 32]> = s.secret_key_previous.iter().map(|k| *k.expose()).collect();
-        let want: Vec<[u8; 32]> = [&a, &b]
-            .iter()
-            .map(|t| *SecretKey::parse(t).unwrap().expose())
-            .collect();
-        assert_eq!(got, want);
-        assert!(load_env(&[])
-            .unwrap()
-            .settings
-            .secret_key_previous
-            .is_empty());
-
-        // A short key and a non-base64 one: both named, neither quoted.
-        let short = STANDARD.encode([7u8; 31]);
-        let loaded = load_env(&[(
-            "BOT_SECRET_KEY_PREVIOUS",
-            &format!("{a},{short},not-base64-hunter2"),
-        )]);
-        let e = loaded.unwrap_err();
-        let text = e.to_string();
-        assert!(text.contains("BOT_SECRET_KEY_PREVIOUS"), "{text}");
-        assert!(text.contains("entry 2 of 3 decodes to 31 bytes"), "{text}");
-        assert!(text.contains("entry 3 of 3 is not valid"), "{text}");
-        for secret in [a.as_str(), short.as_str(), "hunter2"] {
-            assert!(!text.contains(secret), "{text}");
-        }
-
-        // The shown value is redacted, and the current key listed again is a warning.
-        let loaded = load_env(&[
-            ("BOT_SECRET_KEY", &a),
-            (
-                "PARADARUM_BOT__BOT__SECRET_KEY_PREVIOUS",
-                &format!("{b},{a}"),
-            ),
-        ])
-        .unwrap();
-        let shown = format!("{:?}", loaded.shown);
-        assert!(!shown.contains(&a) && !shown.contains(&b), "{shown}");
-        assert!(
-            loaded
-                .warnings
-                .iter()
-                .any(|w| w.contains("entry 2 is BOT_SECRET_KEY itself")),
-            "{:?}",
-            loaded.warnings
-        );
-    }
-
-    #[test]
-    fn secret_keys_must_be_32_bytes_of_base64() {
-        assert!(SecretKey::parse(&SecretKey::generate_text()).is_ok());
-        assert!(SecretKey::parse("not base64!").is_err());
-        assert!(SecretKey::parse(&STANDARD.encode([0u8; 31])).is_err());
-    }
-}
+mod tests;
