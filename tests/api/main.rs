@@ -5,6 +5,7 @@
 mod cli;
 mod faults;
 mod helpers;
+mod idempotency;
 mod meta_and_feed;
 mod properties;
 mod registration;
