@@ -16,15 +16,23 @@ use crate::ticket::api::scope;
 
 #[derive(Clone, Debug)]
 pub enum Principal {
-    Customer { account_id: String },
-    Staff { scopes: Vec<String>, admin: bool },
+    Customer {
+        account_id: String,
+    },
+    Staff {
+        scopes: Vec<String>,
+        admin: bool,
+        /// Which staff token this is, stable across requests: `admin`, or `int:` and the
+        /// stored hash of an integration token (never the token itself).
+        caller: String,
+    },
 }
 
 impl Principal {
     pub fn has_scope(&self, wanted: &str) -> bool {
         match self {
             Principal::Customer { .. } => false,
-            Principal::Staff { scopes, admin } => *admin || scopes.iter().any(|s| s == wanted),
+            Principal::Staff { scopes, admin, .. } => *admin || scopes.iter().any(|s| s == wanted),
         }
     }
 
@@ -33,6 +41,15 @@ impl Principal {
             Ok(())
         } else {
             Err(ApiError::missing_scope(wanted))
+        }
+    }
+
+    /// Whose Idempotency-Keys a request's key is among: a customer's account (as for
+    /// ticket creation), or the staff token's own identity.
+    pub fn idempotency_caller(&self) -> &str {
+        match self {
+            Principal::Customer { account_id } => account_id,
+            Principal::Staff { caller, .. } => caller,
         }
     }
 
@@ -114,12 +131,14 @@ impl FromRequestParts<AppState> for Principal {
             return Ok(Principal::Staff {
                 scopes: scope::ALL.iter().map(|s| s.to_string()).collect(),
                 admin: true,
+                caller: "admin".into(),
             });
         }
+        let token_hash = hash_token(token);
         let record = state
             .store
             .sandbox()
-            .token(&hash_token(token))
+            .token(&token_hash)
             .await?
             .ok_or_else(ApiError::unauthorized)?;
         Ok(match record.account_id {
@@ -127,6 +146,7 @@ impl FromRequestParts<AppState> for Principal {
             None => Principal::Staff {
                 scopes: record.scopes,
                 admin: false,
+                caller: format!("int:{token_hash}"),
             },
         })
     }

@@ -65,7 +65,7 @@ impl ApiError {
         Self::new(
             StatusCode::CONFLICT,
             code::IDEMPOTENCY_CONFLICT,
-            "this Idempotency-Key was used with a different request body",
+            "this Idempotency-Key was used for a different request",
         )
     }
 

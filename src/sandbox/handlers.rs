@@ -16,7 +16,7 @@ use super::body::{
 };
 use super::error::ApiError;
 use super::AppState;
-use crate::store::sandbox::{ListPosition, SandboxTx, Visibility};
+use crate::store::sandbox::{ListPosition, SandboxTx, StoredResponse, Visibility};
 use crate::ticket::api::{
     capability, format_event_id, parse_event_id, scope, token_kind, Account, Attachment, Event,
     Items, Meta, Page, Property, Reply, Ticket, TicketId, TokenInfo, EVENT_MESSAGE_CREATED,
@@ -50,6 +50,93 @@ async fn emit(
     Ok(tx.insert_event(kind, ticket, data, now).await?)
 }
 
+/// The optional `Idempotency-Key` header: 1–255 visible ASCII characters, else 400.
+fn idempotency_key(headers: &HeaderMap) -> ApiResult<Option<&str>> {
+    let Some(value) = headers.get("idempotency-key") else {
+        return Ok(None);
+    };
+    let key = value
+        .to_str()
+        .ok()
+        .filter(|k| !k.is_empty() && k.len() <= 255 && k.bytes().all(|b| b.is_ascii_graphic()));
+    key.map(Some).ok_or_else(|| {
+        ApiError::validation(
+            "Idempotency-Key",
+            "the Idempotency-Key header must be 1–255 visible ASCII characters",
+        )
+    })
+}
+
+/// What a keyed reply or close asked, as one hash: the operation and its canonical path
+/// (another ticket or another operation is another request) and the content.
+fn write_hash(operation: &str, content: Value) -> String {
+    let canonical = json!({"request": operation, "content": content});
+    URL_SAFE_NO_PAD.encode(Sha256::digest(canonical.to_string().as_bytes()))
+}
+
+/// A JSON answer from its exact text, so a replay sends the very bytes first sent.
+fn json_text(status: StatusCode, body: String) -> Response {
+    (
+        status,
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        body,
+    )
+        .into_response()
+}
+
+fn replay(stored: StoredResponse) -> ApiResult<Response> {
+    let status = StatusCode::from_u16(stored.status).map_err(|_| ApiError::internal())?;
+    Ok(json_text(status, stored.body))
+}
+
+/// A keyed write inside its transaction: the first answer when this caller already used
+/// the key for this very request, 409 when for another, None when the key is new.
+async fn earlier_answer(
+    tx: &mut SandboxTx,
+    caller: &str,
+    key: &str,
+    hash: &str,
+    now: i64,
+) -> ApiResult<Option<Response>> {
+    let Some(seen) = tx
+        .idempotency(caller, key, now - IDEMPOTENCY_WINDOW_MS)
+        .await?
+    else {
+        return Ok(None);
+    };
+    match seen.response {
+        Some(stored) if seen.body_hash == hash => replay(stored).map(Some),
+        // Another request, or a key first used to create a ticket.
+        _ => Err(ApiError::idempotency_conflict()),
+    }
+}
+
+/// Serializes a successful keyed write's answer and remembers it with the key (in the
+/// same transaction as the write); without a key only serializes.
+async fn answer_and_remember<T: serde::Serialize>(
+    tx: &mut SandboxTx,
+    keyed: Option<(&str, &str, &str)>,
+    ticket_id: TicketId,
+    status: StatusCode,
+    value: &T,
+    now: i64,
+) -> ApiResult<Response> {
+    let body = serde_json::to_string(value).map_err(|e| {
+        tracing::error!(error = %e, "cannot serialize an answer");
+        ApiError::internal()
+    })?;
+    if let Some((caller, key, hash)) = keyed {
+        let stored = StoredResponse {
+            status: status.as_u16(),
+            body,
+        };
+        tx.remember_response(caller, key, hash, ticket_id, &stored, now)
+            .await?;
+        return Ok(json_text(status, stored.body));
+    }
+    Ok(json_text(status, body))
+}
+
 pub async fn account(State(state): State<AppState>, who: Principal) -> ApiResult<Json<Account>> {
     let id = who.customer_account()?;
     let account = state.store.sandbox().account(id).await?;
@@ -80,20 +167,7 @@ pub async fn create_ticket(
     ticket::validate_message(message).map_err(|e| text_error("message", e))?;
     let property_id = optional_str(&body, "propertyId")?;
 
-    let key = match headers.get("idempotency-key") {
-        None => None,
-        Some(v) => {
-            let k = v.to_str().ok().filter(|k| {
-                !k.is_empty() && k.len() <= 255 && k.bytes().all(|b| b.is_ascii_graphic())
-            });
-            Some(k.ok_or_else(|| {
-                ApiError::validation(
-                    "Idempotency-Key",
-                    "the Idempotency-Key header must be 1–255 visible ASCII characters",
-                )
-            })?)
-        }
-    };
+    let key = idempotency_key(&headers)?;
     // The canonical form of what was asked, to tell a retry from a different request.
     let body_hash = {
         let canonical = json!({
@@ -251,9 +325,27 @@ pub async fn list_messages(
 struct ReplyBody {
     body: String,
     attachments: Vec<Attachment>,
+    /// Each attachment's SHA-256 (URL-safe base64), in order; only for a keyed reply.
+    file_hashes: Vec<String>,
 }
 
-async fn read_multipart(mut form: Multipart) -> ApiResult<ReplyBody> {
+impl ReplyBody {
+    /// The reply as one request for its Idempotency-Key: the text and each file's name,
+    /// type and bytes. A JSON reply is a multipart one without files.
+    fn content(&self) -> Value {
+        let files: Vec<Value> = self
+            .attachments
+            .iter()
+            .zip(&self.file_hashes)
+            .map(|(a, h)| json!({"filename": a.filename, "contentType": a.content_type, "sha256": h}))
+            .collect();
+        json!({"body": self.body, "attachments": files})
+    }
+}
+
+/// Reads a multipart reply; `hash_files` also digests each file's bytes as they stream by
+/// (for an Idempotency-Key), so they are never held whole.
+async fn read_multipart(mut form: Multipart, hash_files: bool) -> ApiResult<ReplyBody> {
     let too_large_or_bad = |e: axum::extract::multipart::MultipartError| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             ApiError::too_large("the request body is too large")
@@ -266,6 +358,7 @@ async fn read_multipart(mut form: Multipart) -> ApiResult<ReplyBody> {
     };
     let mut body = None;
     let mut attachments = Vec::new();
+    let mut file_hashes = Vec::new();
     while let Some(mut field) = form.next_field().await.map_err(too_large_or_bad)? {
         match field.name().unwrap_or_default() {
             "body" => {
@@ -295,6 +388,7 @@ async fn read_multipart(mut form: Multipart) -> ApiResult<ReplyBody> {
                 // Counted chunk by chunk: an oversized file is refused before it is
                 // read whole.
                 let mut size: u64 = 0;
+                let mut digest = hash_files.then(Sha256::new);
                 while let Some(chunk) = field.chunk().await.map_err(too_large_or_bad)? {
                     size += chunk.len() as u64;
                     if size > ticket::ATTACHMENT_MAX_BYTES {
@@ -302,6 +396,12 @@ async fn read_multipart(mut form: Multipart) -> ApiResult<ReplyBody> {
                             "`{filename}` is over the 10 MiB limit for one attachment"
                         )));
                     }
+                    if let Some(d) = digest.as_mut() {
+                        d.update(&chunk);
+                    }
+                }
+                if let Some(d) = digest {
+                    file_hashes.push(URL_SAFE_NO_PAD.encode(d.finalize()));
                 }
                 attachments.push(Attachment {
                     filename,
@@ -319,7 +419,11 @@ async fn read_multipart(mut form: Multipart) -> ApiResult<ReplyBody> {
         }
     }
     let body = body.ok_or_else(|| ApiError::validation("body", "`body` is required"))?;
-    Ok(ReplyBody { body, attachments })
+    Ok(ReplyBody {
+        body,
+        attachments,
+        file_hashes,
+    })
 }
 
 pub async fn reply(
@@ -335,14 +439,27 @@ pub async fn reply(
         Principal::Staff { .. } => Author::Staff,
     };
     let id = ticket_id(&id)?;
-    // Refuse early, before a large upload is read: unknown ticket, or Closed.
-    let current = state
-        .store
-        .sandbox()
+    let key = idempotency_key(&headers)?;
+    let caller = who.idempotency_caller();
+    // Refuse early, before a large upload is read: unknown ticket, or Closed. Not Closed
+    // for a key already used: a retry of a reply made before the close gets its first
+    // answer, and the transaction below decides.
+    let sandbox = state.store.sandbox();
+    let current = sandbox
         .ticket(id, vis)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    ticket::status_after_reply(current.status, author).map_err(|_| ApiError::ticket_closed())?;
+    let seen = match key {
+        Some(k) => {
+            let not_before = crate::store::now_millis() - IDEMPOTENCY_WINDOW_MS;
+            sandbox.idempotency_seen(caller, k, not_before).await?
+        }
+        None => false,
+    };
+    if !seen {
+        ticket::status_after_reply(current.status, author)
+            .map_err(|_| ApiError::ticket_closed())?;
+    }
 
     let is_multipart = headers
         .get(axum::http::header::CONTENT_TYPE)
@@ -352,7 +469,7 @@ pub async fn reply(
         let form = Multipart::from_request(request, &state)
             .await
             .map_err(|e| ApiError::validation("body", e.body_text()))?;
-        read_multipart(form).await?
+        read_multipart(form, key.is_some()).await?
     } else {
         if request
             .headers()
@@ -371,12 +488,20 @@ pub async fn reply(
         ReplyBody {
             body: required_str(&map, "body")?.to_string(),
             attachments: Vec::new(),
+            file_hashes: Vec::new(),
         }
     };
     ticket::validate_message(&reply.body).map_err(|e| text_error("body", e))?;
+    let hash = key.map(|_| write_hash(&format!("POST /v1/tickets/{id}/messages"), reply.content()));
+    let keyed = key.zip(hash.as_deref()).map(|(k, h)| (caller, k, h));
 
     let now = state.tick();
     let mut tx = state.store.sandbox().begin().await?;
+    if let Some((caller, key, hash)) = keyed {
+        if let Some(first) = earlier_answer(&mut tx, caller, key, hash, now).await? {
+            return Ok(first);
+        }
+    }
     let ticket = tx.ticket(id, vis).await?.ok_or_else(ApiError::not_found)?;
     let next =
         ticket::status_after_reply(ticket.status, author).map_err(|_| ApiError::ticket_closed())?;
@@ -390,29 +515,41 @@ pub async fn reply(
         let data = json!({"from": ticket.status, "to": next});
         emit(&mut tx, EVENT_STATUS_CHANGED, &updated, data, now).await?;
     }
+    let answer = Reply {
+        message,
+        ticket: updated,
+    };
+    let response =
+        answer_and_remember(&mut tx, keyed, id, StatusCode::CREATED, &answer, now).await?;
     tx.commit().await?;
     state.events.notify_one();
-    Ok((
-        StatusCode::CREATED,
-        Json(Reply {
-            message,
-            ticket: updated,
-        }),
-    )
-        .into_response())
+    Ok(response)
 }
 
 pub async fn close(
     State(state): State<AppState>,
     who: Principal,
     Path(id): Path<String>,
+    headers: HeaderMap,
     JsonObject(body): JsonObject,
-) -> ApiResult<Json<Ticket>> {
+) -> ApiResult<Response> {
     let vis = who.write_visibility()?;
     only_fields(&body, &[])?;
     let id = ticket_id(&id)?;
+    let key = idempotency_key(&headers)?;
+    let hash = key.map(|_| write_hash(&format!("POST /v1/tickets/{id}/close"), json!({})));
+    let keyed = key
+        .zip(hash.as_deref())
+        .map(|(k, h)| (who.idempotency_caller(), k, h));
+
     let now = state.tick();
     let mut tx = state.store.sandbox().begin().await?;
+    // Before the Closed check: a retry of the close that closed it gets that close's answer.
+    if let Some((caller, key, hash)) = keyed {
+        if let Some(first) = earlier_answer(&mut tx, caller, key, hash, now).await? {
+            return Ok(first);
+        }
+    }
     let ticket = tx.ticket(id, vis).await?.ok_or_else(ApiError::not_found)?;
     ticket::check_close(ticket.status).map_err(|_| ApiError::ticket_closed())?;
     let updated = tx
@@ -420,9 +557,10 @@ pub async fn close(
         .await?;
     let data = json!({"from": ticket.status, "to": Status::Closed});
     emit(&mut tx, EVENT_STATUS_CHANGED, &updated, data, now).await?;
+    let response = answer_and_remember(&mut tx, keyed, id, StatusCode::OK, &updated, now).await?;
     tx.commit().await?;
     state.events.notify_one();
-    Ok(Json(updated))
+    Ok(response)
 }
 
 pub async fn set_status(
@@ -620,6 +758,7 @@ pub async fn token_info(who: Principal) -> Json<TokenInfo> {
         Principal::Staff {
             scopes,
             admin: true,
+            ..
         } => TokenInfo {
             kind: token_kind::ADMIN.into(),
             scopes,
@@ -628,6 +767,7 @@ pub async fn token_info(who: Principal) -> Json<TokenInfo> {
         Principal::Staff {
             scopes,
             admin: false,
+            ..
         } => TokenInfo {
             kind: token_kind::INTEGRATION.into(),
             scopes,

@@ -319,6 +319,27 @@ impl SandboxStore<'_> {
         Ok(done.rows_affected())
     }
 
+    /// Whether `caller` used `key` at or after `not_before`, read outside a transaction: a
+    /// hint only (the write transaction decides), so a retry is not refused before its
+    /// body is read.
+    pub async fn idempotency_seen(
+        &self,
+        caller: &str,
+        key: &str,
+        not_before: i64,
+    ) -> Result<bool, StoreError> {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM sandbox_idempotency \
+             WHERE caller = $1 AND idem_key = $2 AND created_at >= $3",
+        )
+        .bind(caller)
+        .bind(key)
+        .bind(not_before)
+        .fetch_one(&self.store.read)
+        .await?;
+        Ok(n > 0)
+    }
+
     /// Starts a write transaction; changes are kept only if it is committed.
     pub async fn begin(&self) -> Result<SandboxTx, StoreError> {
         Ok(SandboxTx {
@@ -337,6 +358,41 @@ pub struct SandboxTx {
 pub struct IdempotencyRecord {
     pub body_hash: String,
     pub ticket_id: TicketId,
+    /// The first answer of a reply or close; None for a ticket creation.
+    pub response: Option<StoredResponse>,
+}
+
+/// An answer kept for replay: its status code and the exact JSON text sent.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredResponse {
+    pub status: u16,
+    pub body: String,
+}
+
+const IDEMPOTENCY_COLUMNS: &str = "body_hash, ticket_id, response_status, response_body";
+
+fn idempotency_from_row(row: &SqliteRow) -> Result<IdempotencyRecord, StoreError> {
+    let id: i64 = row.try_get("ticket_id")?;
+    let status: Option<i64> = row.try_get("response_status")?;
+    let body: Option<String> = row.try_get("response_body")?;
+    let response = match (status, body) {
+        (Some(status), Some(body)) => Some(StoredResponse {
+            status: u16::try_from(status)
+                .map_err(|_| StoreError::Corrupt(format!("idempotent response status {status}")))?,
+            body,
+        }),
+        (None, None) => None,
+        _ => {
+            return Err(StoreError::Corrupt(
+                "an idempotent response with a status or a body, not both".into(),
+            ))
+        }
+    };
+    Ok(IdempotencyRecord {
+        body_hash: row.try_get("body_hash")?,
+        ticket_id: id as TicketId,
+        response,
+    })
 }
 
 impl SandboxTx {
@@ -346,10 +402,10 @@ impl SandboxTx {
     }
 
     /// The record of an idempotency key, unless it is older than `not_before` (then it is
-    /// forgotten and the key may be used afresh).
+    /// forgotten and the key may be used afresh). `caller` is whose keys these are.
     pub async fn idempotency(
         &mut self,
-        account_id: &str,
+        caller: &str,
         key: &str,
         not_before: i64,
     ) -> Result<Option<IdempotencyRecord>, StoreError> {
@@ -357,40 +413,66 @@ impl SandboxTx {
             .bind(not_before)
             .execute(&mut *self.tx)
             .await?;
-        let row = sqlx::query(
-            "SELECT body_hash, ticket_id FROM sandbox_idempotency \
-             WHERE account_id = $1 AND idem_key = $2",
-        )
-        .bind(account_id)
+        let row = sqlx::query(&format!(
+            "SELECT {IDEMPOTENCY_COLUMNS} FROM sandbox_idempotency \
+             WHERE caller = $1 AND idem_key = $2"
+        ))
+        .bind(caller)
         .bind(key)
         .fetch_optional(&mut *self.tx)
         .await?;
-        row.map(|r| {
-            let id: i64 = r.try_get("ticket_id")?;
-            Ok(IdempotencyRecord {
-                body_hash: r.try_get("body_hash")?,
-                ticket_id: id as TicketId,
-            })
-        })
-        .transpose()
+        row.as_ref().map(idempotency_from_row).transpose()
     }
 
+    /// Remembers a key's first use for a ticket creation (replayed by ticket id).
     pub async fn remember_idempotency(
         &mut self,
-        account_id: &str,
+        caller: &str,
         key: &str,
         body_hash: &str,
         ticket_id: TicketId,
         now: i64,
     ) -> Result<(), StoreError> {
+        self.insert_idempotency(caller, key, body_hash, ticket_id, None, now)
+            .await
+    }
+
+    /// Remembers a key's first use with the answer to replay. The key is the primary key:
+    /// a second insert fails, and with it the transaction that would have made a second
+    /// effect.
+    pub async fn remember_response(
+        &mut self,
+        caller: &str,
+        key: &str,
+        body_hash: &str,
+        ticket_id: TicketId,
+        response: &StoredResponse,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        self.insert_idempotency(caller, key, body_hash, ticket_id, Some(response), now)
+            .await
+    }
+
+    async fn insert_idempotency(
+        &mut self,
+        caller: &str,
+        key: &str,
+        body_hash: &str,
+        ticket_id: TicketId,
+        response: Option<&StoredResponse>,
+        now: i64,
+    ) -> Result<(), StoreError> {
         sqlx::query(
-            "INSERT INTO sandbox_idempotency (account_id, idem_key, body_hash, ticket_id, created_at) \
-             VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO sandbox_idempotency \
+             (caller, idem_key, body_hash, ticket_id, response_status, response_body, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
-        .bind(account_id)
+        .bind(caller)
         .bind(key)
         .bind(body_hash)
         .bind(ticket_id as i64)
+        .bind(response.map(|r| i64::from(r.status)))
+        .bind(response.map(|r| r.body.as_str()))
         .bind(now)
         .execute(&mut *self.tx)
         .await?;
@@ -522,5 +604,108 @@ impl SandboxTx {
         .fetch_one(&mut *self.tx)
         .await?;
         event_from_row(&row)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn db_url(dir: &tempfile::TempDir) -> String {
+        format!("sqlite://{}/sandbox.db", dir.path().display())
+    }
+
+    #[tokio::test]
+    async fn a_creation_key_stored_before_0005_still_replays_after_it() {
+        let dir = tempfile::tempdir().unwrap();
+        // The database as 0001–0004 left it, with one creation key.
+        let old = dir.path().join("old-migrations");
+        std::fs::create_dir(&old).unwrap();
+        let all = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+        for name in [
+            "0001_init.sql",
+            "0002_discord.sql",
+            "0003_notifications.sql",
+            "0004_backends.sql",
+        ] {
+            std::fs::copy(all.join(name), old.join(name)).unwrap();
+        }
+        let opts = db_url(&dir)
+            .parse::<sqlx::sqlite::SqliteConnectOptions>()
+            .unwrap()
+            .create_if_missing(true);
+        let pool = sqlx::SqlitePool::connect_with(opts).await.unwrap();
+        sqlx::migrate::Migrator::new(old.as_path())
+            .await
+            .unwrap()
+            .run(&pool)
+            .await
+            .unwrap();
+        sqlx::query(
+            "INSERT INTO sandbox_idempotency (account_id, idem_key, body_hash, ticket_id, \
+             created_at) VALUES ('acc_1', 'k', 'h', 7, 1000)",
+        )
+        .execute(&pool)
+        .await
+        .unwrap();
+        pool.close().await;
+
+        let store = Store::open(&db_url(&dir)).await.unwrap();
+        let mut tx = store.sandbox().begin().await.unwrap();
+        let seen = tx.idempotency("acc_1", "k", 0).await.unwrap();
+        assert_eq!(
+            seen,
+            Some(IdempotencyRecord {
+                body_hash: "h".into(),
+                ticket_id: 7,
+                response: None,
+            })
+        );
+        // The transaction holds the writer: close would wait for it forever.
+        drop(tx);
+        store.close().await;
+    }
+
+    #[tokio::test]
+    async fn a_kept_answer_reads_back_exactly_and_is_forgotten_after_its_window() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&db_url(&dir)).await.unwrap();
+        let answer = StoredResponse {
+            status: 201,
+            body: r#"{"message":{"id":1},"ticket":{"id":7}}"#.into(),
+        };
+        let mut tx = store.sandbox().begin().await.unwrap();
+        tx.remember_response("int:abc", "k", "h", 7, &answer, 1000)
+            .await
+            .unwrap();
+        // The key is the primary key: a second first use fails.
+        assert!(tx
+            .remember_response("int:abc", "k", "h2", 8, &answer, 1000)
+            .await
+            .is_err());
+        tx.commit().await.unwrap();
+
+        let sandbox = store.sandbox();
+        assert!(sandbox
+            .idempotency_seen("int:abc", "k", 1000)
+            .await
+            .unwrap());
+        assert!(!sandbox
+            .idempotency_seen("int:abc", "k", 1001)
+            .await
+            .unwrap());
+        assert!(!sandbox.idempotency_seen("acc_x", "k", 0).await.unwrap());
+
+        let mut tx = sandbox.begin().await.unwrap();
+        let seen = tx.idempotency("int:abc", "k", 1000).await.unwrap().unwrap();
+        assert_eq!(seen.response.as_ref(), Some(&answer));
+        assert_eq!(seen.ticket_id, 7);
+        // Past the window the record is deleted, and the key may be used afresh.
+        assert_eq!(tx.idempotency("int:abc", "k", 1001).await.unwrap(), None);
+        tx.remember_response("int:abc", "k", "h2", 8, &answer, 2000)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        store.close().await;
     }
 }

@@ -280,11 +280,17 @@ pub mod capability {
     pub const EVENTS_SINCE: &str = "events.since";
     /// `GET /v1/token`: what the calling token is and may do.
     pub const TOKEN_INTROSPECTION: &str = "token.introspection";
-    /// `Idempotency-Key` on `POST /v1/tickets/{id}/messages` and `/close`.
+    /// `Idempotency-Key` on replies and closes, as on ticket creation: a retry with the
+    /// same key gets the first answer and changes nothing. Without it a retry may double.
     pub const IDEMPOTENT_WRITES: &str = "tickets.idempotent_writes";
 
     /// Every extension the sandbox serves.
-    pub const ALL: [&str; 3] = [EVENTS_AFTER_LATEST, EVENTS_SINCE, TOKEN_INTROSPECTION];
+    pub const ALL: [&str; 4] = [
+        EVENTS_AFTER_LATEST,
+        EVENTS_SINCE,
+        TOKEN_INTROSPECTION,
+        IDEMPOTENT_WRITES,
+    ];
 }
 
 /// The kinds of token `GET /v1/token` reports.

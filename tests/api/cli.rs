@@ -332,7 +332,10 @@ async fn check_config_online_reports_the_apis_extensions_and_the_tokens_scopes()
     let t = text(&out);
     assert_eq!(out.status.code(), Some(0), "{t}");
     assert!(
-        t.contains("extensions events.after_latest, events.since, token.introspection"),
+        t.contains(
+            "extensions events.after_latest, events.since, token.introspection, \
+             tickets.idempotent_writes"
+        ),
         "{t}"
     );
     assert!(

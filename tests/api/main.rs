@@ -5,6 +5,7 @@
 mod cli;
 mod faults;
 mod helpers;
+mod idempotency;
 mod meta_and_feed;
 mod operator_kit;
 mod properties;

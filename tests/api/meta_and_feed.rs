@@ -59,14 +59,19 @@ async fn get_json(sb: &TestSandbox, path: &str, token: Option<&str>) -> (u16, Va
 // ---- GET /v1/meta ---------------------------------------------------------------------
 
 #[tokio::test]
-async fn meta_lists_the_three_capabilities_without_a_token() {
+async fn meta_lists_every_capability_without_a_token() {
     let sb = TestSandbox::spawn().await;
     let (status, body) = get_json(&sb, "v1/meta", None).await;
     assert_eq!(status, 200);
     assert_eq!(body["apiVersion"], "v1");
     assert_eq!(
         body["capabilities"],
-        serde_json::json!(["events.after_latest", "events.since", "token.introspection"])
+        serde_json::json!([
+            "events.after_latest",
+            "events.since",
+            "token.introspection",
+            "tickets.idempotent_writes"
+        ])
     );
     // A token, even an unknown one, is ignored.
     let (status, with_bad_token) = get_json(&sb, "v1/meta", Some("nonsense")).await;
@@ -78,7 +83,7 @@ async fn meta_lists_the_three_capabilities_without_a_token() {
     for cap in capability::ALL {
         assert!(meta.has(cap), "{cap}");
     }
-    assert_eq!(meta.capabilities.len(), 3);
+    assert_eq!(meta.capabilities.len(), 4);
     assert!(!meta.has("events.teleport"));
 }
 

@@ -17,12 +17,12 @@ use paradarum_bot::ticket::{Status, Topic};
 use crate::helpers::TestSandbox;
 
 /// (webhook-id, webhook-timestamp, webhook-signature, body) of one request.
-type Delivery = (String, String, String, Vec<u8>);
+pub(crate) type Delivery = (String, String, String, Vec<u8>);
 
 #[derive(Clone, Default)]
-struct Received {
+pub(crate) struct Received {
     /// Every request received.
-    requests: Arc<Mutex<Vec<Delivery>>>,
+    pub(crate) requests: Arc<Mutex<Vec<Delivery>>>,
     /// Answer 500 to this many requests first.
     fail_first: Arc<Mutex<usize>>,
 }
@@ -50,7 +50,7 @@ async fn receive(State(r): State<Received>, headers: HeaderMap, body: Bytes) -> 
     }
 }
 
-async fn receiver(fail_first: usize) -> (url::Url, Received) {
+pub(crate) async fn receiver(fail_first: usize) -> (url::Url, Received) {
     let received = Received::default();
     *received.fail_first.lock().unwrap() = fail_first;
     let app = Router::new()
@@ -64,7 +64,7 @@ async fn receiver(fail_first: usize) -> (url::Url, Received) {
     (format!("http://{addr}/hook").parse().unwrap(), received)
 }
 
-async fn wait_for(received: &Received, n: usize) -> Vec<Delivery> {
+pub(crate) async fn wait_for(received: &Received, n: usize) -> Vec<Delivery> {
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
         let got = received.requests.lock().unwrap().clone();
