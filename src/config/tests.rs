@@ -8,12 +8,12 @@ fn load_env(pairs: &[(&str, &str)]) -> Result<Loaded, ConfigErrors> {
 fn the_defaults_load_on_the_sandbox_with_warnings_only() {
     let loaded = load_env(&[]).unwrap();
     let s = &loaded.settings;
-    assert_eq!(s.api.backend, Backend::Sandbox);
-    assert_eq!(s.http_listen, "127.0.0.1:8080".parse().unwrap());
-    assert_eq!(s.sandbox.listen, "127.0.0.1:8787".parse().unwrap());
-    assert_eq!(s.database_url, "sqlite://data/paradarum-bot.db");
+    assert_eq!(s.api.url, Backend::Sandbox);
+    assert_eq!(s.http.listen.0, "127.0.0.1:8080".parse().unwrap());
+    assert_eq!(s.sandbox.listen.0, "127.0.0.1:8787".parse().unwrap());
+    assert_eq!(s.database_url(), "sqlite://data/paradarum-bot.db");
     assert_eq!(
-        s.attachments.hosts,
+        s.attachments.hosts.0,
         ["cdn.discordapp.com", "media.discordapp.net"]
     );
     assert!(bot_problems(s).iter().any(|w| w.contains("DISCORD_TOKEN")));
@@ -43,26 +43,40 @@ fn the_public_environment_names_set_their_keys() {
     ])
     .unwrap();
     let s = loaded.settings;
-    assert_eq!(s.discord.token.unwrap().expose_secret(), "abc.def");
-    assert_eq!(s.discord.guild_id, Some(123456789012345678));
     assert_eq!(
-        s.discord.proxy_url.unwrap().as_str(),
+        s.discord.token.as_ref().unwrap().get().expose_secret(),
+        "abc.def"
+    );
+    assert_eq!(s.discord.guild_id, Some(Snowflake(123456789012345678)));
+    assert_eq!(
+        s.discord.proxy_url.as_ref().unwrap().0.as_str(),
         "http://127.0.0.1:3000/"
     );
     assert!(
-        matches!(s.api.backend, Backend::Remote(ref u) if u.host_str() == Some("api.paradarum.example"))
+        matches!(s.api.url, Backend::Remote(ref u) if u.host_str() == Some("api.paradarum.example"))
     );
-    assert_eq!(s.api.token.unwrap().expose_secret(), "int_tok");
-    assert!(s.webhook_secret.is_some());
-    assert!(s.secret_key.is_some());
-    assert_eq!(s.database_url, "sqlite://other.db");
-    assert_eq!(s.staff_channel_id, Some(42));
-    assert_eq!(s.moderator_role_ids, [1, 2, 3]);
-    assert_eq!(s.http_listen, "0.0.0.0:9000".parse().unwrap());
-    assert_eq!(s.sandbox.listen, "127.0.0.1:9001".parse().unwrap());
-    assert_eq!(s.sandbox.admin_token.unwrap().expose_secret(), "adm");
     assert_eq!(
-        s.attachments.hosts,
+        s.api.token.as_ref().unwrap().get().expose_secret(),
+        "int_tok"
+    );
+    assert!(s.webhook.secret.is_some());
+    assert!(s.bot.secret_key.is_some());
+    assert_eq!(s.database_url(), "sqlite://other.db");
+    assert_eq!(s.notifications.staff_channel_id, Some(Snowflake(42)));
+    assert_eq!(s.moderation.role_ids.0, [1, 2, 3]);
+    assert_eq!(s.http.listen.0, "0.0.0.0:9000".parse().unwrap());
+    assert_eq!(s.sandbox.listen.0, "127.0.0.1:9001".parse().unwrap());
+    assert_eq!(
+        s.sandbox
+            .admin_token
+            .as_ref()
+            .unwrap()
+            .get()
+            .expose_secret(),
+        "adm"
+    );
+    assert_eq!(
+        s.attachments.hosts.0,
         ["cdn.example.com", "files.example.com"]
     );
 }
@@ -72,7 +86,7 @@ fn the_generic_prefixed_form_sets_any_key() {
     let s = load_env(&[("PARADARUM_BOT__API__REQUEST_TIMEOUT_MS", "1234")])
         .unwrap()
         .settings;
-    assert_eq!(s.api.request_timeout, Duration::from_millis(1234));
+    assert_eq!(s.api.request_timeout_ms.0, Duration::from_millis(1234));
 }
 
 #[test]
@@ -177,8 +191,8 @@ fn a_file_overrides_defaults_and_env_overrides_the_file() {
     )
     .unwrap()
     .settings;
-    assert_eq!(s.http_listen, "127.0.0.1:7000".parse().unwrap());
-    assert_eq!(s.sandbox.listen, "127.0.0.1:7002".parse().unwrap());
+    assert_eq!(s.http.listen.0, "127.0.0.1:7000".parse().unwrap());
+    assert_eq!(s.sandbox.listen.0, "127.0.0.1:7002".parse().unwrap());
 }
 
 #[test]
@@ -190,16 +204,22 @@ fn the_same_port_for_the_bot_and_the_sandbox_is_a_problem() {
 #[test]
 fn metrics_have_their_own_loopback_listener_that_can_be_moved_or_turned_off() {
     let s = load_env(&[]).unwrap().settings;
-    assert_eq!(s.metrics_listen, Some("127.0.0.1:8479".parse().unwrap()));
+    assert_eq!(
+        s.http.metrics_listen.0,
+        Some("127.0.0.1:8479".parse().unwrap())
+    );
     for (name, value) in [
         ("METRICS_LISTEN", "0.0.0.0:9464"),
         ("PARADARUM_BOT__HTTP__METRICS_LISTEN", "0.0.0.0:9464"),
     ] {
         let s = load_env(&[(name, value)]).unwrap().settings;
-        assert_eq!(s.metrics_listen, Some("0.0.0.0:9464".parse().unwrap()));
+        assert_eq!(
+            s.http.metrics_listen.0,
+            Some("0.0.0.0:9464".parse().unwrap())
+        );
     }
     let s = load_env(&[("METRICS_LISTEN", "OFF")]).unwrap().settings;
-    assert_eq!(s.metrics_listen, None);
+    assert_eq!(s.http.metrics_listen.0, None);
     for bad in ["", "8479", "localhost:8479", "no"] {
         let e = load_env(&[("METRICS_LISTEN", bad)]).unwrap_err();
         assert!(
@@ -299,11 +319,11 @@ fn durations_read_with_units_and_nonsense_is_refused() {
     ])
     .unwrap();
     assert_eq!(
-        ok.settings.notifications.backfill,
+        ok.settings.notifications.backfill.0,
         Some(Duration::from_secs(86_400))
     );
     assert_eq!(
-        ok.settings.notifications.retention,
+        ok.settings.notifications.retention.0,
         Duration::from_secs(7 * 86_400)
     );
 }
@@ -314,7 +334,13 @@ fn previous_secret_keys_are_a_list_and_a_bad_entry_is_named_by_position_only() {
     let s = load_env(&[("BOT_SECRET_KEY_PREVIOUS", &format!(" {a} ,{b},"))])
         .unwrap()
         .settings;
-    let got: Vec<[u8; 32]> = s.secret_key_previous.iter().map(|k| *k.expose()).collect();
+    let got: Vec<[u8; 32]> = s
+        .bot
+        .secret_key_previous
+        .0
+        .iter()
+        .map(|k| *k.expose())
+        .collect();
     let want: Vec<[u8; 32]> = [&a, &b]
         .iter()
         .map(|t| *SecretKey::parse(t).unwrap().expose())
@@ -323,7 +349,9 @@ fn previous_secret_keys_are_a_list_and_a_bad_entry_is_named_by_position_only() {
     assert!(load_env(&[])
         .unwrap()
         .settings
+        .bot
         .secret_key_previous
+        .0
         .is_empty());
 
     // A short key and a non-base64 one: both named, neither quoted.
