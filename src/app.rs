@@ -150,7 +150,9 @@ fn webhook_target(settings: &Settings) -> Option<WebhookTarget> {
 /// The sandbox's database: its own when `sandbox.database_url` is set, else the bot's.
 async fn sandbox_store(settings: &Settings, bot_store: &Store) -> Result<Store, StartError> {
     Ok(match &settings.sandbox.database_url {
-        Some(url) => Store::open_with(&url.0, settings.database.synchronous).await?,
+        Some(url) => {
+            Store::open_with(&url.0, settings.database.synchronous.unwrap_or_default()).await?
+        }
         None => bot_store.clone(),
     })
 }
@@ -164,7 +166,7 @@ async fn bind_sandbox(
     let config = SandboxConfig {
         admin_token,
         webhook,
-        retention: Some(settings.notifications.retention.0),
+        retention: Some(settings.notify().retention),
     };
     let addr = settings.sandbox.listen.0;
     Sandbox::bind(addr, store, config)
@@ -266,7 +268,7 @@ pub async fn serve_sandbox(
         Some(url) => url.0.clone(),
         None => settings.database_url(),
     };
-    let store = Store::open_with(&db, settings.database.synchronous).await?;
+    let store = Store::open_with(&db, settings.database.synchronous.unwrap_or_default()).await?;
     let sandbox = bind_sandbox(
         &settings,
         store.clone(),
@@ -334,8 +336,11 @@ impl Application {
             .as_ref()
             .map(|t| t.get().clone())
             .ok_or(StartError::NoDiscordToken)?;
-        let store =
-            Store::open_with(&settings.database_url(), settings.database.synchronous).await?;
+        let store = Store::open_with(
+            &settings.database_url(),
+            settings.database.synchronous.unwrap_or_default(),
+        )
+        .await?;
         let cipher = cipher(&settings)?;
         let stop = CancellationToken::new();
         let mut tasks = JoinSet::new();

@@ -65,9 +65,9 @@ pub fn main() -> ExitCode {
         Command::Commands => {
             // What the configured backend registers; the defaults (sandbox) when the
             // configuration does not load.
-            let sandbox = match config::load(cli.config.as_deref(), &config::ProcessEnv) {
+            let sandbox = match config::load(cli.config.as_deref(), &config::process_env()) {
                 Ok(l) => l.settings.api.url == Backend::Sandbox,
-                Err(_) => config::process_env("PARADARUM_API_URL").is_none_or(|u| {
+                Err(_) => std::env::var("PARADARUM_API_URL").ok().is_none_or(|u| {
                     u.trim().is_empty() || u.trim().eq_ignore_ascii_case("sandbox")
                 }),
             };
@@ -80,7 +80,7 @@ pub fn main() -> ExitCode {
         }
         _ => {}
     }
-    let loaded = config::load(cli.config.as_deref(), &config::ProcessEnv);
+    let loaded = config::load(cli.config.as_deref(), &config::process_env());
     let loaded = match (loaded, dotenv_problem) {
         (Ok(l), None) => l,
         (Ok(_), Some(p)) => return config_failed(vec![p]),
@@ -354,7 +354,11 @@ fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
 fn serve(command: Command, loaded: Loaded) -> ExitCode {
     let settings = loaded.settings;
     let filter = settings.log.filter.as_deref().unwrap_or("info");
-    crate::telemetry::init(filter, settings.log.format);
+    let format = settings
+        .log
+        .format
+        .unwrap_or(crate::config::LogFormat::Pretty);
+    crate::telemetry::init(filter, format);
     if command == Command::Run {
         for w in &loaded.warnings {
             tracing::warn!("{w}");

@@ -1,3 +1,7 @@
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine as _;
+use secrecy::ExposeSecret;
+
 use super::*;
 
 fn load_env(pairs: &[(&str, &str)]) -> Result<Loaded, ConfigErrors> {
@@ -323,7 +327,7 @@ fn durations_read_with_units_and_nonsense_is_refused() {
         Some(Duration::from_secs(86_400))
     );
     assert_eq!(
-        ok.settings.notifications.retention.0,
+        ok.settings.notify().retention,
         Duration::from_secs(7 * 86_400)
     );
 }
@@ -395,4 +399,70 @@ fn secret_keys_must_be_32_bytes_of_base64() {
     assert!(SecretKey::parse(&SecretKey::generate_text()).is_ok());
     assert!(SecretKey::parse("not base64!").is_err());
     assert!(SecretKey::parse(&STANDARD.encode([0u8; 31])).is_err());
+}
+
+#[test]
+fn an_empty_value_is_unset_and_unset_keeps_the_built_in_meaning() {
+    let loaded = load_env(&[
+        ("PARADARUM_BOT__NOTIFICATIONS__CUSTOMER_UPDATES", " "),
+        ("PARADARUM_BOT__NOTIFICATIONS__RETENTION", ""),
+        ("PARADARUM_BOT__DATABASE__SYNCHRONOUS", ""),
+        ("PARADARUM_BOT__STORAGE__DATA_DIR", ""),
+        ("PARADARUM_BOT__LOG__FORMAT", ""),
+        ("DISCORD_GUILD_ID", ""),
+    ])
+    .unwrap();
+    let s = &loaded.settings;
+    assert!(s.notify().customer_updates);
+    assert_eq!(s.notify().retention, Duration::from_secs(30 * 86_400));
+    assert_eq!(s.database.synchronous.unwrap_or_default(), Durability::Full);
+    assert_eq!(s.storage.data_dir, PathBuf::from("data"));
+    assert_eq!(s.log.format, None);
+    assert_eq!(s.discord.guild_id, None);
+    // A key that must have a value says so, with where the empty one came from.
+    let e = load_env(&[("PARADARUM_BOT__API__MAX_RETRIES", "")]).unwrap_err();
+    assert_eq!(
+        e.problems,
+        [
+            "PARADARUM_BOT__API__MAX_RETRIES (api.max_retries): must be set to a whole number \
+          from 0 to 20 [from env PARADARUM_BOT__API__MAX_RETRIES]"
+        ]
+    );
+}
+
+#[test]
+fn every_key_has_a_built_in_default_and_is_shown_in_order() {
+    let defaults: toml::Table = DEFAULT_TOML.parse().unwrap();
+    for spec in KEYS {
+        let (section, name) = spec.key.split_once('.').unwrap();
+        assert!(defaults[section].get(name).is_some(), "{}", spec.key);
+    }
+    let shown = load_env(&[]).unwrap().shown;
+    let keys: Vec<&str> = shown.iter().map(|(k, _, _)| k.as_str()).collect();
+    assert_eq!(keys, KEYS.iter().map(|k| k.key).collect::<Vec<_>>());
+}
+
+#[test]
+fn values_of_the_wrong_type_in_a_file_are_problems_and_secrets_are_not_quoted() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.toml");
+    std::fs::write(
+        &path,
+        "[api]\ntoken = 2.5\nmax_retries = 1.5\n[discord]\nguild_id = { a = 1 }\n\
+         [attachments]\nhosts = [\"a.example\", \"x/y\"]\n",
+    )
+    .unwrap();
+    let e = load(Some(&path), &env_from(&[])).unwrap_err();
+    let text = e.to_string();
+    assert_eq!(e.problems.len(), 4, "{text}");
+    assert!(!text.contains("2.5"), "{text}");
+    assert!(
+        text.contains("api.max_retries") && text.contains("discord.guild_id"),
+        "{text}"
+    );
+    assert!(text.contains("`x/y` must be a bare host name"), "{text}");
+    assert!(
+        text.contains(&format!("[from {}]", path.display())),
+        "{text}"
+    );
 }
