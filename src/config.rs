@@ -181,15 +181,15 @@ impl Settings {
             staff_all_transitions: n.staff_all_transitions.is_some_and(|f| f.0),
             poll_interval: n.poll_interval_secs.map_or(poll, |p| p.0),
             backfill: n.backfill.0,
-            retention: n
-                .retention
-                .map_or(Duration::from_secs(30 * 86_400), |r| r.0),
+            retention: n.retention.map_or(MONTH, |r| r.0),
             retention_every: n.retention_check_secs.0,
             max_event_attempts: n.max_event_attempts.0,
             ..NotifySettings::default()
         }
     }
 }
+
+const MONTH: Duration = Duration::from_secs(30 * 86_400);
 
 fn data_dir<'de, D: Deserializer<'de>>(d: D) -> Result<PathBuf, D::Error> {
     Ok(Option::<PathBuf>::deserialize(d)?.unwrap_or_else(|| "data".into()))
@@ -231,10 +231,7 @@ pub fn process_env() -> Vec<(String, String)> {
 
 /// An environment for `load` from pairs, for tests and tools.
 pub fn env_from(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-    pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
+    pairs.iter().map(|&(k, v)| (k.into(), v.into())).collect()
 }
 
 /// With one of these keys broken, the checks across keys would only add noise.
@@ -382,17 +379,12 @@ impl Layer {
         for (key, value) in pairs {
             let known = KEYS.iter().any(|k| k.key == key);
             match (key.split_once('.'), Value::serialize(value)) {
-                (Some((section, name)), Ok(value)) if known => {
-                    let value = match value {
-                        Value::String(tag, s) if s.trim().is_empty() => {
-                            Value::Empty(tag, Empty::None)
-                        }
-                        value => value,
-                    };
-                    sections
-                        .entry(section.into())
-                        .or_default()
-                        .insert(name.into(), value);
+                (Some((section, name)), Ok(mut value)) if known => {
+                    if value.as_str().is_some_and(|s| s.trim().is_empty()) {
+                        value = Value::Empty(value.tag(), Empty::None);
+                    }
+                    let section = sections.entry(section.into()).or_default();
+                    section.insert(name.into(), value);
                 }
                 _ => problems.push(format!("{}: unknown key `{key}`", meta.name)),
             }
@@ -446,42 +438,35 @@ fn cross_check(s: &Settings, f: &Figment, problems: &mut Vec<String>, warnings: 
         let spec = KEYS.iter().filter(|k| k.key == "sandbox.webhook_url");
         problems.extend(spec.map(|k| problem(k, f.find_metadata(k.key), what)));
     }
-    if sandbox && http == sandbox_listen {
-        problems.push(format!(
-            "HTTP_LISTEN and SANDBOX_LISTEN are both {http}: they need different ports"
-        ));
-    }
-    let no_key = s.bot.secret_key.is_none();
-    if sandbox && no_key {
-        warnings.push(format!(
-            "BOT_SECRET_KEY is not set: on the sandbox a key is generated once into {}",
-            s.storage.data_dir.display()
-        ));
-    }
-    if sandbox && s.discord.guild_id.is_none() {
-        warnings.push(
-            "DISCORD_GUILD_ID is not set: /sandbox (act as staff on the sandbox) is not \
-             registered. It is a guild command of DISCORD_GUILD_ID only, so no other \
-             server's administrators can resolve customers' tickets"
-                .into(),
-        );
-    }
-    if !sandbox && no_key {
-        problems.push(
-            "BOT_SECRET_KEY is required with the real ticket API: it encrypts the \
-             customers' linked tokens (`paradarum-bot gen-key` prints one)"
-                .into(),
-        );
-    }
-    let no_token = s.api.token.is_none();
-    if !sandbox && no_token {
-        let w = "PARADARUM_API_TOKEN is not set: the events feed and escalation are off";
-        warnings.push(w.into());
-    }
-    if !sandbox && no_token && s.webhook.secret.is_none() {
-        let w = "neither PARADARUM_API_TOKEN nor PARADARUM_WEBHOOK_SECRET is set: \
-                 notifications are off";
-        warnings.push(w.into());
+    let (no_key, no_token) = (s.bot.secret_key.is_none(), s.api.token.is_none());
+    let dir = s.storage.data_dir.display();
+    // (when, a problem or a warning, what to say)
+    #[rustfmt::skip]
+    let found: [(bool, bool, String); 6] = [
+        (sandbox && http == sandbox_listen, true,
+         format!("HTTP_LISTEN and SANDBOX_LISTEN are both {http}: they need different ports")),
+        (sandbox && no_key, false,
+         format!("BOT_SECRET_KEY is not set: on the sandbox a key is generated once into {dir}")),
+        (sandbox && s.discord.guild_id.is_none(), false,
+         "DISCORD_GUILD_ID is not set: /sandbox (act as staff on the sandbox) is not \
+          registered. It is a guild command of DISCORD_GUILD_ID only, so no other server's \
+          administrators can resolve customers' tickets".into()),
+        (!sandbox && no_key, true,
+         "BOT_SECRET_KEY is required with the real ticket API: it encrypts the customers' \
+          linked tokens (`paradarum-bot gen-key` prints one)".into()),
+        (!sandbox && no_token, false,
+         "PARADARUM_API_TOKEN is not set: the events feed and escalation are off".into()),
+        (!sandbox && no_token && s.webhook.secret.is_none(), false,
+         "neither PARADARUM_API_TOKEN nor PARADARUM_WEBHOOK_SECRET is set: notifications \
+          are off".into()),
+    ];
+    for (_, problem, text) in found.into_iter().filter(|found| found.0) {
+        let list = if problem {
+            &mut *problems
+        } else {
+            &mut *warnings
+        };
+        list.push(text);
     }
     if let Some(current) = &s.bot.secret_key {
         for (i, old) in s.bot.secret_key_previous.0.iter().enumerate() {
