@@ -111,9 +111,9 @@ const ADMIN_TOKEN_FILE: &str = "sandbox-admin.token";
 /// reused. Its path is logged, never the token: in a container, stderr is the log.
 fn admin_token(settings: &Settings) -> Result<SecretString, StartError> {
     if let Some(t) = &settings.sandbox.admin_token {
-        return Ok(t.clone());
+        return Ok(t.get().clone());
     }
-    let path = settings.data_dir.join(ADMIN_TOKEN_FILE);
+    let path = settings.storage.data_dir.join(ADMIN_TOKEN_FILE);
     let err = |message: String| StartError::SecretKey {
         path: path.display().to_string(),
         message,
@@ -122,7 +122,7 @@ fn admin_token(settings: &Settings) -> Result<SecretString, StartError> {
         Ok(text) if !text.trim().is_empty() => text.trim().to_string(),
         Ok(_) => return Err(err("is empty; delete it to get a new token".into())),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            std::fs::create_dir_all(&settings.data_dir).map_err(|e| err(e.to_string()))?;
+            std::fs::create_dir_all(&settings.storage.data_dir).map_err(|e| err(e.to_string()))?;
             let token = crate::sandbox::new_token("sbx_adm_");
             write_private(&path, &token).map_err(|e| err(e.to_string()))?;
             token
@@ -137,12 +137,12 @@ fn admin_token(settings: &Settings) -> Result<SecretString, StartError> {
 }
 
 fn webhook_target(settings: &Settings) -> Option<WebhookTarget> {
-    let url = settings.sandbox.webhook_url.clone()?;
-    let secret = settings.sandbox.webhook_secret.clone()?;
+    let url = settings.sandbox.webhook_url.clone()?.0;
+    let secret = settings.sandbox_webhook_secret()?;
     Some(WebhookTarget {
         url,
         secret,
-        max_attempts: settings.sandbox.webhook_max_attempts,
+        max_attempts: settings.sandbox.webhook_max_attempts.0,
         first_backoff: Duration::from_millis(500),
     })
 }
@@ -150,7 +150,9 @@ fn webhook_target(settings: &Settings) -> Option<WebhookTarget> {
 /// The sandbox's database: its own when `sandbox.database_url` is set, else the bot's.
 async fn sandbox_store(settings: &Settings, bot_store: &Store) -> Result<Store, StartError> {
     Ok(match &settings.sandbox.database_url {
-        Some(url) => Store::open_with(url, settings.durability).await?,
+        Some(url) => {
+            Store::open_with(&url.0, settings.database.synchronous.unwrap_or_default()).await?
+        }
         None => bot_store.clone(),
     })
 }
@@ -164,9 +166,9 @@ async fn bind_sandbox(
     let config = SandboxConfig {
         admin_token,
         webhook,
-        retention: Some(settings.notifications.retention),
+        retention: Some(settings.notify().retention),
     };
-    let addr = settings.sandbox.listen;
+    let addr = settings.sandbox.listen.0;
     Sandbox::bind(addr, store, config)
         .await
         .map_err(|source| StartError::Bind {
@@ -262,12 +264,11 @@ pub async fn serve_sandbox(
     settings: Settings,
     shutdown: CancellationToken,
 ) -> Result<(), StartError> {
-    let db = settings
-        .sandbox
-        .database_url
-        .clone()
-        .unwrap_or_else(|| settings.database_url.clone());
-    let store = Store::open_with(&db, settings.durability).await?;
+    let db = match &settings.sandbox.database_url {
+        Some(url) => url.0.clone(),
+        None => settings.database_url(),
+    };
+    let store = Store::open_with(&db, settings.database.synchronous.unwrap_or_default()).await?;
     let sandbox = bind_sandbox(
         &settings,
         store.clone(),
@@ -277,7 +278,7 @@ pub async fn serve_sandbox(
     .await?;
     let addr = sandbox.local_addr().map_err(|source| StartError::Bind {
         what: "SANDBOX_LISTEN",
-        addr: settings.sandbox.listen,
+        addr: settings.sandbox.listen.0,
         source,
     })?;
     tracing::info!(%addr, "sandbox ticket API serving at http://{addr}/v1");
@@ -332,9 +333,14 @@ impl Application {
         let discord_token = settings
             .discord
             .token
-            .clone()
+            .as_ref()
+            .map(|t| t.get().clone())
             .ok_or(StartError::NoDiscordToken)?;
-        let store = Store::open_with(&settings.database_url, settings.durability).await?;
+        let store = Store::open_with(
+            &settings.database_url(),
+            settings.database.synchronous.unwrap_or_default(),
+        )
+        .await?;
         let cipher = cipher(&settings)?;
         let stop = CancellationToken::new();
         let mut tasks = JoinSet::new();
@@ -352,7 +358,7 @@ impl Application {
         };
         let state = http_state(&settings, &store, &api.backend, &shared);
         let http = bind_http(&settings, state.clone()).await?;
-        let http_addr = http.local_addr().unwrap_or(settings.http_listen);
+        let http_addr = http.local_addr().unwrap_or(settings.http.listen.0);
         tracing::info!(addr = %http_addr, "health endpoints at http://{http_addr}/healthz and /readyz");
         let metrics_http = bind_metrics(&settings, state).await?;
         let metrics_addr = metrics_http.as_ref().and_then(|m| m.local_addr().ok());
@@ -387,9 +393,9 @@ impl Application {
         );
         let discord = DiscordSetup {
             token: discord_token,
-            guild_id: settings.discord.guild_id,
-            proxy_url: settings.discord.proxy_url.clone(),
-            gateway_stall: settings.discord.gateway_stall,
+            guild_id: settings.discord.guild_id.map(|g| g.0),
+            proxy_url: settings.discord.proxy_url.clone().map(|u| u.0),
+            gateway_stall: settings.discord.gateway_stall_secs.0,
             data,
         };
         Ok(Application {
@@ -402,7 +408,7 @@ impl Application {
             discord,
             tasks,
             stop,
-            shutdown_grace: settings.shutdown_grace,
+            shutdown_grace: settings.shutdown.grace_ms.0,
         })
     }
 
@@ -496,10 +502,18 @@ pub async fn run(settings: Settings, shutdown: CancellationToken) -> Result<(), 
 /// The cipher for linked tokens: the configured key, or on the sandbox one generated once
 /// (the real API was refused without a key by the configuration check).
 fn cipher(settings: &Settings) -> Result<TokenCipher, StartError> {
-    let previous = settings.secret_key_previous.iter().map(SecretKey::expose);
-    Ok(match &settings.secret_key {
+    let previous = settings
+        .bot
+        .secret_key_previous
+        .0
+        .iter()
+        .map(SecretKey::expose);
+    Ok(match &settings.bot.secret_key {
         Some(k) => TokenCipher::new(k.expose(), previous),
-        None => TokenCipher::new(load_or_create_key(&settings.data_dir)?.expose(), previous),
+        None => TokenCipher::new(
+            load_or_create_key(&settings.storage.data_dir)?.expose(),
+            previous,
+        ),
     })
 }
 
@@ -512,22 +526,22 @@ async fn ticket_api(
 ) -> Result<TicketApi, StartError> {
     let mut backend = settings.api.backend_id.clone();
     let mut sandbox_admin = None;
-    let url = match &settings.api.backend {
+    let url = match &settings.api.url {
         Backend::Sandbox => {
             let admin = admin_token(settings)?;
             sandbox_admin = Some(admin.clone());
             // With a webhook secret and no other target, the sandbox pushes its events to
             // this bot, so the whole webhook path works out of the box.
             let hook = webhook_target(settings).or_else(|| {
-                let secret = settings.webhook_secret.clone()?;
+                let secret = settings.webhook.secret.clone()?;
                 let url = format!(
                     "http://{}/webhooks/paradarum",
-                    crate::http::local_target(settings.http_listen)
+                    crate::http::local_target(settings.http.listen.0)
                 );
                 Some(WebhookTarget {
                     url: Url::parse(&url).ok()?,
                     secret,
-                    max_attempts: settings.sandbox.webhook_max_attempts,
+                    max_attempts: settings.sandbox.webhook_max_attempts.0,
                     first_backoff: Duration::from_millis(500),
                 })
             });
@@ -542,7 +556,7 @@ async fn ticket_api(
             let sandbox = bind_sandbox(settings, sb_store, admin, hook).await?;
             let addr = sandbox.local_addr().map_err(|source| StartError::Bind {
                 what: "SANDBOX_LISTEN",
-                addr: settings.sandbox.listen,
+                addr: settings.sandbox.listen.0,
                 source,
             })?;
             tracing::warn!(
@@ -601,10 +615,10 @@ async fn claim_backend(store: &Store, backend: &str) -> Result<(), StartError> {
 fn api_client(settings: &Settings, base_url: Url) -> Result<ApiClient, StartError> {
     ApiClient::new(ClientConfig {
         base_url,
-        connect_timeout: settings.api.connect_timeout,
-        request_timeout: settings.api.request_timeout,
-        max_retries: settings.api.max_retries,
-        retry_budget: settings.api.retry_budget,
+        connect_timeout: settings.api.connect_timeout_ms.0,
+        request_timeout: settings.api.request_timeout_ms.0,
+        max_retries: settings.api.max_retries.0,
+        retry_budget: settings.api.retry_budget_ms.0,
         first_backoff: Duration::from_millis(200),
     })
     .map_err(|e| StartError::HttpClient {
@@ -627,7 +641,7 @@ async fn integration_token(
     api: &TicketApi,
 ) -> Option<SecretString> {
     match (&settings.api.token, &api.sandbox_admin) {
-        (Some(t), _) => Some(t.clone()),
+        (Some(t), _) => Some(t.get().clone()),
         (None, Some(admin)) => {
             sandbox_integration_token(client, store, cipher, &api.backend, admin).await
         }
@@ -636,7 +650,7 @@ async fn integration_token(
 }
 
 fn http_state(settings: &Settings, store: &Store, backend: &str, shared: &Shared) -> HttpState {
-    let webhook = settings.webhook_secret.clone().map(|secret| {
+    let webhook = settings.webhook.secret.clone().map(|secret| {
         Arc::new(WebhookState {
             secret,
             backend: backend.to_string(),
@@ -657,11 +671,11 @@ fn http_state(settings: &Settings, store: &Store, backend: &str, shared: &Shared
 }
 
 async fn bind_http(settings: &Settings, state: HttpState) -> Result<HttpServer, StartError> {
-    HttpServer::bind(settings.http_listen, state)
+    HttpServer::bind(settings.http.listen.0, state)
         .await
         .map_err(|source| StartError::Bind {
             what: "HTTP_LISTEN",
-            addr: settings.http_listen,
+            addr: settings.http.listen.0,
             source,
         })
 }
@@ -671,7 +685,7 @@ async fn bind_metrics(
     settings: &Settings,
     state: HttpState,
 ) -> Result<Option<MetricsServer>, StartError> {
-    let Some(addr) = settings.metrics_listen else {
+    let Some(addr) = settings.http.metrics_listen.0 else {
         return Ok(None);
     };
     MetricsServer::bind(addr, state)
@@ -709,7 +723,7 @@ fn pipeline(
     integration_token: &Option<SecretString>,
     shared: &Shared,
 ) -> Result<Option<PipelineDeps>, StartError> {
-    if integration_token.is_none() && settings.webhook_secret.is_none() {
+    if integration_token.is_none() && settings.webhook.secret.is_none() {
         tracing::warn!(
             "notifications are off: set PARADARUM_API_TOKEN (events feed) or \
              PARADARUM_WEBHOOK_SECRET (webhooks)"
@@ -717,17 +731,16 @@ fn pipeline(
         return Ok(None);
     }
     let rest = DiscordRest::new(
-        settings.discord.proxy_url.as_ref(),
+        settings.discord.proxy_url.as_ref().map(|u| &u.0),
         discord_token.clone(),
-        settings.discord.global_rate,
+        settings.discord.global_rate_per_sec.0,
     )
     .map_err(|e| StartError::HttpClient {
         what: "Discord notifications",
         source: e.into(),
     })?;
-    if settings.notifications.default_channel.is_none()
-        && settings.notifications.topic_channels.is_empty()
-    {
+    let notify = settings.notify();
+    if notify.default_channel.is_none() && notify.topic_channels.is_empty() {
         tracing::warn!("no staff channel is configured: only customers' DMs are sent");
     }
     Ok(Some(PipelineDeps {
@@ -735,7 +748,7 @@ fn pipeline(
         client: client.clone(),
         backend: backend.to_string(),
         token: integration_token.clone(),
-        settings: settings.notifications.clone(),
+        settings: notify,
         rest,
         metrics: shared.metrics.clone(),
         health: shared.health.clone(),
@@ -776,15 +789,15 @@ fn discord_data(settings: &Settings, parts: Parts) -> Data {
         cipher,
         sandbox_admin,
         integration_token,
-        moderator_roles: settings.moderator_role_ids.clone(),
+        moderator_roles: settings.moderation.role_ids.0.clone(),
         metrics,
         attachments: settings.attachments.clone(),
         downloads,
-        open_cooldown: settings.discord.open_cooldown,
+        open_cooldown: settings.discord.open_cooldown_secs.0,
         cooldowns: Default::default(),
         api_slots: tokio::sync::Semaphore::new(crate::discord::API_CONCURRENCY),
         gateway,
-        sandbox_guild: settings.discord.guild_id,
+        sandbox_guild: settings.discord.guild_id.map(|g| g.0),
         download_limits: crate::discord::commands::reply::DownloadLimits::new(
             crate::discord::DOWNLOAD_CONCURRENCY,
             crate::discord::DOWNLOAD_BYTES_IN_FLIGHT,

@@ -65,9 +65,9 @@ pub fn main() -> ExitCode {
         Command::Commands => {
             // What the configured backend registers; the defaults (sandbox) when the
             // configuration does not load.
-            let sandbox = match config::load(cli.config.as_deref(), &config::ProcessEnv) {
-                Ok(l) => l.settings.api.backend == Backend::Sandbox,
-                Err(_) => config::process_env("PARADARUM_API_URL").is_none_or(|u| {
+            let sandbox = match config::load(cli.config.as_deref(), &config::process_env()) {
+                Ok(l) => l.settings.api.url == Backend::Sandbox,
+                Err(_) => std::env::var("PARADARUM_API_URL").ok().is_none_or(|u| {
                     u.trim().is_empty() || u.trim().eq_ignore_ascii_case("sandbox")
                 }),
             };
@@ -80,7 +80,7 @@ pub fn main() -> ExitCode {
         }
         _ => {}
     }
-    let loaded = config::load(cli.config.as_deref(), &config::ProcessEnv);
+    let loaded = config::load(cli.config.as_deref(), &config::process_env());
     let loaded = match (loaded, dotenv_problem) {
         (Ok(l), None) => l,
         (Ok(_), Some(p)) => return config_failed(vec![p]),
@@ -119,10 +119,10 @@ fn config_failed(problems: Vec<String>) -> ExitCode {
 fn print_config(loaded: &Loaded) {
     let s = &loaded.settings;
     println!("paradarum-bot configuration");
-    match &s.api.backend {
+    match &s.api.url {
         Backend::Sandbox => println!(
             "  ticket API:    embedded sandbox on {} (not Paradarum)",
-            s.sandbox.listen
+            s.sandbox.listen.0
         ),
         Backend::Remote(u) => println!(
             "  ticket API:    Paradarum at {}",
@@ -133,14 +133,14 @@ fn print_config(loaded: &Loaded) {
         "  Discord:       {}",
         match (&s.discord.token, s.discord.guild_id) {
             (None, _) => "no token: cannot connect".to_string(),
-            (Some(_), Some(g)) => format!("token set; commands registered in guild {g}"),
+            (Some(_), Some(g)) => format!("token set; commands registered in guild {}", g.0),
             (Some(_), None) => "token set; commands registered globally".to_string(),
         }
     );
-    println!("  database:      {}", s.database_url);
+    println!("  database:      {}", s.database_url());
     println!("  linked users:  {}", linked_users(s));
-    println!("  HTTP:          http://{}/healthz", s.http_listen);
-    match s.metrics_listen {
+    println!("  HTTP:          http://{}/healthz", s.http.listen.0);
+    match s.http.metrics_listen.0 {
         Some(m) => println!("  metrics:       http://{m}/metrics"),
         None => println!("  metrics:       off"),
     }
@@ -174,7 +174,7 @@ fn print_config(loaded: &Loaded) {
 /// What the running bot has recorded that an operator should fix: staff channels Discord
 /// refused (their notifications are parked). Only reads an existing database.
 fn stored_warnings(s: &config::Settings) -> Vec<String> {
-    let exists = crate::store::sqlite_file(&s.database_url).is_some_and(|p| p.exists());
+    let exists = crate::store::sqlite_file(&s.database_url()).is_some_and(|p| p.exists());
     if !exists {
         return Vec::new();
     }
@@ -182,7 +182,7 @@ fn stored_warnings(s: &config::Settings) -> Vec<String> {
         return Vec::new();
     };
     rt.block_on(async {
-        let Ok(store) = crate::store::Store::open(&s.database_url).await else {
+        let Ok(store) = crate::store::Store::open(&s.database_url()).await else {
             return vec![
                 "the database could not be opened to check for parked notifications".into(),
             ];
@@ -213,10 +213,10 @@ fn linked_users(s: &config::Settings) -> String {
     // On the sandbox an unset key is the one the bot generated (app.rs `KEY_FILE`); it is
     // read, never created, here.
     let generated;
-    let current = match &s.secret_key {
+    let current = match &s.bot.secret_key {
         Some(k) => Some(k),
         None => {
-            generated = std::fs::read_to_string(s.data_dir.join("secret.key"))
+            generated = std::fs::read_to_string(s.storage.data_dir.join("secret.key"))
                 .ok()
                 .and_then(|t| SecretKey::parse(&t).ok());
             generated.as_ref()
@@ -226,7 +226,7 @@ fn linked_users(s: &config::Settings) -> String {
         return "unknown (cannot start the async runtime)".into();
     };
     let links = rt.block_on(crate::store::discord::sealed_links_read_only(
-        &s.database_url,
+        &s.database_url(),
     ));
     let links = match links {
         Ok(Some(l)) => l,
@@ -237,12 +237,12 @@ fn linked_users(s: &config::Settings) -> String {
         return format!(
             "{} (not checked: BOT_SECRET_KEY is not set and {} holds no usable key)",
             links.len(),
-            s.data_dir.join("secret.key").display()
+            s.storage.data_dir.join("secret.key").display()
         );
     };
     let cipher = crate::crypto::TokenCipher::new(
         current.expose(),
-        s.secret_key_previous.iter().map(SecretKey::expose),
+        s.bot.secret_key_previous.0.iter().map(SecretKey::expose),
     );
     crate::discord::links::count(&cipher, &links).to_string()
 }
@@ -253,7 +253,7 @@ fn print_online(s: &config::Settings) {
     use crate::ticket::api::{capability, scope};
     println!();
     println!("online checks:");
-    let url = match &s.api.backend {
+    let url = match &s.api.url {
         Backend::Remote(u) => u.clone(),
         Backend::Sandbox => {
             println!(
@@ -268,8 +268,8 @@ fn print_online(s: &config::Settings) {
         return;
     };
     let mut config = crate::client::ClientConfig::new(url.clone());
-    config.connect_timeout = s.api.connect_timeout;
-    config.request_timeout = s.api.request_timeout;
+    config.connect_timeout = s.api.connect_timeout_ms.0;
+    config.request_timeout = s.api.request_timeout_ms.0;
     config.max_retries = 0;
     let client = match crate::client::ApiClient::new(config) {
         Ok(c) => c,
@@ -316,7 +316,7 @@ fn print_online(s: &config::Settings) {
             );
             return;
         }
-        match client.token_info(token).await {
+        match client.token_info(token.get()).await {
             Ok(info) => {
                 println!(
                     "  - PARADARUM_API_TOKEN: {} token, scopes: {}",
@@ -353,7 +353,12 @@ fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
 
 fn serve(command: Command, loaded: Loaded) -> ExitCode {
     let settings = loaded.settings;
-    crate::telemetry::init(&settings.log_filter, settings.log_format);
+    let filter = settings.log.filter.as_deref().unwrap_or("info");
+    let format = settings
+        .log
+        .format
+        .unwrap_or(crate::config::LogFormat::Pretty);
+    crate::telemetry::init(filter, format);
     if command == Command::Run {
         for w in &loaded.warnings {
             tracing::warn!("{w}");
@@ -385,7 +390,7 @@ fn serve(command: Command, loaded: Loaded) -> ExitCode {
 }
 
 fn healthcheck(loaded: &Loaded) -> ExitCode {
-    let target = crate::http::local_target(loaded.settings.http_listen);
+    let target = crate::http::local_target(loaded.settings.http.listen.0);
     let url = format!("http://{target}/healthz");
     let Ok(rt) = runtime() else {
         return ExitCode::FAILURE;

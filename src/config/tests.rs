@@ -1,3 +1,7 @@
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine as _;
+use secrecy::ExposeSecret;
+
 use super::*;
 
 fn load_env(pairs: &[(&str, &str)]) -> Result<Loaded, ConfigErrors> {
@@ -8,12 +12,12 @@ fn load_env(pairs: &[(&str, &str)]) -> Result<Loaded, ConfigErrors> {
 fn the_defaults_load_on_the_sandbox_with_warnings_only() {
     let loaded = load_env(&[]).unwrap();
     let s = &loaded.settings;
-    assert_eq!(s.api.backend, Backend::Sandbox);
-    assert_eq!(s.http_listen, "127.0.0.1:8080".parse().unwrap());
-    assert_eq!(s.sandbox.listen, "127.0.0.1:8787".parse().unwrap());
-    assert_eq!(s.database_url, "sqlite://data/paradarum-bot.db");
+    assert_eq!(s.api.url, Backend::Sandbox);
+    assert_eq!(s.http.listen.0, "127.0.0.1:8080".parse().unwrap());
+    assert_eq!(s.sandbox.listen.0, "127.0.0.1:8787".parse().unwrap());
+    assert_eq!(s.database_url(), "sqlite://data/paradarum-bot.db");
     assert_eq!(
-        s.attachments.hosts,
+        s.attachments.hosts.0,
         ["cdn.discordapp.com", "media.discordapp.net"]
     );
     assert!(bot_problems(s).iter().any(|w| w.contains("DISCORD_TOKEN")));
@@ -43,26 +47,40 @@ fn the_public_environment_names_set_their_keys() {
     ])
     .unwrap();
     let s = loaded.settings;
-    assert_eq!(s.discord.token.unwrap().expose_secret(), "abc.def");
-    assert_eq!(s.discord.guild_id, Some(123456789012345678));
     assert_eq!(
-        s.discord.proxy_url.unwrap().as_str(),
+        s.discord.token.as_ref().unwrap().get().expose_secret(),
+        "abc.def"
+    );
+    assert_eq!(s.discord.guild_id, Some(Snowflake(123456789012345678)));
+    assert_eq!(
+        s.discord.proxy_url.as_ref().unwrap().0.as_str(),
         "http://127.0.0.1:3000/"
     );
     assert!(
-        matches!(s.api.backend, Backend::Remote(ref u) if u.host_str() == Some("api.paradarum.example"))
+        matches!(s.api.url, Backend::Remote(ref u) if u.host_str() == Some("api.paradarum.example"))
     );
-    assert_eq!(s.api.token.unwrap().expose_secret(), "int_tok");
-    assert!(s.webhook_secret.is_some());
-    assert!(s.secret_key.is_some());
-    assert_eq!(s.database_url, "sqlite://other.db");
-    assert_eq!(s.staff_channel_id, Some(42));
-    assert_eq!(s.moderator_role_ids, [1, 2, 3]);
-    assert_eq!(s.http_listen, "0.0.0.0:9000".parse().unwrap());
-    assert_eq!(s.sandbox.listen, "127.0.0.1:9001".parse().unwrap());
-    assert_eq!(s.sandbox.admin_token.unwrap().expose_secret(), "adm");
     assert_eq!(
-        s.attachments.hosts,
+        s.api.token.as_ref().unwrap().get().expose_secret(),
+        "int_tok"
+    );
+    assert!(s.webhook.secret.is_some());
+    assert!(s.bot.secret_key.is_some());
+    assert_eq!(s.database_url(), "sqlite://other.db");
+    assert_eq!(s.notifications.staff_channel_id, Some(Snowflake(42)));
+    assert_eq!(s.moderation.role_ids.0, [1, 2, 3]);
+    assert_eq!(s.http.listen.0, "0.0.0.0:9000".parse().unwrap());
+    assert_eq!(s.sandbox.listen.0, "127.0.0.1:9001".parse().unwrap());
+    assert_eq!(
+        s.sandbox
+            .admin_token
+            .as_ref()
+            .unwrap()
+            .get()
+            .expose_secret(),
+        "adm"
+    );
+    assert_eq!(
+        s.attachments.hosts.0,
         ["cdn.example.com", "files.example.com"]
     );
 }
@@ -72,7 +90,7 @@ fn the_generic_prefixed_form_sets_any_key() {
     let s = load_env(&[("PARADARUM_BOT__API__REQUEST_TIMEOUT_MS", "1234")])
         .unwrap()
         .settings;
-    assert_eq!(s.api.request_timeout, Duration::from_millis(1234));
+    assert_eq!(s.api.request_timeout_ms.0, Duration::from_millis(1234));
 }
 
 #[test]
@@ -177,8 +195,8 @@ fn a_file_overrides_defaults_and_env_overrides_the_file() {
     )
     .unwrap()
     .settings;
-    assert_eq!(s.http_listen, "127.0.0.1:7000".parse().unwrap());
-    assert_eq!(s.sandbox.listen, "127.0.0.1:7002".parse().unwrap());
+    assert_eq!(s.http.listen.0, "127.0.0.1:7000".parse().unwrap());
+    assert_eq!(s.sandbox.listen.0, "127.0.0.1:7002".parse().unwrap());
 }
 
 #[test]
@@ -190,16 +208,22 @@ fn the_same_port_for_the_bot_and_the_sandbox_is_a_problem() {
 #[test]
 fn metrics_have_their_own_loopback_listener_that_can_be_moved_or_turned_off() {
     let s = load_env(&[]).unwrap().settings;
-    assert_eq!(s.metrics_listen, Some("127.0.0.1:8479".parse().unwrap()));
+    assert_eq!(
+        s.http.metrics_listen.0,
+        Some("127.0.0.1:8479".parse().unwrap())
+    );
     for (name, value) in [
         ("METRICS_LISTEN", "0.0.0.0:9464"),
         ("PARADARUM_BOT__HTTP__METRICS_LISTEN", "0.0.0.0:9464"),
     ] {
         let s = load_env(&[(name, value)]).unwrap().settings;
-        assert_eq!(s.metrics_listen, Some("0.0.0.0:9464".parse().unwrap()));
+        assert_eq!(
+            s.http.metrics_listen.0,
+            Some("0.0.0.0:9464".parse().unwrap())
+        );
     }
     let s = load_env(&[("METRICS_LISTEN", "OFF")]).unwrap().settings;
-    assert_eq!(s.metrics_listen, None);
+    assert_eq!(s.http.metrics_listen.0, None);
     for bad in ["", "8479", "localhost:8479", "no"] {
         let e = load_env(&[("METRICS_LISTEN", bad)]).unwrap_err();
         assert!(
@@ -299,11 +323,11 @@ fn durations_read_with_units_and_nonsense_is_refused() {
     ])
     .unwrap();
     assert_eq!(
-        ok.settings.notifications.backfill,
+        ok.settings.notifications.backfill.0,
         Some(Duration::from_secs(86_400))
     );
     assert_eq!(
-        ok.settings.notifications.retention,
+        ok.settings.notify().retention,
         Duration::from_secs(7 * 86_400)
     );
 }
@@ -314,7 +338,13 @@ fn previous_secret_keys_are_a_list_and_a_bad_entry_is_named_by_position_only() {
     let s = load_env(&[("BOT_SECRET_KEY_PREVIOUS", &format!(" {a} ,{b},"))])
         .unwrap()
         .settings;
-    let got: Vec<[u8; 32]> = s.secret_key_previous.iter().map(|k| *k.expose()).collect();
+    let got: Vec<[u8; 32]> = s
+        .bot
+        .secret_key_previous
+        .0
+        .iter()
+        .map(|k| *k.expose())
+        .collect();
     let want: Vec<[u8; 32]> = [&a, &b]
         .iter()
         .map(|t| *SecretKey::parse(t).unwrap().expose())
@@ -323,7 +353,9 @@ fn previous_secret_keys_are_a_list_and_a_bad_entry_is_named_by_position_only() {
     assert!(load_env(&[])
         .unwrap()
         .settings
+        .bot
         .secret_key_previous
+        .0
         .is_empty());
 
     // A short key and a non-base64 one: both named, neither quoted.
@@ -367,4 +399,70 @@ fn secret_keys_must_be_32_bytes_of_base64() {
     assert!(SecretKey::parse(&SecretKey::generate_text()).is_ok());
     assert!(SecretKey::parse("not base64!").is_err());
     assert!(SecretKey::parse(&STANDARD.encode([0u8; 31])).is_err());
+}
+
+#[test]
+fn an_empty_value_is_unset_and_unset_keeps_the_built_in_meaning() {
+    let loaded = load_env(&[
+        ("PARADARUM_BOT__NOTIFICATIONS__CUSTOMER_UPDATES", " "),
+        ("PARADARUM_BOT__NOTIFICATIONS__RETENTION", ""),
+        ("PARADARUM_BOT__DATABASE__SYNCHRONOUS", ""),
+        ("PARADARUM_BOT__STORAGE__DATA_DIR", ""),
+        ("PARADARUM_BOT__LOG__FORMAT", ""),
+        ("DISCORD_GUILD_ID", ""),
+    ])
+    .unwrap();
+    let s = &loaded.settings;
+    assert!(s.notify().customer_updates);
+    assert_eq!(s.notify().retention, Duration::from_secs(30 * 86_400));
+    assert_eq!(s.database.synchronous.unwrap_or_default(), Durability::Full);
+    assert_eq!(s.storage.data_dir, PathBuf::from("data"));
+    assert_eq!(s.log.format, None);
+    assert_eq!(s.discord.guild_id, None);
+    // A key that must have a value says so, with where the empty one came from.
+    let e = load_env(&[("PARADARUM_BOT__API__MAX_RETRIES", "")]).unwrap_err();
+    assert_eq!(
+        e.problems,
+        [
+            "PARADARUM_BOT__API__MAX_RETRIES (api.max_retries): must be set to a whole number \
+          from 0 to 20 [from env PARADARUM_BOT__API__MAX_RETRIES]"
+        ]
+    );
+}
+
+#[test]
+fn every_key_has_a_built_in_default_and_is_shown_in_order() {
+    let defaults: toml::Table = DEFAULT_TOML.parse().unwrap();
+    for spec in KEYS {
+        let (section, name) = spec.key.split_once('.').unwrap();
+        assert!(defaults[section].get(name).is_some(), "{}", spec.key);
+    }
+    let shown = load_env(&[]).unwrap().shown;
+    let keys: Vec<&str> = shown.iter().map(|(k, _, _)| k.as_str()).collect();
+    assert_eq!(keys, KEYS.iter().map(|k| k.key).collect::<Vec<_>>());
+}
+
+#[test]
+fn values_of_the_wrong_type_in_a_file_are_problems_and_secrets_are_not_quoted() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.toml");
+    std::fs::write(
+        &path,
+        "[api]\ntoken = 2.5\nmax_retries = 1.5\n[discord]\nguild_id = { a = 1 }\n\
+         [attachments]\nhosts = [\"a.example\", \"x/y\"]\n",
+    )
+    .unwrap();
+    let e = load(Some(&path), &env_from(&[])).unwrap_err();
+    let text = e.to_string();
+    assert_eq!(e.problems.len(), 4, "{text}");
+    assert!(!text.contains("2.5"), "{text}");
+    assert!(
+        text.contains("api.max_retries") && text.contains("discord.guild_id"),
+        "{text}"
+    );
+    assert!(text.contains("`x/y` must be a bare host name"), "{text}");
+    assert!(
+        text.contains(&format!("[from {}]", path.display())),
+        "{text}"
+    );
 }

@@ -149,17 +149,17 @@ pub fn check_attachment(
     a: &serenity::Attachment,
     settings: &crate::config::AttachmentSettings,
 ) -> Result<(), CommandError> {
-    if !attachment_url_allowed(&a.url, &settings.hosts) {
+    if !attachment_url_allowed(&a.url, &settings.hosts.0) {
         tracing::info!(url = %a.url, "attachment refused: not from an allowed host");
         return Err(CommandError::user(
             "That attachment is not on Discord's file servers, so it cannot be forwarded.",
         ));
     }
-    if u64::from(a.size) > settings.max_bytes {
+    if u64::from(a.size) > u64::from(settings.max_bytes.0) {
         return Err(CommandError::user(format!(
             "That file is {} MiB; the most that can be attached is {} MiB.",
             u64::from(a.size).div_ceil(1024 * 1024),
-            settings.max_bytes / (1024 * 1024)
+            settings.max_bytes.0 / (1024 * 1024)
         )));
     }
     Ok(())
@@ -377,7 +377,7 @@ async fn download(data: &Data, f: &KeptFile) -> Result<Upload, CommandError> {
              without it, or attach it again.",
         )
     };
-    if !attachment_url_allowed(&f.url, &data.attachments.hosts) {
+    if !attachment_url_allowed(&f.url, &data.attachments.hosts.0) {
         return Err(refuse());
     }
     let url = url::Url::parse(&f.url).map_err(|_| refuse())?;
@@ -385,7 +385,7 @@ async fn download(data: &Data, f: &KeptFile) -> Result<Upload, CommandError> {
     if !resp.status().is_success() {
         return Err(refuse());
     }
-    let limit = f.size.min(data.attachments.max_bytes);
+    let limit = f.size.min(u64::from(data.attachments.max_bytes.0));
     let mut chunks = Vec::new();
     let mut len = 0u64;
     while let Some(chunk) = resp.chunk().await.map_err(|_| refuse())? {
