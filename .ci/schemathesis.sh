@@ -22,7 +22,7 @@ MAX_TIME="${SCHEMATHESIS_MAX_TIME:-45}"
 if [ "$("$VENV/bin/st" --version 2>/dev/null | grep -o '[0-9.]*$')" != "$SCHEMATHESIS_VERSION" ]; then
   echo "== installing schemathesis $SCHEMATHESIS_VERSION into $VENV"
   python3 -m venv "$VENV"
-  "$VENV/bin/pip" install -q "schemathesis==$SCHEMATHESIS_VERSION"
+  timeout 300 "$VENV/bin/pip" install -q "schemathesis==$SCHEMATHESIS_VERSION"
 fi
 
 DATA="$(mktemp -d)"
@@ -64,7 +64,7 @@ CUSTOMER="$(curl -fsS -X POST "$BASE/v1/sandbox/accounts" \
   -H "Authorization: Bearer $ADMIN" -H 'Content-Type: application/json' \
   -d '{"name":"Schemathesis"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')"
 
-# What the spec cannot say, said to schemathesis: a cursor is opaque (a well-formed one the
+# What the spec cannot say, told to schemathesis: a cursor is opaque (a well-formed one the
 # API did not give out is refused), `since` and `after` exclude each other, a `propertyId`
 # must be one of the caller's account, and too many attachments is refused with the
 # documented 413 rather than a 400.
@@ -79,6 +79,13 @@ expected-statuses = [400, 401, 403, 404, 405, 406, 409, 413, 415, 422, 428, 429]
 [[operations]]
 include-operation-id = ["listTickets", "listEvents", "createTicket"]
 checks.positive_data_acceptance.expected-statuses = ["2xx", "3xx", 400, 401, 403, 404, 409, 429, "5xx"]
+
+# Multipart parts are untyped text: a "wrong-typed" generated part (`true` for the body, a
+# list sent as one file) is a valid text part or file to the server. Negative replies are
+# covered by tests/api; every other check still runs on this operation.
+[[operations]]
+include-operation-id = "replyToTicket"
+checks.negative_data_rejection.enabled = false
 TOML
 
 run() {
@@ -93,7 +100,7 @@ run() {
     --max-examples "$MAX_EXAMPLES" \
     --max-time "$MAX_TIME" \
     --request-timeout 10 \
-    --seed 1 \
+    --seed "${SCHEMATHESIS_SEED:-1}" \
     --output-sanitize true \
     --warnings off
 }
