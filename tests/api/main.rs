@@ -7,6 +7,7 @@ mod faults;
 mod helpers;
 mod idempotency;
 mod meta_and_feed;
+mod openapi;
 mod operator_kit;
 mod properties;
 mod registration;
