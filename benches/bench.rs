@@ -8,6 +8,7 @@
 //! `BENCH_DM_USERS` sets how many distinct users get DMs (default 100,000);
 //! `BENCH_BOT_ENV="K=V,…"` adds settings to the interaction bot.
 
+// The benchmark borrows the e2e harness and fake Discord whole and uses only part of them.
 #![allow(dead_code)]
 
 #[path = "../tests/e2e/fake_discord.rs"]
