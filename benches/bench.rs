@@ -13,7 +13,7 @@
 
 #[path = "../tests/e2e/fake_discord.rs"]
 mod fake_discord;
-#[path = "../tests/e2e/harness.rs"]
+#[path = "../tests/e2e/harness/mod.rs"]
 mod harness;
 
 use std::collections::HashSet;
