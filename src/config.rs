@@ -507,7 +507,8 @@ fn cross_check(s: &Settings, problems: &mut Vec<String>, warnings: &mut Vec<Stri
     }
     match &s.api.backend {
         Backend::Sandbox => {
-            if s.http_listen == s.sandbox.listen {
+            // Port 0 picks a free port for each, so two `:0`s never collide.
+            if s.http_listen == s.sandbox.listen && s.http_listen.port() != 0 {
                 problems.push(format!(
                     "HTTP_LISTEN and SANDBOX_LISTEN are both {}: they need different ports",
                     s.http_listen

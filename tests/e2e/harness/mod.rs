@@ -5,8 +5,10 @@
 //! - `interactions`: interactions sent as Discord users, and the bot's answers to them;
 //! - `sandbox`: the embedded sandbox as staff, and a sandbox of the test's own;
 //! - `proxy`: a ticket API proxy that can be slowed, stopped or made to fail;
-//! - `text`: what a message shows (text, buttons, ticket ids).
+//! - `text`: what a message shows (text, buttons, ticket ids);
+//! - `bound`: the ports the bot bound on port 0, read from its log.
 
+mod bound;
 mod interactions;
 mod proxy;
 mod sandbox;
@@ -27,6 +29,7 @@ use serde_json::Value;
 use tempfile::TempDir;
 
 use crate::fake_discord::{FakeDiscord, Recorded, GUILD_ID};
+use bound::bound_ports;
 
 const BIN: &str = env!("CARGO_BIN_EXE_paradarum-bot");
 pub const ADMIN: &str = "e2e-admin";
@@ -62,10 +65,16 @@ pub struct Bot {
     pub fake: FakeDiscord,
     child: Option<Child>,
     pub dir: TempDir,
+    /// The ports the bot bound: it first starts on port 0 and logs what it bound, which
+    /// `spawn` reads back; a restart asks for the same ports again, as a deployment's
+    /// configuration would. `metrics_port` is where `/metrics` is served
+    /// (`METRICS_LISTEN`), apart from the public endpoints; 0 when metrics are off.
     pub http_port: u16,
-    /// Where `/metrics` is served (`METRICS_LISTEN`), apart from the public endpoints.
     pub metrics_port: u16,
+    /// The ticket API's: the embedded sandbox's, or one a test set (an external sandbox).
     pub sandbox_port: u16,
+    /// The embedded sandbox's (`SANDBOX_LISTEN`), 0 until it has bound one.
+    embedded_sandbox_port: u16,
     extra_env: Vec<(String, String)>,
     /// Variables the default environment sets that this bot runs without.
     unset_env: Vec<String>,
@@ -81,6 +90,8 @@ pub struct Sent {
     pub at: Instant,
 }
 
+/// A port that was free a moment ago (bound and released): only for the one case the bot
+/// cannot start on port 0, see `Bot::fixed_http_port`.
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -106,9 +117,10 @@ impl Bot {
             fake,
             child: None,
             dir: tempfile::tempdir().unwrap(),
-            http_port: free_port(),
-            metrics_port: free_port(),
-            sandbox_port: free_port(),
+            http_port: 0,
+            metrics_port: 0,
+            sandbox_port: 0,
+            embedded_sandbox_port: 0,
             extra_env: env
                 .iter()
                 .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -170,8 +182,13 @@ impl Bot {
             .env("DISCORD_PROXY_URL", self.fake.url())
             .env("DISCORD_GUILD_ID", GUILD_ID.to_string())
             .env("HTTP_LISTEN", format!("127.0.0.1:{}", self.http_port))
+            // Port 0 at the first start: the system picks a free port, and `spawn` reads
+            // it from the log.
             .env("METRICS_LISTEN", format!("127.0.0.1:{}", self.metrics_port))
-            .env("SANDBOX_LISTEN", format!("127.0.0.1:{}", self.sandbox_port))
+            .env(
+                "SANDBOX_LISTEN",
+                format!("127.0.0.1:{}", self.embedded_sandbox_port),
+            )
             .env("SANDBOX_ADMIN_TOKEN", ADMIN)
             .env("PARADARUM_BOT__DISCORD__OPEN_COOLDOWN_SECS", "0")
             .env("PARADARUM_BOT__API__REQUEST_TIMEOUT_MS", "2000")
@@ -189,9 +206,23 @@ impl Bot {
         cmd
     }
 
-    /// Starts the binary and waits until it has registered its commands.
+    /// Whether the bot needs a known HTTP port before it starts: its embedded sandbox pushes
+    /// webhooks to it (a webhook secret and no remote API), and the bot builds that target
+    /// from `HTTP_LISTEN` before binding it, so port 0 would send them to port 0. Only then
+    /// is a port probed (and kept across restarts).
+    fn fixed_http_port(&self) -> bool {
+        let set = |key: &str| self.extra_env.iter().any(|(k, _)| k == key);
+        set("PARADARUM_WEBHOOK_SECRET") && !set("PARADARUM_API_URL")
+    }
+
+    /// Starts the binary, waits until it has registered its commands, and reads back the
+    /// ports it bound.
     pub async fn spawn(&mut self) {
         let registrations_before = self.registrations();
+        let log_before = self.log().len();
+        if self.fixed_http_port() && self.http_port == 0 {
+            self.http_port = free_port();
+        }
         let log = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
@@ -211,6 +242,18 @@ impl Bot {
         }
         // The gateway session is up once commands are registered (setup runs after READY).
         assert!(self.fake.is_connected());
+        // Every listener is bound and logged before the gateway connects.
+        let log = self.log();
+        let bound = bound_ports(log.get(log_before..).unwrap_or_default());
+        let port = |name: &str| bound.iter().find(|(l, _)| l == name).map(|(_, p)| *p);
+        self.http_port =
+            port("http").unwrap_or_else(|| panic!("no HTTP address in the log:\n{log}"));
+        // Absent when metrics are off, or the ticket API is not the embedded sandbox.
+        self.metrics_port = port("metrics").unwrap_or(0);
+        if let Some(p) = port("sandbox") {
+            self.sandbox_port = p;
+            self.embedded_sandbox_port = p;
+        }
     }
 
     fn registrations(&self) -> usize {
