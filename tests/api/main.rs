@@ -10,6 +10,9 @@ mod faults;
 mod helpers;
 mod meta_and_feed;
 mod operator_kit;
+// The benchmark's charts, drawn from sample points (the benchmark itself runs for an hour).
+#[path = "../../benches/bench/plot.rs"]
+mod plot;
 mod properties;
 mod registration;
 mod tickets;
