@@ -1,6 +1,8 @@
 //! The whole benchmark: `cargo bench` (release build). The real bot binary against the
 //! fake Discord (5 messages per 5 s per channel) and the sandbox on loopback. Writes
-//! BENCHMARKS.md and benchmarks/latency.svg. Every loop is bounded in count and time.
+//! BENCHMARKS.md and two charts drawn by `plot`: benchmarks/latency.svg (latency against
+//! rate) and benchmarks/backlog.svg (a backlog of announcements draining). Every loop is
+//! bounded in count and time.
 //!
 //! `BENCH_SOAK_SECS` (default 600) sets the soak; `BENCH_QUICK=1` shortens the rates;
 //! `BENCH_ONLY=interactions,idle_api,burst,latency,dm_users,attachments` runs parts (only
@@ -8,15 +10,18 @@
 //! `BENCH_DM_USERS` sets how many distinct users get DMs (default 100,000);
 //! `BENCH_BOT_ENV="K=V,…"` adds settings to the interaction bot.
 
+// The benchmark borrows the e2e harness and fake Discord whole and uses only part of them.
 #![allow(dead_code)]
 
 #[path = "../tests/e2e/fake_discord.rs"]
 mod fake_discord;
-#[path = "../tests/e2e/harness.rs"]
+#[path = "../tests/e2e/harness/mod.rs"]
 mod harness;
+// Under bench/ so that cargo does not take it for a benchmark of its own.
+#[path = "bench/plot.rs"]
+mod plot;
 
 use std::collections::HashSet;
-use std::fmt::Write as _;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -107,8 +112,9 @@ async fn resolve_all(base: &str, groups: Vec<Vec<u64>>) {
     }
 }
 
-/// Issue 5: 1,000 tickets resolved at once.
-async fn burst(r: &mut Report) {
+/// Issue 5: 1,000 tickets resolved at once. Returns how the announcements drained:
+/// `(seconds since the resolves, tickets announced by then)`, one sample per change.
+async fn burst(r: &mut Report) -> Vec<(f64, usize)> {
     let bot = Bot::start_with(&[
         ("STAFF_CHANNEL_ID", &STAFF.to_string()),
         ("PARADARUM_WEBHOOK_SECRET", SECRET),
@@ -128,6 +134,7 @@ async fn burst(r: &mut Report) {
     resolve_all(&bot.sandbox_url(""), chunks).await;
     let resolved_in = start.elapsed();
     let deadline = Instant::now() + Duration::from_secs(180);
+    let mut drained = vec![(0.0, 0)];
     let (seen, dupes) = loop {
         let mut seen = HashSet::new();
         let mut dupes = 0;
@@ -137,6 +144,9 @@ async fn burst(r: &mut Report) {
                     dupes += 1;
                 }
             }
+        }
+        if drained.last().is_some_and(|&(_, n)| n != seen.len()) {
+            drained.push((start.elapsed().as_secs_f64(), seen.len()));
         }
         if seen.len() >= 1000 || Instant::now() > deadline {
             break (seen, dupes);
@@ -169,6 +179,7 @@ async fn burst(r: &mut Report) {
     r.row("1,000 resolves: 429s received", r429.to_string(), "0");
     r.row("1,000 resolves: duplicates", dupes.to_string(), "0");
     r.row("1,000 resolves: lost", (1000 - seen.len()).to_string(), "0");
+    drained
 }
 
 /// Issue 16: DMs to many distinct users (default 100,000; `BENCH_DM_USERS`). RSS must stay
@@ -666,76 +677,6 @@ async fn interactions(
     (ack, full)
 }
 
-fn svg(points: &[(u32, f64, f64, f64)]) -> String {
-    // x: rate (log scale 1..1000), y: latency ms (log scale 0.1..1000).
-    let (w, h, l, b) = (640.0, 400.0, 70.0, 50.0);
-    let x = |rate: f64| l + (rate.max(1.0).log10() / 3.0) * (w - l - 20.0);
-    let y = |v: f64| h - b - ((v.max(0.1).log10() + 1.0) / 4.0) * (h - b - 20.0);
-    let mut s = format!(
-        "<svg xmlns='http://www.w3.org/2000/svg' width='{w}' height='{h}' font-family='sans-serif' font-size='12'>\
-         <rect width='100%' height='100%' fill='white'/>"
-    );
-    for (v, label) in [
-        (0.1, "0.1"),
-        (1.0, "1"),
-        (10.0, "10"),
-        (100.0, "100"),
-        (1000.0, "1000"),
-    ] {
-        let _ = write!(s, "<line x1='{l}' x2='{0}' y1='{1}' y2='{1}' stroke='#ddd'/><text x='{2}' y='{3}' text-anchor='end'>{label}</text>", w - 20.0, y(v), l - 6.0, y(v) + 4.0);
-    }
-    for r in [1.0, 10.0, 100.0, 1000.0] {
-        let _ = write!(
-            s,
-            "<text x='{}' y='{}' text-anchor='middle'>{r}</text>",
-            x(r),
-            h - b + 18.0
-        );
-    }
-    let _ = write!(
-        s,
-        "<text x='{}' y='{}' text-anchor='middle'>interactions per second</text>",
-        (l + w) / 2.0,
-        h - 10.0
-    );
-    let _ = write!(s, "<text x='16' y='{}' transform='rotate(-90 16 {})' text-anchor='middle'>latency (ms, log)</text>", h / 2.0, h / 2.0);
-    let series = [
-        ("ack p99", 1usize, "#d62728"),
-        ("ack p50", 0, "#ff9896"),
-        ("status p99", 2, "#1f77b4"),
-    ];
-    for (i, (name, idx, colour)) in series.iter().enumerate() {
-        let pts: Vec<String> = points
-            .iter()
-            .map(|p| {
-                let v = match idx {
-                    0 => p.1,
-                    1 => p.2,
-                    _ => p.3,
-                };
-                format!("{:.1},{:.1}", x(f64::from(p.0)), y(v))
-            })
-            .collect();
-        let _ = write!(
-            s,
-            "<polyline fill='none' stroke='{colour}' stroke-width='2' points='{}'/>",
-            pts.join(" ")
-        );
-        for p in &pts {
-            let (px, py) = p.split_once(',').unwrap();
-            let _ = write!(s, "<circle cx='{px}' cy='{py}' r='3' fill='{colour}'/>");
-        }
-        let _ = write!(
-            s,
-            "<text x='{}' y='{}' fill='{colour}'>{name}</text>",
-            l + 10.0,
-            20.0 + 16.0 * i as f64
-        );
-    }
-    s.push_str("</svg>");
-    s
-}
-
 /// Issue 7: latency at 1, 50 and 500 interactions per second; memory; idle API traffic;
 /// start-up.
 async fn interaction_path(
@@ -991,8 +932,9 @@ fn main() {
     // BENCH_ONLY=interactions (or idle_api, burst, latency; comma-separated) runs a part.
     let only = std::env::var("BENCH_ONLY").unwrap_or_default();
     let want = |part: &str| only.is_empty() || only.split(',').any(|p| p.trim() == part);
-    let points = rt.block_on(async {
+    let (points, drained) = rt.block_on(async {
         let mut points = Vec::new();
+        let mut drained = Vec::new();
         if want("interactions") {
             points = interaction_path(&mut r, quick, soak_secs).await;
         }
@@ -1000,7 +942,7 @@ fn main() {
             idle_api(&mut r).await;
         }
         if want("burst") {
-            burst(&mut r).await;
+            drained = burst(&mut r).await;
         }
         if want("latency") {
             idle_latency(&mut r).await;
@@ -1011,7 +953,7 @@ fn main() {
         if want("attachments") {
             attachments(&mut r).await;
         }
-        points
+        (points, drained)
     });
     let commit = std::process::Command::new("git")
         .args(["rev-parse", "--short", "HEAD"])
@@ -1040,10 +982,14 @@ fn main() {
         md.push('\n');
     }
     md.push_str("\n![latency against rate](benchmarks/latency.svg)\n");
+    md.push_str("\n![announcing a backlog](benchmarks/backlog.svg)\n");
     let root = env!("CARGO_MANIFEST_DIR");
     let _ = std::fs::create_dir_all(format!("{root}/benchmarks"));
-    std::fs::write(format!("{root}/benchmarks/latency.svg"), svg(&points)).unwrap();
+    let latency = plot::latency_chart(&points).unwrap();
+    std::fs::write(format!("{root}/benchmarks/latency.svg"), latency).unwrap();
+    let backlog = plot::backlog_chart(&drained, 1000).unwrap();
+    std::fs::write(format!("{root}/benchmarks/backlog.svg"), backlog).unwrap();
     std::fs::write(format!("{root}/BENCHMARKS.md"), md).unwrap();
-    println!("wrote BENCHMARKS.md and benchmarks/latency.svg");
+    println!("wrote BENCHMARKS.md, benchmarks/latency.svg and benchmarks/backlog.svg");
     let _ = Arc::new(());
 }

@@ -281,7 +281,7 @@ pub async fn serve_sandbox(
         addr: settings.sandbox.listen.0,
         source,
     })?;
-    tracing::info!(%addr, "sandbox ticket API serving at http://{addr}/v1");
+    tracing::info!(listener = "sandbox", %addr, "sandbox ticket API serving at http://{addr}/v1");
     let served = sandbox.run(shutdown).await;
     store.close().await;
     if let Err(e) = served {
@@ -359,11 +359,14 @@ impl Application {
         let state = http_state(&settings, &store, &api.backend, &shared);
         let http = bind_http(&settings, state.clone()).await?;
         let http_addr = http.local_addr().unwrap_or(settings.http.listen.0);
-        tracing::info!(addr = %http_addr, "health endpoints at http://{http_addr}/healthz and /readyz");
+        // `listener` and `addr` let whoever started the bot on port 0 read the bound address.
+        tracing::info!(listener = "http", addr = %http_addr, "health endpoints at http://{http_addr}/healthz and /readyz");
         let metrics_http = bind_metrics(&settings, state).await?;
         let metrics_addr = metrics_http.as_ref().and_then(|m| m.local_addr().ok());
         match metrics_addr {
-            Some(addr) => tracing::info!(%addr, "metrics at http://{addr}/metrics"),
+            Some(addr) => {
+                tracing::info!(listener = "metrics", %addr, "metrics at http://{addr}/metrics")
+            }
             None => tracing::info!("metrics are off (METRICS_LISTEN=off)"),
         }
 
@@ -560,6 +563,7 @@ async fn ticket_api(
                 source,
             })?;
             tracing::warn!(
+                listener = "sandbox",
                 %addr,
                 "ticket API: the EMBEDDED SANDBOX at http://{addr}, not Paradarum; set \
                  PARADARUM_API_URL to use the real API"

@@ -443,7 +443,8 @@ fn cross_check(s: &Settings, f: &Figment, problems: &mut Vec<String>, warnings: 
     // (when, a problem or a warning, what to say)
     #[rustfmt::skip]
     let found: [(bool, bool, String); 6] = [
-        (sandbox && http == sandbox_listen, true,
+        // Port 0 picks a free port for each, so two `:0`s never collide.
+        (sandbox && http == sandbox_listen && http.port() != 0, true,
          format!("HTTP_LISTEN and SANDBOX_LISTEN are both {http}: they need different ports")),
         (sandbox && no_key, false,
          format!("BOT_SECRET_KEY is not set: on the sandbox a key is generated once into {dir}")),

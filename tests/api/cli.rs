@@ -1,9 +1,13 @@
 //! The real binary: `check-config`, `gen-key`, `sandbox`, `run`, `healthcheck`, and a
 //! clean exit on SIGTERM.
 
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
 use std::process::{Child, Command, Output, Stdio};
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use crate::bound::bound_ports;
 use crate::helpers::free_port;
 
 const BIN: &str = env!("CARGO_BIN_EXE_paradarum-bot");
@@ -13,6 +17,68 @@ fn bot(dir: &std::path::Path) -> Command {
     let mut c = Command::new(BIN);
     c.env_clear().current_dir(dir).env("RUST_LOG", "warn");
     c
+}
+
+/// A running binary whose log (stderr) is read as it comes: the addresses it bound on
+/// port 0 are waited for, and the whole log is still there at the end.
+struct Logged {
+    child: Child,
+    lines: mpsc::Receiver<String>,
+    log: String,
+}
+
+impl Logged {
+    fn spawn(cmd: &mut Command) -> Logged {
+        let mut child = cmd.stderr(Stdio::piped()).spawn().unwrap();
+        let stderr = child.stderr.take().unwrap();
+        let (tx, lines) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    return;
+                }
+            }
+        });
+        Logged {
+            child,
+            lines,
+            log: String::new(),
+        }
+    }
+
+    /// The address `listener` (`http`, `metrics`, `sandbox`) was bound on, waiting up to 20 s.
+    fn bound(&mut self, listener: &str) -> SocketAddr {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Some((_, port)) = bound_ports(&self.log)
+                .into_iter()
+                .find(|(l, _)| l == listener)
+            {
+                return SocketAddr::from(([127, 0, 0, 1], port));
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) => {
+                    self.log.push_str(&line);
+                    self.log.push('\n');
+                }
+                Err(_) => panic!("no {listener} address logged in time:\n{}", self.log),
+            }
+        }
+    }
+
+    /// The whole log, once the process has exited (its stderr closed), waiting up to 5 s.
+    fn rest_of_log(mut self) -> String {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while let Ok(line) = self
+            .lines
+            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+        {
+            self.log.push_str(&line);
+            self.log.push('\n');
+        }
+        self.log
+    }
 }
 
 fn text(out: &Output) -> String {
@@ -62,20 +128,16 @@ fn running_the_bot_without_a_discord_token_says_how_to_fix_it() {
         );
     }
     // The sandbox alone needs no Discord token.
-    let port = free_port();
-    let mut child = bot(dir.path())
-        .arg("sandbox")
-        .env("SANDBOX_LISTEN", format!("127.0.0.1:{port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    assert!(wait_http(
-        &format!("http://127.0.0.1:{port}/healthz"),
-        Duration::from_secs(20)
-    )
-    .is_some());
-    assert_eq!(terminate(&mut child), Some(0));
+    let mut sandbox = Logged::spawn(
+        bot(dir.path())
+            .arg("sandbox")
+            .env("SANDBOX_LISTEN", "127.0.0.1:0")
+            .env("RUST_LOG", "info")
+            .stdout(Stdio::null()),
+    );
+    let addr = sandbox.bound("sandbox");
+    assert!(wait_http(&format!("http://{addr}/healthz"), Duration::from_secs(20)).is_some());
+    assert_eq!(terminate(&mut sandbox.child), Some(0));
 }
 
 #[test]
@@ -166,27 +228,28 @@ fn terminate(child: &mut Child) -> Option<i32> {
 #[test]
 fn run_serves_health_and_the_sandbox_then_stops_cleanly_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
-    let http = free_port();
-    let sandbox = free_port();
-    // Discord is a closed port here: the bot must still serve, report the gateway as not
-    // ready, and stop cleanly.
-    let mut child = bot(dir.path())
-        .arg("run")
-        .env("DISCORD_TOKEN", "test.token")
-        .env(
-            "DISCORD_PROXY_URL",
-            format!("http://127.0.0.1:{}", free_port()),
-        )
-        .env("HTTP_LISTEN", format!("127.0.0.1:{http}"))
-        .env("SANDBOX_LISTEN", format!("127.0.0.1:{sandbox}"))
-        // Not the fixed default port: test runs side by side must not collide on it.
-        .env("METRICS_LISTEN", format!("127.0.0.1:{}", free_port()))
-        .env("SANDBOX_ADMIN_TOKEN", "adm")
-        .env("RUST_LOG", "info")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    // Discord is a closed port here (nothing listens on it): the bot must still serve,
+    // report the gateway as not ready, and stop cleanly.
+    let mut running = Logged::spawn(
+        bot(dir.path())
+            .arg("run")
+            .env("DISCORD_TOKEN", "test.token")
+            .env(
+                "DISCORD_PROXY_URL",
+                format!("http://127.0.0.1:{}", free_port()),
+            )
+            // Port 0 for all three (not the fixed defaults): test runs side by side never
+            // collide, and the bot logs what it bound.
+            .env("HTTP_LISTEN", "127.0.0.1:0")
+            .env("SANDBOX_LISTEN", "127.0.0.1:0")
+            .env("METRICS_LISTEN", "127.0.0.1:0")
+            .env("SANDBOX_ADMIN_TOKEN", "adm")
+            .env("RUST_LOG", "info")
+            .stdout(Stdio::null()),
+    );
+    let http = running.bound("http").port();
+    let sandbox = running.bound("sandbox").port();
+    assert_ne!(running.bound("metrics").port(), http);
 
     let health = wait_http(
         &format!("http://127.0.0.1:{http}/healthz"),
@@ -219,9 +282,8 @@ fn run_serves_health_and_the_sandbox_then_stops_cleanly_on_sigterm() {
         .unwrap();
     assert_eq!(hc.status.code(), Some(0), "{}", text(&hc));
 
-    assert_eq!(terminate(&mut child), Some(0));
-    let out = child.wait_with_output().unwrap();
-    let log = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(terminate(&mut running.child), Some(0));
+    let log = running.rest_of_log();
     assert!(log.contains("EMBEDDED SANDBOX"), "{log}");
     assert!(log.contains("stopped cleanly"), "{log}");
     assert!(dir.path().join("data/paradarum-bot.db").exists());
@@ -239,19 +301,20 @@ fn run_serves_health_and_the_sandbox_then_stops_cleanly_on_sigterm() {
 #[test]
 fn the_sandbox_subcommand_serves_the_api_and_keeps_data_across_restarts() {
     let dir = tempfile::tempdir().unwrap();
-    let port = free_port();
+    // On port 0 each run has its own address, read from its log.
     let start = || {
-        bot(dir.path())
-            .arg("sandbox")
-            .env("SANDBOX_LISTEN", format!("127.0.0.1:{port}"))
-            .env("SANDBOX_ADMIN_TOKEN", "adm")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap()
+        let mut sandbox = Logged::spawn(
+            bot(dir.path())
+                .arg("sandbox")
+                .env("SANDBOX_LISTEN", "127.0.0.1:0")
+                .env("SANDBOX_ADMIN_TOKEN", "adm")
+                .env("RUST_LOG", "info")
+                .stdout(Stdio::null()),
+        );
+        let base = format!("http://{}", sandbox.bound("sandbox"));
+        (sandbox, base)
     };
-    let base = format!("http://127.0.0.1:{port}");
-    let mut child = start();
+    let (mut sandbox, base) = start();
     assert!(wait_http(&format!("{base}/healthz"), Duration::from_secs(20)).is_some());
     let http = reqwest::blocking::Client::new();
     let acc: serde_json::Value = http
@@ -270,9 +333,9 @@ fn the_sandbox_subcommand_serves_the_api_and_keeps_data_across_restarts() {
         .send()
         .unwrap();
     assert_eq!(created.status().as_u16(), 201);
-    assert_eq!(terminate(&mut child), Some(0));
+    assert_eq!(terminate(&mut sandbox.child), Some(0));
 
-    let mut child = start();
+    let (mut sandbox, base) = start();
     assert!(wait_http(&format!("{base}/healthz"), Duration::from_secs(20)).is_some());
     let listed: serde_json::Value = http
         .get(format!("{base}/v1/tickets"))
@@ -283,7 +346,7 @@ fn the_sandbox_subcommand_serves_the_api_and_keeps_data_across_restarts() {
         .unwrap();
     assert_eq!(listed["items"].as_array().unwrap().len(), 1);
     assert_eq!(listed["items"][0]["topic"], 4);
-    assert_eq!(terminate(&mut child), Some(0));
+    assert_eq!(terminate(&mut sandbox.child), Some(0));
 }
 
 #[test]
@@ -299,7 +362,7 @@ fn a_taken_port_fails_start_up_with_a_clear_message() {
             format!("http://127.0.0.1:{}", free_port()),
         )
         .env("HTTP_LISTEN", format!("127.0.0.1:{port}"))
-        .env("SANDBOX_LISTEN", format!("127.0.0.1:{}", free_port()))
+        .env("SANDBOX_LISTEN", "127.0.0.1:0")
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
@@ -369,19 +432,15 @@ async fn check_config_online_reports_the_apis_extensions_and_the_tokens_scopes()
 #[test]
 fn a_generated_sandbox_admin_token_goes_to_a_private_file_not_to_the_log() {
     let dir = tempfile::tempdir().unwrap();
-    let port = free_port();
-    let mut child = bot(dir.path())
-        .arg("sandbox")
-        .env("SANDBOX_LISTEN", format!("127.0.0.1:{port}"))
-        .env("RUST_LOG", "info")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let health = wait_http(
-        &format!("http://127.0.0.1:{port}/healthz"),
-        Duration::from_secs(20),
+    let mut sandbox = Logged::spawn(
+        bot(dir.path())
+            .arg("sandbox")
+            .env("SANDBOX_LISTEN", "127.0.0.1:0")
+            .env("RUST_LOG", "info")
+            .stdout(Stdio::piped()),
     );
+    let addr = sandbox.bound("sandbox");
+    let health = wait_http(&format!("http://{addr}/healthz"), Duration::from_secs(20));
     assert_eq!(health.map(|r| r.status().as_u16()), Some(200));
     let path = dir.path().join("data/sandbox-admin.token");
     let token = std::fs::read_to_string(&path).unwrap();
@@ -393,19 +452,18 @@ fn a_generated_sandbox_admin_token_goes_to_a_private_file_not_to_the_log() {
         assert_eq!(mode & 0o777, 0o600);
     }
     let resp = reqwest::blocking::Client::new()
-        .post(format!("http://127.0.0.1:{port}/v1/sandbox/accounts"))
+        .post(format!("http://{addr}/v1/sandbox/accounts"))
         .bearer_auth(token.trim())
         .json(&serde_json::json!({"name": "Dana"}))
         .send()
         .unwrap();
     assert_eq!(resp.status().as_u16(), 201);
-    assert_eq!(terminate(&mut child), Some(0));
-    let out = child.wait_with_output().unwrap();
-    let log = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_eq!(terminate(&mut sandbox.child), Some(0));
+    let mut stdout = String::new();
+    if let Some(mut out) = sandbox.child.stdout.take() {
+        std::io::Read::read_to_string(&mut out, &mut stdout).unwrap();
+    }
+    let log = format!("{stdout}{}", sandbox.rest_of_log());
     assert!(!log.contains(token.trim()), "the token was printed: {log}");
     assert!(log.contains("sandbox-admin.token"), "{log}");
 }

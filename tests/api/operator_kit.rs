@@ -48,8 +48,10 @@ fn scrape_real_bot() -> String {
             "DISCORD_PROXY_URL",
             format!("http://127.0.0.1:{}", free_port()),
         )
-        .env("HTTP_LISTEN", format!("127.0.0.1:{}", free_port()))
-        .env("SANDBOX_LISTEN", format!("127.0.0.1:{}", free_port()))
+        // Port 0 for all three: the system picks free ports; the metrics one is read back
+        // from the log below.
+        .env("HTTP_LISTEN", "127.0.0.1:0")
+        .env("SANDBOX_LISTEN", "127.0.0.1:0")
         .env("METRICS_LISTEN", "127.0.0.1:0")
         .env("SANDBOX_ADMIN_TOKEN", "adm")
         .env("RUST_LOG", "info")
