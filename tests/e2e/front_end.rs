@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 
 use crate::fake_discord::{APP_ID, GUILD_ID};
 use crate::harness::{
-    alice, bob, buttons, external_sandbox, text_of, ApiProxy, Bot, ProxyMode, Sent, User, ADMIN,
+    alice, bob, buttons, external_sandbox, text_of, ApiProxy, Bot, ProxyMode, Sent, User,
 };
 
 const EPHEMERAL: u64 = 64;
@@ -69,22 +69,6 @@ async fn remote(env: &[(&str, &str)]) -> (Bot, ApiProxy, tempfile::TempDir) {
     let mut bot = Bot::start_with(&all).await;
     bot.sandbox_port = port;
     (bot, proxy, dir)
-}
-
-/// A customer account on the remote sandbox; its token.
-async fn account(bot: &Bot, name: &str) -> String {
-    let acc: Value = bot
-        .api
-        .post(bot.sandbox_url("v1/sandbox/accounts"))
-        .bearer_auth(ADMIN)
-        .json(&json!({ "name": name }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    acc["token"].as_str().unwrap().to_string()
 }
 
 /// `/ticket link` with `token`, which must be accepted.
@@ -233,7 +217,7 @@ async fn a_reply_with_an_unknown_outcome_says_so_and_offers_no_blind_retry_witho
     // An API that announces no extensions (an older one, without /v1/meta).
     proxy.fail("/v1/meta", 404);
     let user = alice();
-    link(&bot, &user, &account(&bot, "Acme").await).await;
+    link(&bot, &user, &bot.sandbox_customer("Acme").await).await;
     let (id, _) = bot
         .open_via_discord(&user, 0, "Before the proxy broke")
         .await;
@@ -289,7 +273,7 @@ async fn reply_and_close_with_unknown_outcome_offer_try_again_that_cannot_double
         "the sandbox announces tickets.idempotent_writes: {meta}"
     );
     let user = alice();
-    link(&bot, &user, &account(&bot, "Acme").await).await;
+    link(&bot, &user, &bot.sandbox_customer("Acme").await).await;
     let (id, _) = bot.open_via_discord(&user, 0, "Flaky proxy").await;
     let before = bot.sandbox_messages(id).await.len();
 
@@ -432,7 +416,7 @@ async fn the_dm_close_button_asks_first_and_every_dm_button_checks_who_presses()
 async fn a_reply_command_delivered_late_still_gets_its_form_in_discords_window() {
     let (bot, proxy, _dir) = remote(&[]).await;
     let user = alice();
-    link(&bot, &user, &account(&bot, "Acme").await).await;
+    link(&bot, &user, &bot.sandbox_customer("Acme").await).await;
     let (id, _) = bot.open_via_discord(&user, 0, "Late delivery").await;
 
     proxy.set(ProxyMode::Slow(Duration::from_secs(4)));
@@ -546,8 +530,8 @@ async fn an_attachment_for_someone_elses_ticket_is_never_downloaded() {
     let cdn = Cdn::start(Duration::ZERO).await;
     let (bot, proxy, _dir) = remote(&[("ATTACHMENT_HOSTS", "127.0.0.1")]).await;
     let (a, b) = (alice(), bob());
-    link(&bot, &a, &account(&bot, "Alice's company").await).await;
-    link(&bot, &b, &account(&bot, "Bob's company").await).await;
+    link(&bot, &a, &bot.sandbox_customer("Alice's company").await).await;
+    link(&bot, &b, &bot.sandbox_customer("Bob's company").await).await;
     let (id, _) = bot.open_via_discord(&a, 0, "Alice's ticket").await;
 
     // The API answers in time: Bob is refused before the form.
