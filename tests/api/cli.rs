@@ -13,22 +13,23 @@ use crate::helpers::free_port;
 const BIN: &str = env!("CARGO_BIN_EXE_paradarum-bot");
 
 /// The binary with an empty environment in a fresh directory (no stray `.env`).
-fn bot(dir: &std::path::Path) -> Command {
+pub(crate) fn bot(dir: &std::path::Path) -> Command {
     let mut c = Command::new(BIN);
     c.env_clear().current_dir(dir).env("RUST_LOG", "warn");
     c
 }
 
 /// A running binary whose log (stderr) is read as it comes: the addresses it bound on
-/// port 0 are waited for, and the whole log is still there at the end.
-struct Logged {
+/// port 0 are waited for, and the whole log is still there at the end. Dropping it stops
+/// the process, even when an assertion fails midway.
+pub(crate) struct Logged {
     child: Child,
     lines: mpsc::Receiver<String>,
     log: String,
 }
 
 impl Logged {
-    fn spawn(cmd: &mut Command) -> Logged {
+    pub(crate) fn spawn(cmd: &mut Command) -> Logged {
         let mut child = cmd.stderr(Stdio::piped()).spawn().unwrap();
         let stderr = child.stderr.take().unwrap();
         let (tx, lines) = mpsc::channel();
@@ -47,7 +48,7 @@ impl Logged {
     }
 
     /// The address `listener` (`http`, `metrics`, `sandbox`) was bound on, waiting up to 20 s.
-    fn bound(&mut self, listener: &str) -> SocketAddr {
+    pub(crate) fn bound(&mut self, listener: &str) -> SocketAddr {
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
             if let Some((_, port)) = bound_ports(&self.log)
@@ -77,7 +78,14 @@ impl Logged {
             self.log.push_str(&line);
             self.log.push('\n');
         }
-        self.log
+        std::mem::take(&mut self.log)
+    }
+}
+
+impl Drop for Logged {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 

@@ -3,31 +3,20 @@
 //! renamed metric breaks this test, not an operator's pager).
 
 use std::collections::BTreeSet;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
-use std::sync::{mpsc, OnceLock};
-use std::time::{Duration, Instant};
+use std::process::Stdio;
+use std::sync::OnceLock;
+use std::time::Duration;
 
 use serde_json::Value;
 
+use crate::cli::Logged;
 use crate::helpers::free_port;
 
-const BIN: &str = env!("CARGO_BIN_EXE_paradarum-bot");
 const ALERTS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/deploy/prometheus/alerts.yml");
 const DASHBOARD: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/deploy/grafana/paradarum-bot.json"
 );
-
-/// Stops the bot even when an assertion fails midway.
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 /// The series names a real `/metrics` scrape offers, read once for the tests here: the
 /// binary runs with its embedded sandbox, Discord a closed port, and metrics on a port
@@ -39,54 +28,24 @@ fn exported() -> &'static BTreeSet<String> {
 
 fn scrape_real_bot() -> String {
     let dir = tempfile::tempdir().unwrap();
-    let child = Command::new(BIN)
-        .env_clear()
-        .current_dir(dir.path())
-        .arg("run")
-        .env("DISCORD_TOKEN", "test.token")
-        .env(
-            "DISCORD_PROXY_URL",
-            format!("http://127.0.0.1:{}", free_port()),
-        )
-        // Port 0 for all three: the system picks free ports; the metrics one is read back
-        // from the log below.
-        .env("HTTP_LISTEN", "127.0.0.1:0")
-        .env("SANDBOX_LISTEN", "127.0.0.1:0")
-        .env("METRICS_LISTEN", "127.0.0.1:0")
-        .env("SANDBOX_ADMIN_TOKEN", "adm")
-        .env("RUST_LOG", "info")
-        .env("NO_COLOR", "1")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut bot = Running(child);
-    let stderr = bot.0.stderr.take().unwrap();
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if tx.send(line).is_err() {
-                return;
-            }
-        }
-    });
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let mut log = String::new();
-    let url = loop {
-        let left = deadline.saturating_duration_since(Instant::now());
-        let line = rx
-            .recv_timeout(left)
-            .unwrap_or_else(|_| panic!("no metrics address logged in time:\n{log}"));
-        if let Some(at) = line.find("metrics at http://") {
-            let rest = &line[at + "metrics at ".len()..];
-            let end = rest
-                .find("/metrics")
-                .expect("the logged URL ends in /metrics");
-            break format!("{}/metrics", &rest[..end]);
-        }
-        log.push_str(&line);
-        log.push('\n');
-    };
+    let mut bot = Logged::spawn(
+        crate::cli::bot(dir.path())
+            .arg("run")
+            .env("DISCORD_TOKEN", "test.token")
+            .env(
+                "DISCORD_PROXY_URL",
+                format!("http://127.0.0.1:{}", free_port()),
+            )
+            // Port 0 for all three: the system picks free ports; the metrics one is read
+            // back from the log.
+            .env("HTTP_LISTEN", "127.0.0.1:0")
+            .env("SANDBOX_LISTEN", "127.0.0.1:0")
+            .env("METRICS_LISTEN", "127.0.0.1:0")
+            .env("SANDBOX_ADMIN_TOKEN", "adm")
+            .env("RUST_LOG", "info")
+            .stdout(Stdio::null()),
+    );
+    let url = format!("http://{}/metrics", bot.bound("metrics"));
     let client = reqwest::blocking::Client::builder()
         .timeout(Duration::from_secs(5))
         .build()
