@@ -400,46 +400,26 @@ async fn attachments(r: &mut Report) {
         let _ = axum::serve(listener, app).await;
     });
     let key = paradarum_bot::config::SecretKey::generate_text();
-    let bot = Bot::start_with(&[
+    let mut bot = Bot::start_with(&[
         ("PARADARUM_API_URL", &api_url),
         ("BOT_SECRET_KEY", &key),
         ("ATTACHMENT_HOSTS", "127.0.0.1"),
     ])
     .await;
+    // The harness's sandbox helpers talk to this external sandbox.
+    bot.sandbox_port = port;
     let pid = bot.pid().unwrap();
     // Each user: a Paradarum account, linked through Discord, with one ticket.
     let mut tickets = Vec::new();
     for i in 0..USERS {
         let u = user(i);
-        let acc: Value = bot
-            .api
-            .post(format!("{api_url}/v1/sandbox/accounts"))
-            .bearer_auth(harness::ADMIN)
-            .json(&json!({"name": format!("Files {i}")}))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let token = acc["token"].as_str().unwrap().to_string();
+        let token = bot.sandbox_customer(&format!("Files {i}")).await;
         let slash = bot.command(&u, "link", json!([]));
         let modal = bot.callback(&slash).await;
         let cid = modal["data"]["custom_id"].as_str().unwrap().to_string();
         let sub = bot.submit_modal(&u, &cid, &[("token", &token)]);
         bot.final_message(&sub, 30).await;
-        let t: Value = bot
-            .api
-            .post(format!("{api_url}/v1/tickets"))
-            .bearer_auth(&token)
-            .json(&json!({"topic": 5, "subject": format!("logs {i}"), "message": "m"}))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        tickets.push(t["id"].as_u64().unwrap());
+        tickets.push(bot.sandbox_open(&token, 5, &format!("logs {i}")).await);
     }
     tokio::time::sleep(Duration::from_secs(3)).await;
     let idle = rss_mb(pid);
