@@ -344,7 +344,10 @@ impl Application {
         let cipher = cipher(&settings)?;
         let stop = CancellationToken::new();
         let mut tasks = JoinSet::new();
-        let api = ticket_api(&settings, &store, &mut tasks, &stop).await?;
+        // Bound first: the embedded sandbox's webhook target names the port really bound.
+        let http_listener = bind_http(&settings).await?;
+        let http_addr = http_listener.local_addr().unwrap_or(settings.http.listen.0);
+        let api = ticket_api(&settings, http_addr, &store, &mut tasks, &stop).await?;
         claim_backend(&store, &api.backend).await?;
         let metrics = Arc::new(Metrics::default());
         let client = api_client(&settings, api.url.clone())?.with_metrics(metrics.api.clone());
@@ -357,8 +360,7 @@ impl Application {
             health: Arc::new(Health::default()),
         };
         let state = http_state(&settings, &store, &api.backend, &shared);
-        let http = bind_http(&settings, state.clone()).await?;
-        let http_addr = http.local_addr().unwrap_or(settings.http.listen.0);
+        let http = HttpServer::on(http_listener, state.clone());
         // `listener` and `addr` let whoever started the bot on port 0 read the bound address.
         tracing::info!(listener = "http", addr = %http_addr, "health endpoints at http://{http_addr}/healthz and /readyz");
         let metrics_http = bind_metrics(&settings, state).await?;
@@ -523,6 +525,7 @@ fn cipher(settings: &Settings) -> Result<TokenCipher, StartError> {
 /// Chooses the ticket API; the embedded sandbox is bound and starts serving on `stop`.
 async fn ticket_api(
     settings: &Settings,
+    http_addr: std::net::SocketAddr,
     store: &Store,
     tasks: &mut JoinSet<()>,
     stop: &CancellationToken,
@@ -539,7 +542,7 @@ async fn ticket_api(
                 let secret = settings.webhook.secret.clone()?;
                 let url = format!(
                     "http://{}/webhooks/paradarum",
-                    crate::http::local_target(settings.http.listen.0)
+                    crate::http::local_target(http_addr)
                 );
                 Some(WebhookTarget {
                     url: Url::parse(&url).ok()?,
@@ -674,8 +677,8 @@ fn http_state(settings: &Settings, store: &Store, backend: &str, shared: &Shared
     }
 }
 
-async fn bind_http(settings: &Settings, state: HttpState) -> Result<HttpServer, StartError> {
-    HttpServer::bind(settings.http.listen.0, state)
+async fn bind_http(settings: &Settings) -> Result<tokio::net::TcpListener, StartError> {
+    tokio::net::TcpListener::bind(settings.http.listen.0)
         .await
         .map_err(|source| StartError::Bind {
             what: "HTTP_LISTEN",

@@ -9,7 +9,6 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -22,7 +21,10 @@ use crate::notify::NotifySettings;
 use crate::signing::WebhookSecret;
 use crate::store::Durability;
 
+mod checks;
 mod values;
+pub use checks::bot_problems;
+use checks::cross_check;
 pub use values::*;
 
 /// The built-in defaults; the committed file documents every key.
@@ -402,95 +404,6 @@ impl Provider for Layer {
     fn data(&self) -> Result<Map<Profile, Dict>, figment::Error> {
         Ok(Map::from([(Profile::Default, self.1.clone())]))
     }
-}
-
-/// What running the bot (not the sandbox alone) needs on top of a valid configuration.
-pub fn bot_problems(s: &Settings) -> Vec<String> {
-    let text = "DISCORD_TOKEN is not set: the bot cannot connect to Discord. Put the bot \
-                token from the Discord developer portal in .env (see .env.example)";
-    s.discord
-        .token
-        .is_none()
-        .then(|| text.to_string())
-        .into_iter()
-        .collect()
-}
-
-/// Checks that need several keys at once.
-fn cross_check(s: &Settings, f: &Figment, problems: &mut Vec<String>, warnings: &mut Vec<String>) {
-    let sandbox = s.api.url == Backend::Sandbox;
-    let (http, sandbox_listen) = (s.http.listen.0, s.sandbox.listen.0);
-    let others = [
-        ("HTTP_LISTEN", http, true),
-        ("SANDBOX_LISTEN", sandbox_listen, sandbox),
-    ];
-    for (name, addr, _) in others.into_iter().filter(|other| other.2) {
-        if let Some(m) = s.http.metrics_listen.0.filter(|&m| same_port(m, addr)) {
-            problems.push(format!(
-                "METRICS_LISTEN ({m}) and {name} ({addr}) would share a port: the metrics \
-                 need their own (the default is 127.0.0.1:8479), or `off`"
-            ));
-        }
-    }
-    if s.sandbox.webhook_url.is_some() && s.sandbox_webhook_secret().is_none() {
-        let what = "is set but there is no secret to sign with (sandbox.webhook_secret or \
-                    PARADARUM_WEBHOOK_SECRET)";
-        let spec = KEYS.iter().filter(|k| k.key == "sandbox.webhook_url");
-        problems.extend(spec.map(|k| problem(k, f.find_metadata(k.key), what)));
-    }
-    let (no_key, no_token) = (s.bot.secret_key.is_none(), s.api.token.is_none());
-    let dir = s.storage.data_dir.display();
-    // (when, a problem or a warning, what to say)
-    #[rustfmt::skip]
-    let found: [(bool, bool, String); 6] = [
-        // Port 0 picks a free port for each, so two `:0`s never collide.
-        (sandbox && http == sandbox_listen && http.port() != 0, true,
-         format!("HTTP_LISTEN and SANDBOX_LISTEN are both {http}: they need different ports")),
-        (sandbox && no_key, false,
-         format!("BOT_SECRET_KEY is not set: on the sandbox a key is generated once into {dir}")),
-        (sandbox && s.discord.guild_id.is_none(), false,
-         "DISCORD_GUILD_ID is not set: /sandbox (act as staff on the sandbox) is not \
-          registered. It is a guild command of DISCORD_GUILD_ID only, so no other server's \
-          administrators can resolve customers' tickets".into()),
-        (!sandbox && no_key, true,
-         "BOT_SECRET_KEY is required with the real ticket API: it encrypts the customers' \
-          linked tokens (`paradarum-bot gen-key` prints one)".into()),
-        (!sandbox && no_token, false,
-         "PARADARUM_API_TOKEN is not set: the events feed and escalation are off".into()),
-        (!sandbox && no_token && s.webhook.secret.is_none(), false,
-         "neither PARADARUM_API_TOKEN nor PARADARUM_WEBHOOK_SECRET is set: notifications \
-          are off".into()),
-    ];
-    for (_, problem, text) in found.into_iter().filter(|found| found.0) {
-        let list = if problem {
-            &mut *problems
-        } else {
-            &mut *warnings
-        };
-        list.push(text);
-    }
-    if let Some(current) = &s.bot.secret_key {
-        for (i, old) in s.bot.secret_key_previous.0.iter().enumerate() {
-            if old.expose() == current.expose() {
-                warnings.push(format!(
-                    "BOT_SECRET_KEY_PREVIOUS entry {} is BOT_SECRET_KEY itself; it can go",
-                    i + 1
-                ));
-            }
-        }
-    }
-    if s.notifications.staff_channel_id.is_none() {
-        let w = "STAFF_CHANNEL_ID is not set: staff notifications have nowhere to go";
-        warnings.push(w.into());
-    }
-}
-
-/// Whether two listeners would fight over one port: the same port (not 0, which picks a
-/// free one) on the same address, or on a wildcard address that covers the other.
-fn same_port(a: SocketAddr, b: SocketAddr) -> bool {
-    a.port() == b.port()
-        && a.port() != 0
-        && (a.ip() == b.ip() || a.ip().is_unspecified() || b.ip().is_unspecified())
 }
 
 #[cfg(test)]

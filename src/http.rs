@@ -87,10 +87,13 @@ pub struct HttpServer {
 
 impl HttpServer {
     pub async fn bind(addr: SocketAddr, state: HttpState) -> std::io::Result<Self> {
-        Ok(Self {
-            listener: TcpListener::bind(addr).await?,
-            state,
-        })
+        Ok(Self::on(TcpListener::bind(addr).await?, state))
+    }
+
+    /// Serves on a listener bound earlier (the bot binds before it knows its state, so
+    /// that what it hands out, like the sandbox's webhook target, names the real port).
+    pub fn on(listener: TcpListener, state: HttpState) -> Self {
+        Self { listener, state }
     }
 
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {

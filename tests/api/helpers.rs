@@ -126,7 +126,7 @@ pub fn expose(token: &SecretString) -> &str {
     token.expose_secret()
 }
 
-/// A free port on loopback (bound and released; fine for tests).
+/// A port nothing listens on (bound and released): for a peer that must refuse connections.
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()

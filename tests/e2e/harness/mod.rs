@@ -90,16 +90,6 @@ pub struct Sent {
     pub at: Instant,
 }
 
-/// A port that was free a moment ago (bound and released): only for the one case the bot
-/// cannot start on port 0, see `Bot::fixed_http_port`.
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 impl Bot {
     pub async fn start() -> Bot {
         Self::start_with(&[]).await
@@ -206,23 +196,11 @@ impl Bot {
         cmd
     }
 
-    /// Whether the bot needs a known HTTP port before it starts: its embedded sandbox pushes
-    /// webhooks to it (a webhook secret and no remote API), and the bot builds that target
-    /// from `HTTP_LISTEN` before binding it, so port 0 would send them to port 0. Only then
-    /// is a port probed (and kept across restarts).
-    fn fixed_http_port(&self) -> bool {
-        let set = |key: &str| self.extra_env.iter().any(|(k, _)| k == key);
-        set("PARADARUM_WEBHOOK_SECRET") && !set("PARADARUM_API_URL")
-    }
-
     /// Starts the binary, waits until it has registered its commands, and reads back the
     /// ports it bound.
     pub async fn spawn(&mut self) {
         let registrations_before = self.registrations();
         let log_before = self.log().len();
-        if self.fixed_http_port() && self.http_port == 0 {
-            self.http_port = free_port();
-        }
         let log = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
