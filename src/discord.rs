@@ -1,8 +1,10 @@
 //! The Discord front end: poise 0.7 on serenity 0.12.5, gateway intent `GUILDS` only.
 //!
-//! Commands answer every interaction within Discord's 3 seconds (they defer before any
-//! ticket API call), keep every ticket answer ephemeral, and act with the customer's own
-//! linked token. Buttons and modals are routed by their custom ids, so they work after a
+//! Commands answer every interaction within Discord's 3 seconds, keep every ticket answer
+//! ephemeral, and act with the customer's own linked token. Every handler makes its first
+//! answer (a deferral, a form or a message) before any side effect (ticket API write,
+//! store write, DM), and stops silently when Discord refuses it with 40060: an interaction
+//! delivered to two sessions (replicas during a gateway handoff) then acts once. Buttons and modals are routed by their custom ids, so they work after a
 //! restart. A watchdog exits the process when the gateway goes quiet for too long, so a
 //! supervisor restarts it (serenity 0.12 can lose a shard silently).
 
