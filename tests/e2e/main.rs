@@ -10,4 +10,5 @@ mod harness;
 mod keys;
 mod notifications;
 mod operations;
+mod replicas;
 mod scenarios;
