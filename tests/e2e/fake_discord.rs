@@ -701,18 +701,19 @@ async fn run_gateway(inner: Arc<Inner>, mut socket: WebSocket) {
                     _ => (None, attached),
                 };
                 attached = now_attached;
-                match answer {
+                let open = match answer {
                     Some(Answer::Frame(r)) => {
-                        if socket.send(WsMessage::Text(r.to_string().into())).await.is_err() {
-                            break;
-                        }
+                        socket.send(WsMessage::Text(r.to_string().into())).await.is_ok()
                     }
                     Some(Answer::Close(code, reason)) => {
                         let frame = axum::extract::ws::CloseFrame { code, reason: reason.into() };
                         let _ = socket.send(WsMessage::Close(Some(frame))).await;
-                        break;
+                        false
                     }
-                    None => {}
+                    None => true,
+                };
+                if !open {
+                    break;
                 }
                 inner.changed.notify_waiters();
             }

@@ -18,6 +18,7 @@ mod sandbox;
 mod text;
 
 // What the tests name; benches/bench.rs includes this harness too and uses only part of it.
+#[allow(unused_imports)]
 pub use interactions::interaction_base;
 #[allow(unused_imports)]
 pub use proxy::{ApiProxy, ProxyMode};
