@@ -120,14 +120,20 @@ impl Process {
         None
     }
 
-    /// Waits (bounded) until the log, from `from` on, names the bound listener `name`.
-    async fn bound(&self, from: usize, name: &str) -> u16 {
+    /// Waits (bounded) until the log, from `from` on, names the bound listener `name`; fails
+    /// at once if the process exits first.
+    async fn bound(&mut self, from: usize, name: &str) -> u16 {
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
             let log = self.log();
             let ports = bound_ports(log.get(from..).unwrap_or_default());
             if let Some((_, p)) = ports.iter().find(|(l, _)| l == name) {
                 return *p;
+            }
+            let exited = self.child.as_mut().map(|c| c.try_wait());
+            if let Some(Ok(Some(status))) = exited {
+                self.child = None;
+                panic!("exited ({status}) before binding {name}; log:\n{log}");
             }
             assert!(
                 Instant::now() < deadline,
