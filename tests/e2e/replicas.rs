@@ -87,6 +87,21 @@ fn channel_message_count(c: &Cluster) -> usize {
     c.fake.inner.channel_messages.lock().unwrap().len()
 }
 
+/// Waits (≤ 120 s) until no channel message came for `quiet` (earlier announcements, e.g.
+/// of new tickets, have drained); how many there are then, to count from.
+async fn after_quiet(c: &Cluster, quiet: Duration) -> usize {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let (mut n, mut since) = (channel_message_count(c), Instant::now());
+    while since.elapsed() < quiet && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let now = channel_message_count(c);
+        if now != n {
+            (n, since) = (now, Instant::now());
+        }
+    }
+    n
+}
+
 /// `ids` each exactly once in `counts`: (missing, repeated with their counts).
 fn once_each(ids: &[u64], counts: &BTreeMap<u64, usize>) -> (Vec<u64>, Vec<(u64, usize)>) {
     let missing = ids
@@ -457,8 +472,7 @@ async fn replicas_3_sigkill_of_the_pipeline_holder_amid_300_resolved_announces_e
         ids.push(c.open_ticket(&customer, &format!("Ticket {n}")).await);
     }
     // Let the creations pass through the pipeline first.
-    tokio::time::sleep(Duration::from_secs(5)).await;
-    let from = channel_message_count(&c);
+    let from = after_quiet(&c, Duration::from_secs(5)).await;
     let holder = c
         .wait_holder("pipeline", Duration::from_secs(10))
         .await
@@ -575,8 +589,7 @@ async fn replicas_5_webhooks_spread_over_all_replicas_deliver_every_event_once()
     for n in 0..N {
         ids.push(c.open_ticket(&customer, &format!("Hooked {n}")).await);
     }
-    tokio::time::sleep(Duration::from_secs(3)).await;
-    let from = channel_message_count(&c);
+    let from = after_quiet(&c, Duration::from_secs(5)).await;
     let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let mut refused = Vec::new();
     for (k, id) in ids.iter().enumerate() {
@@ -681,8 +694,7 @@ async fn replicas_7_migrate_store_keeps_links_and_notifications_exactly_once() {
         "{}",
         c.logs()
     );
-    tokio::time::sleep(Duration::from_secs(3)).await;
-    let all_before = c.fake.inner.channel_messages.lock().unwrap().len();
+    let all_before = after_quiet(&c, Duration::from_secs(3)).await;
     let t1_before: usize = c
         .fake
         .inner
