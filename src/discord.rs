@@ -14,9 +14,8 @@ pub mod interactions;
 pub mod links;
 pub mod render;
 
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use poise::serenity_prelude as serenity;
@@ -83,7 +82,6 @@ pub struct Data {
     pub attachments: AttachmentSettings,
     pub downloads: reqwest::Client,
     pub open_cooldown: Duration,
-    pub cooldowns: Mutex<HashMap<u64, Instant>>,
     pub api_slots: Semaphore,
     pub gateway: Arc<GatewayState>,
     /// `DISCORD_GUILD_ID`: the only server where `/sandbox` is registered and accepted.
@@ -128,33 +126,33 @@ impl Data {
     }
 
     /// Reserves the user's open slot when their form is shown, so two forms opened side
-    /// by side cannot both create tickets; how long is left if it is taken.
-    pub fn reserve_open_cooldown(&self, uid: u64) -> Result<(), Duration> {
+    /// by side (on any replica) cannot both create tickets; how long is left if it is
+    /// taken. A database that cannot be asked lets the user through: the cooldown is a
+    /// courtesy, not a safety check.
+    pub async fn reserve_open_cooldown(&self, uid: u64) -> Result<(), Duration> {
         if self.open_cooldown.is_zero() {
             return Ok(());
         }
-        let now = Instant::now();
-        let cooldown = self.open_cooldown;
-        let mut map = self.cooldowns.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(at) = map.get(&uid) {
-            let left = cooldown.saturating_sub(now.duration_since(*at));
-            if !left.is_zero() {
-                return Err(left);
+        let ms = i64::try_from(self.open_cooldown.as_millis()).unwrap_or(i64::MAX);
+        match self.store.discord().reserve_cooldown(uid, ms).await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(left)) => Err(Duration::from_millis(left.max(0) as u64)),
+            Err(e) => {
+                tracing::warn!(error = %e, "could not check the open cooldown; letting the user through");
+                Ok(())
             }
         }
-        map.retain(|_, at| now.duration_since(*at) < cooldown);
-        map.insert(uid, now);
-        Ok(())
     }
 
     /// Starts the cooldown after a ticket was opened.
-    pub fn start_open_cooldown(&self, uid: u64) {
-        let now = Instant::now();
-        let cooldown = self.open_cooldown;
-        let mut map = self.cooldowns.lock().unwrap_or_else(|p| p.into_inner());
-        // Forget expired entries so the map does not grow with every user ever seen.
-        map.retain(|_, at| now.duration_since(*at) < cooldown);
-        map.insert(uid, now);
+    pub async fn start_open_cooldown(&self, uid: u64) {
+        if self.open_cooldown.is_zero() {
+            return;
+        }
+        let ms = i64::try_from(self.open_cooldown.as_millis()).unwrap_or(i64::MAX);
+        if let Err(e) = self.store.discord().start_cooldown(uid, ms).await {
+            tracing::warn!(error = %e, "could not start the open cooldown");
+        }
     }
 }
 

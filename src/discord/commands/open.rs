@@ -44,7 +44,11 @@ pub async fn open(
     };
     // Reserved now, when the form is shown (and checked in one step): a second form
     // opened beside the first is refused here.
-    if let Err(left) = ctx.data().reserve_open_cooldown(ctx.author().id.get()) {
+    if let Err(left) = ctx
+        .data()
+        .reserve_open_cooldown(ctx.author().id.get())
+        .await
+    {
         let secs = left.as_secs().max(1);
         return answer(
             ctx,
@@ -127,7 +131,7 @@ pub async fn create(data: &Data, user: &serenity::User, body: &CreateTicket, key
         Ok::<_, CommandError>((t, name))
     })
     .await?;
-    data.start_open_cooldown(user.id.get());
+    data.start_open_cooldown(user.id.get()).await;
     // Remembered so the opener gets DMs about this ticket and staff see who opened it.
     if let Err(e) = data
         .store
