@@ -223,7 +223,7 @@ fn print_config(loaded: &Loaded) {
             (Some(_), None) => "token set; commands registered globally".to_string(),
         }
     );
-    println!("  database:      {}", s.database_url());
+    println!("  database:      {}", shown_url(&s.database_url()));
     println!("  linked users:  {}", linked_users(s));
     println!("  HTTP:          http://{}/healthz", s.http.listen.0);
     match s.http.metrics_listen.0 {
