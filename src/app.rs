@@ -147,14 +147,18 @@ fn webhook_target(settings: &Settings) -> Option<WebhookTarget> {
     })
 }
 
-/// The sandbox's database: its own when `sandbox.database_url` is set, else the bot's.
+/// The sandbox's database: its own when `sandbox.database_url` is set or the bot's is
+/// PostgreSQL (the sandbox's tables live only in SQLite), else the bot's.
 async fn sandbox_store(settings: &Settings, bot_store: &Store) -> Result<Store, StartError> {
-    Ok(match &settings.sandbox.database_url {
-        Some(url) => {
-            Store::open_with(&url.0, settings.database.synchronous.unwrap_or_default()).await?
-        }
-        None => bot_store.clone(),
-    })
+    Ok(
+        match settings.sandbox.database_url.is_some() || bot_store.is_postgres() {
+            true => {
+                let url = settings.sandbox_database_url();
+                Store::open_with(&url, settings.database.synchronous.unwrap_or_default()).await?
+            }
+            false => bot_store.clone(),
+        },
+    )
 }
 
 async fn bind_sandbox(
@@ -264,10 +268,7 @@ pub async fn serve_sandbox(
     settings: Settings,
     shutdown: CancellationToken,
 ) -> Result<(), StartError> {
-    let db = match &settings.sandbox.database_url {
-        Some(url) => url.0.clone(),
-        None => settings.database_url(),
-    };
+    let db = settings.sandbox_database_url();
     let store = Store::open_with(&db, settings.database.synchronous.unwrap_or_default()).await?;
     let sandbox = bind_sandbox(
         &settings,
@@ -833,7 +834,7 @@ fn discord_data(settings: &Settings, parts: Parts) -> Data {
         attachments: settings.attachments.clone(),
         downloads,
         open_cooldown: settings.discord.open_cooldown_secs.0,
-        cooldowns: Default::default(),
+        showing_forms: Default::default(),
         api_slots: tokio::sync::Semaphore::new(crate::discord::API_CONCURRENCY),
         gateway,
         sandbox_guild: settings.discord.guild_id.map(|g| g.0),

@@ -1,4 +1,5 @@
-//! The command line: `run` (default), `sandbox`, `check-config`, `gen-key`, `healthcheck`.
+//! The command line: `run` (default), `sandbox`, `check-config`, `gen-key`, `healthcheck`,
+//! `commands`, `migrate-store`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -23,7 +24,7 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
-#[derive(Subcommand, Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Subcommand, Debug, Clone, PartialEq, Eq)]
 pub enum Command {
     /// Run the bot (the default).
     Run,
@@ -43,6 +44,16 @@ pub enum Command {
     Healthcheck,
     /// Print the exact JSON the bot registers as its slash commands (no token needed).
     Commands,
+    /// Copy a SQLite installation's bot data (links, openers, cursors, pending jobs…) into
+    /// an empty PostgreSQL database, in one transaction. Stop the bot first.
+    MigrateStore {
+        /// The SQLite database to copy from (sqlite://…).
+        #[arg(long, value_name = "URL")]
+        from: String,
+        /// The empty PostgreSQL database to copy into (postgres://…).
+        #[arg(long, value_name = "URL")]
+        to: String,
+    },
 }
 
 /// Exit code for a configuration that does not validate.
@@ -57,7 +68,8 @@ pub fn main() -> ExitCode {
         Err(e) => Some(format!(".env could not be read: {e}")),
     };
     let command = cli.command.unwrap_or(Command::Run);
-    match command {
+    match &command {
+        Command::MigrateStore { from, to } => return migrate_store(from, to),
         Command::GenKey => {
             println!("{}", SecretKey::generate_text());
             return ExitCode::SUCCESS;
@@ -106,8 +118,82 @@ pub fn main() -> ExitCode {
         Command::Healthcheck => healthcheck(&loaded),
         Command::Run if !bot_problems.is_empty() => config_failed(bot_problems),
         Command::Run | Command::Sandbox => serve(command, loaded),
-        Command::GenKey | Command::Commands => ExitCode::SUCCESS,
+        Command::GenKey | Command::Commands | Command::MigrateStore { .. } => ExitCode::SUCCESS,
     }
+}
+
+/// A URL as it may be printed: any `user:password@` redacted.
+fn shown_url(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(u) => crate::app::redacted_url(&u),
+        Err(_) if url.contains('@') => "the URL".into(),
+        Err(_) => url.to_string(),
+    }
+}
+
+/// `migrate-store --from sqlite://… --to postgres://…`.
+fn migrate_store(from: &str, to: &str) -> ExitCode {
+    use crate::store::{copy, Kind, Store};
+    let fail = |what: String| {
+        eprintln!("migrate-store: {what}");
+        ExitCode::FAILURE
+    };
+    if Kind::of(from) != Some(Kind::Sqlite) {
+        return fail(copy::CopyError::SourceNotSqlite.to_string());
+    }
+    if Kind::of(to) != Some(Kind::Postgres) {
+        return fail(copy::CopyError::TargetNotPostgres.to_string());
+    }
+    if !crate::store::sqlite_file(from).is_some_and(|p| p.exists()) {
+        return fail(format!("{} does not exist", shown_url(from)));
+    }
+    let rt = match runtime() {
+        Ok(rt) => rt,
+        Err(e) => return fail(format!("cannot start the async runtime: {e}")),
+    };
+    println!("copying {} into {}", shown_url(from), shown_url(to));
+    let result = rt.block_on(async {
+        let source = Store::open(from).await?;
+        let target = match Store::open(to).await {
+            Ok(t) => t,
+            Err(e) => {
+                source.close().await;
+                return Err(e.into());
+            }
+        };
+        let copied = copy::sqlite_to_postgres(&source, &target).await;
+        source.close().await;
+        target.close().await;
+        copied
+    });
+    let copied = match result {
+        Ok(c) => c,
+        Err(e) => return fail(format!("{e}")),
+    };
+    let width = copied
+        .tables
+        .iter()
+        .map(|(t, _)| t.len())
+        .max()
+        .unwrap_or(0);
+    for (table, n) in &copied.tables {
+        println!("  {table:width$}  {n}");
+    }
+    let total: u64 = copied.tables.iter().map(|(_, n)| n).sum();
+    println!(
+        "copied {total} rows from {} tables in one transaction",
+        copied.tables.len()
+    );
+    if copied.sandbox_rows > 0 {
+        println!(
+            "not copied: the sandbox's tables ({} rows) stay in {}; to keep using that \
+             sandbox, set sandbox.database_url = \"{}\"",
+            copied.sandbox_rows,
+            shown_url(from),
+            from
+        );
+    }
+    ExitCode::SUCCESS
 }
 
 fn config_failed(problems: Vec<String>) -> ExitCode {
@@ -137,7 +223,7 @@ fn print_config(loaded: &Loaded) {
             (Some(_), None) => "token set; commands registered globally".to_string(),
         }
     );
-    println!("  database:      {}", s.database_url());
+    println!("  database:      {}", shown_url(&s.database_url()));
     println!("  linked users:  {}", linked_users(s));
     println!("  HTTP:          http://{}/healthz", s.http.listen.0);
     match s.http.metrics_listen.0 {

@@ -95,7 +95,7 @@ settings! {
     storage: StorageSettings { #[serde(deserialize_with = "data_dir")] data_dir: PathBuf; }
     database: DatabaseSettings {
         /// Unset: `Settings::database_url` puts it in the data directory.
-        url: Option<SqliteUrl> = "DATABASE_URL";
+        url: Option<DbUrl> = "DATABASE_URL";
         /// Unset: full.
         synchronous: Option<Durability>;
     }
@@ -151,6 +151,20 @@ impl Settings {
         let dir = self.storage.data_dir.display();
         let url = self.database.url.as_ref();
         url.map_or(format!("sqlite://{dir}/paradarum-bot.db"), |u| u.0.clone())
+    }
+
+    /// The sandbox's database: `sandbox.database_url`, else the bot's database when that
+    /// is SQLite, else `sqlite://<data_dir>/sandbox.db` (the sandbox's tables live only in
+    /// SQLite).
+    pub fn sandbox_database_url(&self) -> String {
+        if let Some(url) = &self.sandbox.database_url {
+            return url.0.clone();
+        }
+        let bot = self.database_url();
+        match crate::store::Kind::of(&bot) {
+            Some(crate::store::Kind::Sqlite) => bot,
+            _ => format!("sqlite://{}/sandbox.db", self.storage.data_dir.display()),
+        }
     }
 
     /// What the sandbox signs its webhooks with: its own secret, else `webhook.secret`.

@@ -85,7 +85,9 @@ pub struct Data {
     pub attachments: AttachmentSettings,
     pub downloads: reqwest::Client,
     pub open_cooldown: Duration,
-    pub cooldowns: Mutex<HashMap<u64, OpenSlot>>,
+    /// `/ticket open` forms being shown by this process right now (user → interaction),
+    /// between the cooldown check and its reservation in the database.
+    pub showing_forms: Mutex<HashMap<u64, u64>>,
     pub api_slots: Semaphore,
     pub gateway: Arc<GatewayState>,
     /// `DISCORD_GUILD_ID`: the only server where `/sandbox` is registered and accepted.
@@ -132,23 +134,30 @@ impl Data {
     /// How long until `uid` may open another ticket, if a form or ticket of theirs other
     /// than interaction `origin` holds their slot. Writes nothing, so it can run before
     /// the form is shown; a second delivery of the same `/ticket open` is never refused
-    /// (its refusal could beat the first delivery's form to Discord).
-    pub fn open_cooldown_left(&self, uid: u64, origin: u64) -> Option<Duration> {
+    /// (its refusal could beat the first delivery's form to Discord). A database that
+    /// cannot be asked lets the user through: the cooldown is a courtesy, not a safety
+    /// check (opening is idempotent per form).
+    pub async fn open_cooldown_left(&self, uid: u64, origin: u64) -> Option<Duration> {
         if self.open_cooldown.is_zero() {
             return None;
         }
-        let now = Instant::now();
-        let map = self.cooldowns.lock().unwrap_or_else(|p| p.into_inner());
-        let slot = map.get(&uid)?;
-        if slot.origin == origin {
-            return None;
+        let shown_here = {
+            let showing = self.showing_forms.lock().unwrap_or_else(|p| p.into_inner());
+            showing.get(&uid).copied()
+        };
+        if shown_here.is_some_and(|o| o != origin) {
+            return Some(self.open_cooldown);
         }
-        match slot.at {
-            // A form is being shown right now (between the check and the reservation).
-            None => Some(self.open_cooldown),
-            Some(at) => {
-                let left = self.open_cooldown.saturating_sub(now.duration_since(at));
-                (!left.is_zero()).then_some(left)
+        match self
+            .store
+            .discord()
+            .cooldown_left(uid, origin, self.cooldown_ms())
+            .await
+        {
+            Ok(left) => left.map(|ms| Duration::from_millis(ms.unsigned_abs())),
+            Err(e) => {
+                tracing::warn!(error = %e, "could not check the open cooldown; letting the user through");
+                None
             }
         }
     }
@@ -156,61 +165,44 @@ impl Data {
     /// Marks `uid`'s form `origin` as being shown, so a second `/ticket open` arriving
     /// before [`Data::start_open_cooldown`] is refused. Process memory only, never a
     /// side effect anyone else sees: a user's interactions all arrive on their guild's
-    /// shard, so on this process.
+    /// shard, so on one process.
     pub fn showing_open_form(&self, uid: u64, origin: u64) {
         if self.open_cooldown.is_zero() {
             return;
         }
-        let now = Instant::now();
-        let cooldown = self.open_cooldown;
-        let mut map = self.cooldowns.lock().unwrap_or_else(|p| p.into_inner());
-        let free = map
-            .get(&uid)
-            .is_none_or(|s| s.at.is_some_and(|at| now.duration_since(at) >= cooldown));
-        if free {
-            map.insert(uid, OpenSlot { at: None, origin });
-        }
+        let mut showing = self.showing_forms.lock().unwrap_or_else(|p| p.into_inner());
+        showing.entry(uid).or_insert(origin);
     }
 
-    /// Forgets a form that Discord refused (another session showed it), unless something
-    /// reserved the slot meanwhile.
+    /// Forgets a form that Discord refused (another session showed it).
     pub fn form_not_shown(&self, uid: u64, origin: u64) {
-        let mut map = self.cooldowns.lock().unwrap_or_else(|p| p.into_inner());
-        if map
-            .get(&uid)
-            .is_some_and(|s| s.origin == origin && s.at.is_none())
-        {
-            map.remove(&uid);
+        let mut showing = self.showing_forms.lock().unwrap_or_else(|p| p.into_inner());
+        if showing.get(&uid) == Some(&origin) {
+            showing.remove(&uid);
         }
     }
 
-    /// Reserves (or restarts) `uid`'s open slot for interaction `origin`: after its form
-    /// was shown, and again once its ticket was opened.
-    pub fn start_open_cooldown(&self, uid: u64, origin: u64) {
+    /// Reserves (or restarts) `uid`'s open slot for interaction `origin`, in the database
+    /// so every replica sees it: after its form was shown, and again once its ticket was
+    /// opened.
+    pub async fn start_open_cooldown(&self, uid: u64, origin: u64) {
         if self.open_cooldown.is_zero() {
             return;
         }
-        let now = Instant::now();
-        let cooldown = self.open_cooldown;
-        let mut map = self.cooldowns.lock().unwrap_or_else(|p| p.into_inner());
-        // Forget expired entries so the map does not grow with every user ever seen.
-        map.retain(|_, s| s.at.is_none_or(|at| now.duration_since(at) < cooldown));
-        map.insert(
-            uid,
-            OpenSlot {
-                at: Some(now),
-                origin,
-            },
-        );
+        if let Err(e) = self
+            .store
+            .discord()
+            .start_cooldown(uid, origin, self.cooldown_ms())
+            .await
+        {
+            tracing::warn!(error = %e, "could not start the open cooldown");
+        }
+        self.form_not_shown(uid, origin);
     }
-}
 
-/// Who holds a user's `/ticket open` slot: the slash interaction of the form, and since
-/// when (None while its form is being shown).
-#[derive(Clone, Copy, Debug)]
-pub struct OpenSlot {
-    at: Option<Instant>,
-    origin: u64,
+    fn cooldown_ms(&self) -> i64 {
+        i64::try_from(self.open_cooldown.as_millis()).unwrap_or(i64::MAX)
+    }
 }
 
 /// Every command the bot registers; `/sandbox` only on the sandbox backend with

@@ -7,7 +7,7 @@
 //! - [`sandbox`]: the embedded sandbox ticket API, the default backend and what the tests
 //!   run against. The client and the sandbox share only the model; neither imports the
 //!   other.
-//! - [`store`]: every SQL statement (SQLite via sqlx, embedded migrations).
+//! - [`store`]: every SQL statement (SQLite or PostgreSQL via sqlx, embedded migrations).
 //! - [`signing`]: Standard Webhooks signatures, shared by the sandbox and the bot.
 //! - [`http`]: the bot's own HTTP endpoints (`/healthz`, `/readyz`, the webhook; `/metrics`
 //!   on a listener of its own).

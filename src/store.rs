@@ -1,25 +1,59 @@
 //! Storage: every SQL statement of the project lives under this module.
 //!
-//! SQLite through sqlx, with embedded migrations. Writes go through a pool of one
-//! connection, so write transactions queue in Rust instead of fighting over SQLite's lock;
-//! reads use a separate pool and, in WAL mode, never wait for a writer. Statements use
-//! `$n` parameters and plain SQL so a Postgres backend can be added without touching
-//! callers.
+//! SQLite (the embedded default) or PostgreSQL (replicas), chosen by the URL's scheme,
+//! through sqlx with embedded migrations per engine (`migrations/sqlite`,
+//! `migrations/postgres`). On SQLite, writes go through a pool of one connection, so write
+//! transactions queue in Rust instead of fighting over SQLite's lock, and reads use a
+//! separate pool that, in WAL mode, never waits for a writer. On PostgreSQL one pool
+//! serves both, and correctness under concurrent replicas comes from the statements
+//! themselves (`ON CONFLICT`, conditional updates). Statements are written once with `$n`
+//! parameters; [`on!`] expands each for both engines' typed pools (sqlx's `Any` driver
+//! lacks SQLite's pragmas and typed decoding).
+//!
+//! The sandbox ticket API's tables exist only on SQLite: [`Store::sandbox`] refuses a
+//! PostgreSQL store.
 
+/// Runs `$body` with `$db` bound to the store's pool for reads or writes. The body is
+/// expanded once per engine, so one statement's code is typed for each.
+macro_rules! on {
+    ($store:expr, read, |$db:ident| $body:expr) => {
+        match &$store.engine {
+            $crate::store::Engine::Sqlite { read: $db, .. } => $body,
+            $crate::store::Engine::Postgres($db) => $body,
+        }
+    };
+    ($store:expr, write, |$db:ident| $body:expr) => {
+        match &$store.engine {
+            $crate::store::Engine::Sqlite { write: $db, .. } => $body,
+            $crate::store::Engine::Postgres($db) => $body,
+        }
+    };
+}
+
+pub mod copy;
 pub mod discord;
 pub mod kept;
 pub mod notify;
 pub mod sandbox;
+#[cfg(test)]
+pub(crate) mod test_db;
+#[cfg(test)]
+mod tests;
 
 use std::str::FromStr;
 use std::time::Duration;
 
+use sqlx::migrate::Migrator;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::SqlitePool;
+use sqlx::{PgPool, SqlitePool};
+
+/// Connections in a PostgreSQL store's pool (reads and writes).
+const PG_POOL_SIZE: u32 = 10;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("database URL `{0}` is not a usable SQLite URL")]
+    #[error("database URL `{0}` is not a usable sqlite: or postgres:// URL")]
     BadUrl(String),
     #[error("cannot create the database directory {path}: {source}")]
     CreateDir {
@@ -32,13 +66,40 @@ pub enum StoreError {
     Sql(#[from] sqlx::Error),
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
+    #[error("the sandbox's tables live only in a SQLite database (set sandbox.database_url)")]
+    SandboxNeedsSqlite,
+}
+
+/// Which database a URL names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Sqlite,
+    Postgres,
+}
+
+impl Kind {
+    /// By scheme: `sqlite:`, `postgres:` or `postgresql:`.
+    pub fn of(url: &str) -> Option<Kind> {
+        let scheme = url.split(':').next()?.to_ascii_lowercase();
+        match scheme.as_str() {
+            "sqlite" => Some(Kind::Sqlite),
+            "postgres" | "postgresql" => Some(Kind::Postgres),
+            _ => None,
+        }
+    }
+}
+
+/// The typed pools of one engine.
+#[derive(Clone, Debug)]
+pub(crate) enum Engine {
+    Sqlite { read: SqlitePool, write: SqlitePool },
+    Postgres(PgPool),
 }
 
 /// The database handle. Cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Store {
-    read: SqlitePool,
-    write: SqlitePool,
+    pub(crate) engine: Engine,
 }
 
 /// Unix milliseconds now.
@@ -48,12 +109,16 @@ pub fn now_millis() -> i64 {
 
 /// The file behind a SQLite URL, if it names one.
 pub fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+    if Kind::of(url) != Some(Kind::Sqlite) {
+        return None;
+    }
     let opts = SqliteConnectOptions::from_str(url).ok()?;
     let path = opts.get_filename().to_path_buf();
     (!path.as_os_str().is_empty() && !path.to_string_lossy().contains(":memory:")).then_some(path)
 }
 
-/// How hard SQLite works to keep a commit through a power failure.
+/// How hard SQLite works to keep a commit through a power failure (PostgreSQL keeps its
+/// own server settings).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Durability {
     /// `synchronous=FULL`: a commit is on disk before it returns, so a webhook answered
@@ -72,8 +137,34 @@ impl Store {
         Self::open_with(url, Durability::Full).await
     }
 
-    /// Like [`Store::open`], choosing the durability.
+    /// Like [`Store::open`], choosing the durability (SQLite only).
     pub async fn open_with(url: &str, durability: Durability) -> Result<Self, StoreError> {
+        match Kind::of(url) {
+            Some(Kind::Sqlite) => Self::open_sqlite(url, durability).await,
+            Some(Kind::Postgres) => Self::open_postgres(url).await,
+            None => Err(StoreError::BadUrl(url.to_string())),
+        }
+    }
+
+    async fn open_postgres(url: &str) -> Result<Self, StoreError> {
+        let opts =
+            PgConnectOptions::from_str(url).map_err(|_| StoreError::BadUrl(url.to_string()))?;
+        let pool = PgPoolOptions::new()
+            .max_connections(PG_POOL_SIZE)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(opts)
+            .await?;
+        // The migrator holds an advisory lock while it runs: replicas starting together
+        // migrate one at a time.
+        tolerant(sqlx::migrate!("./migrations/postgres"))
+            .run(&pool)
+            .await?;
+        Ok(Self {
+            engine: Engine::Postgres(pool),
+        })
+    }
+
+    async fn open_sqlite(url: &str, durability: Durability) -> Result<Self, StoreError> {
         let synchronous = match durability {
             Durability::Full => SqliteSynchronous::Full,
             Durability::Normal => SqliteSynchronous::Normal,
@@ -102,7 +193,9 @@ impl Store {
             .acquire_timeout(Duration::from_secs(30))
             .connect_with(opts.clone())
             .await?;
-        sqlx::migrate!("./migrations").run(&write).await?;
+        tolerant(sqlx::migrate!("./migrations/sqlite"))
+            .run(&write)
+            .await?;
         // An in-memory database exists once per connection: share the writer.
         let read = if in_memory {
             write.clone()
@@ -116,7 +209,22 @@ impl Store {
                 .connect_with(opts.read_only(true))
                 .await?
         };
-        Ok(Self { read, write })
+        Ok(Self {
+            engine: Engine::Sqlite { read, write },
+        })
+    }
+
+    /// Whether this store is on PostgreSQL.
+    pub fn is_postgres(&self) -> bool {
+        matches!(self.engine, Engine::Postgres(_))
+    }
+
+    /// The SQLite pools (read, write), or an error on PostgreSQL.
+    pub(crate) fn sqlite(&self) -> Result<(&SqlitePool, &SqlitePool), StoreError> {
+        match &self.engine {
+            Engine::Sqlite { read, write } => Ok((read, write)),
+            Engine::Postgres(_) => Err(StoreError::SandboxNeedsSqlite),
+        }
     }
 
     /// The sandbox ticket API's tables.
@@ -141,15 +249,24 @@ impl Store {
 
     /// Proves the database answers, without taking the single writer a webhook needs.
     pub async fn check_readable(&self) -> Result<(), StoreError> {
-        sqlx::query("SELECT 1").execute(&self.read).await?;
+        on!(self, read, |db| sqlx::query("SELECT 1")
+            .execute(db)
+            .await
+            .map(|_| ()))?;
         Ok(())
     }
 
-    /// The `synchronous` setting of the writer (0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA).
-    pub async fn synchronous(&self) -> Result<i64, StoreError> {
-        Ok(sqlx::query_scalar("PRAGMA synchronous")
-            .fetch_one(&self.write)
-            .await?)
+    /// SQLite's `synchronous` setting of the writer (0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA);
+    /// None on PostgreSQL, whose durability is the server's.
+    pub async fn synchronous(&self) -> Result<Option<i64>, StoreError> {
+        match &self.engine {
+            Engine::Sqlite { write, .. } => Ok(Some(
+                sqlx::query_scalar("PRAGMA synchronous")
+                    .fetch_one(write)
+                    .await?,
+            )),
+            Engine::Postgres(_) => Ok(None),
+        }
     }
 
     /// The value stored under `name`, storing `init()` first if there is none (the first
@@ -159,70 +276,69 @@ impl Store {
         name: &str,
         init: impl FnOnce() -> String,
     ) -> Result<String, StoreError> {
-        sqlx::query(
-            "INSERT INTO kv_state (name, value, updated_at) VALUES ($1, $2, $3) \
-             ON CONFLICT (name) DO NOTHING",
-        )
-        .bind(name)
-        .bind(init())
-        .bind(now_millis())
-        .execute(&self.write)
-        .await?;
-        Ok(
-            sqlx::query_scalar("SELECT value FROM kv_state WHERE name = $1")
-                .bind(name)
-                .fetch_one(&self.write)
-                .await?,
-        )
+        let value = init();
+        on!(self, write, |db| {
+            sqlx::query(
+                "INSERT INTO kv_state (name, value, updated_at) VALUES ($1, $2, $3) \
+                 ON CONFLICT (name) DO NOTHING",
+            )
+            .bind(name)
+            .bind(&value)
+            .bind(now_millis())
+            .execute(db)
+            .await?;
+            Ok(
+                sqlx::query_scalar("SELECT value FROM kv_state WHERE name = $1")
+                    .bind(name)
+                    .fetch_one(db)
+                    .await?,
+            )
+        })
     }
 
     pub async fn get_state(&self, name: &str) -> Result<Option<String>, StoreError> {
-        Ok(
+        Ok(on!(self, read, |db| {
             sqlx::query_scalar("SELECT value FROM kv_state WHERE name = $1")
                 .bind(name)
-                .fetch_optional(&self.read)
-                .await?,
-        )
+                .fetch_optional(db)
+                .await
+        })?)
     }
 
     pub async fn put_state(&self, name: &str, value: &str) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO kv_state (name, value, updated_at) VALUES ($1, $2, $3) \
-             ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
-        )
-        .bind(name)
-        .bind(value)
-        .bind(now_millis())
-        .execute(&self.write)
-        .await?;
+        on!(self, write, |db| {
+            sqlx::query(
+                "INSERT INTO kv_state (name, value, updated_at) VALUES ($1, $2, $3) \
+                 ON CONFLICT (name) DO UPDATE SET value = excluded.value, \
+                 updated_at = excluded.updated_at",
+            )
+            .bind(name)
+            .bind(value)
+            .bind(now_millis())
+            .execute(db)
+            .await
+            .map(|_| ())
+        })?;
         Ok(())
     }
 
-    /// Waits for queued writes and closes both pools; after this the file is consistent.
-    /// The writer closes last so it can fold the WAL back into the database file.
+    /// Waits for queued writes and closes the pools; after this a SQLite file is
+    /// consistent. Its writer closes last so it can fold the WAL back into the file.
     pub async fn close(&self) {
-        self.read.close().await;
-        self.write.close().await;
+        match &self.engine {
+            Engine::Sqlite { read, write } => {
+                read.close().await;
+                write.close().await;
+            }
+            Engine::Postgres(pool) => pool.close().await,
+        }
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[tokio::test]
-    async fn commits_are_on_disk_before_they_return_unless_told_otherwise() {
-        let dir = tempfile::tempdir().unwrap();
-        let url = |name: &str| format!("sqlite://{}/{name}.db", dir.path().display());
-        let full = Store::open(&url("full")).await.unwrap();
-        // 2 = FULL: in WAL mode the log is synced at every commit, so a webhook answered
-        // 2xx after its event was committed survives a power cut.
-        assert_eq!(full.synchronous().await.unwrap(), 2);
-        full.close().await;
-        let normal = Store::open_with(&url("normal"), Durability::Normal)
-            .await
-            .unwrap();
-        assert_eq!(normal.synchronous().await.unwrap(), 1);
-        normal.close().await;
-    }
+/// Migrations applied in the database that this release does not know are ignored, so
+/// an older release keeps running against a database a newer release already migrated
+/// (rolling deploys: see migrations/README.md).
+fn tolerant(mut m: Migrator) -> Migrator {
+    m.set_ignore_missing(true);
+    m
 }

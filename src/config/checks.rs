@@ -86,6 +86,20 @@ pub(super) fn cross_check(
             }
         }
     }
+    let postgres = s
+        .database
+        .url
+        .as_ref()
+        .and_then(|u| crate::store::Kind::of(&u.0))
+        == Some(crate::store::Kind::Postgres);
+    if postgres && sandbox {
+        warnings.push(format!(
+            "the embedded sandbox is single-process: with PostgreSQL and several replicas, \
+             point PARADARUM_API_URL at one `paradarum-bot sandbox` process or Paradarum \
+             (the sandbox's data stays in SQLite: {})",
+            s.sandbox_database_url()
+        ));
+    }
     if s.notifications.staff_channel_id.is_none() {
         let w = "STAFF_CHANNEL_ID is not set: staff notifications have nowhere to go";
         warnings.push(w.into());

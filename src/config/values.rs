@@ -105,7 +105,9 @@ newtypes! {
     Hosts(Vec<String>) Default;
     /// An http:// or https:// URL.
     HttpUrl(Url);
-    /// A `sqlite:` database URL (the only kind supported for now).
+    /// The bot's database: a `sqlite:` URL (embedded) or `postgres://` / `postgresql://`.
+    DbUrl(String);
+    /// A `sqlite:` database URL (the sandbox's own database is always SQLite).
     SqliteUrl(String);
     /// An address to listen on, like 127.0.0.1:8080.
     Listen(SocketAddr) Copy;
@@ -168,9 +170,15 @@ from_text! {
         true => Ok(Backend::Sandbox),
         false => http_url(t).map(Backend::Remote),
     };
+    [] DbUrl; |t| match crate::store::Kind::of(t) {
+        Some(_) => Ok(DbUrl(t.to_string())),
+        None => Err(format!("`{}:` databases are not supported; use a sqlite: or postgres:// URL",
+            t.split(':').next().unwrap_or_default())),
+    };
     [] SqliteUrl; |t| match t.starts_with("sqlite:") {
         true => Ok(SqliteUrl(t.to_string())),
-        false => Err(format!("`{}:` databases are not supported yet; use a sqlite: URL",
+        false => Err(format!("`{}:` databases are not supported here; use a sqlite: URL (the sandbox's tables \
+            live only in SQLite)",
             t.split(':').next().unwrap_or_default())),
     };
     [] Listen, unset = Err("must be set, e.g. 127.0.0.1:8080".into()); |t| t.parse().map(Listen)

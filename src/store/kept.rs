@@ -1,10 +1,8 @@
 //! Writes whose outcome was unknown, kept for the user's *Try again* (see
 //! `discord::commands::retry`): the same request under the same idempotency key.
 
-use serde::{Deserialize, Serialize};
-use sqlx::Row;
-
 use super::{now_millis, Store, StoreError};
+use serde::{Deserialize, Serialize};
 
 /// Kept as long as the ticket API honours an idempotency key.
 pub const KEPT_TTL_MS: i64 = 24 * 60 * 60 * 1000;
@@ -58,46 +56,48 @@ impl KeptStore<'_> {
         let now = now_millis();
         let payload = serde_json::to_string(&kept.submission)
             .map_err(|e| StoreError::Corrupt(format!("kept submission: {e}")))?;
-        sqlx::query("DELETE FROM kept_submissions WHERE created_at < $1")
-            .bind(now - KEPT_TTL_MS)
-            .execute(&self.store.write)
+        on!(self.store, write, |db| {
+            sqlx::query("DELETE FROM kept_submissions WHERE created_at < $1")
+                .bind(now - KEPT_TTL_MS)
+                .execute(db)
+                .await?;
+            sqlx::query(
+                "INSERT INTO kept_submissions (origin, user_id, backend, idem_key, payload, \
+                 created_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (origin) DO NOTHING",
+            )
+            .bind(origin as i64)
+            .bind(kept.user_id as i64)
+            .bind(&kept.backend)
+            .bind(&kept.idem_key)
+            .bind(&payload)
+            .bind(now)
+            .execute(db)
             .await?;
-        sqlx::query(
-            "INSERT INTO kept_submissions (origin, user_id, backend, idem_key, payload, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (origin) DO NOTHING",
-        )
-        .bind(origin as i64)
-        .bind(kept.user_id as i64)
-        .bind(&kept.backend)
-        .bind(&kept.idem_key)
-        .bind(payload)
-        .bind(now)
-        .execute(&self.store.write)
-        .await?;
+        });
         Ok(())
     }
 
     /// The submission kept under `origin`, if it is still within the window.
     pub async fn get(&self, origin: u64) -> Result<Option<Kept>, StoreError> {
-        let row = sqlx::query(
-            "SELECT user_id, backend, idem_key, payload FROM kept_submissions \
-             WHERE origin = $1 AND created_at >= $2",
-        )
-        .bind(origin as i64)
-        .bind(now_millis() - KEPT_TTL_MS)
-        .fetch_optional(&self.store.read)
-        .await?;
-        let Some(r) = row else {
+        let row: Option<(i64, String, String, String)> = on!(self.store, read, |db| {
+            sqlx::query_as(
+                "SELECT user_id, backend, idem_key, payload FROM kept_submissions \
+                 WHERE origin = $1 AND created_at >= $2",
+            )
+            .bind(origin as i64)
+            .bind(now_millis() - KEPT_TTL_MS)
+            .fetch_optional(db)
+            .await?
+        });
+        let Some((user_id, backend, idem_key, payload)) = row else {
             return Ok(None);
         };
-        let user_id: i64 = r.try_get("user_id")?;
-        let payload: String = r.try_get("payload")?;
         let submission = serde_json::from_str(&payload)
             .map_err(|e| StoreError::Corrupt(format!("kept submission {origin}: {e}")))?;
         Ok(Some(Kept {
             user_id: user_id as u64,
-            backend: r.try_get("backend")?,
-            idem_key: r.try_get("idem_key")?,
+            backend,
+            idem_key,
             submission,
         }))
     }

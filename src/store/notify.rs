@@ -6,16 +6,13 @@
 //! came from), so switching `PARADARUM_API_URL` never mixes two APIs' ids.
 
 use serde::{Deserialize, Serialize};
-use sqlx::sqlite::SqliteRow;
-use sqlx::Row;
 
 use super::{now_millis, Store, StoreError};
 use crate::ticket::api::{Event, TicketId};
 use crate::ticket::{Status, Topic};
 
 /// What a job sends.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, sqlx::Type)]
-#[sqlx(type_name = "TEXT", rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum JobKind {
     /// Staff message: a ticket became Resolved (coalesced when many).
     StaffResolved,
@@ -35,6 +32,16 @@ impl JobKind {
             JobKind::StaffStatus => "staff_status",
             JobKind::Dm => "dm",
         }
+    }
+
+    fn parse(s: &str) -> Result<JobKind, StoreError> {
+        Ok(match s {
+            "staff_resolved" => JobKind::StaffResolved,
+            "staff_topic" => JobKind::StaffTopic,
+            "staff_status" => JobKind::StaffStatus,
+            "dm" => JobKind::Dm,
+            other => return Err(StoreError::Corrupt(format!("job kind `{other}`"))),
+        })
     }
 
     /// The target of a job of this kind: a user for DMs, a channel otherwise.
@@ -66,8 +73,8 @@ impl Target {
 /// Where a job is in its life: pending → sending (in a batch, nonce fixed) → sent, or
 /// parked (Discord refuses the channel), failed (refused for good) or skipped (no longer
 /// to be sent: the user unlinked, their DMs are closed, the backend changed).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, sqlx::Type)]
-#[sqlx(type_name = "TEXT", rename_all = "snake_case")]
+/// Stored as text (`as_str`) on both engines.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum JobState {
     Pending,
     Sending,
@@ -75,6 +82,19 @@ pub enum JobState {
     Parked,
     Failed,
     Skipped,
+}
+
+impl JobState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JobState::Pending => "pending",
+            JobState::Sending => "sending",
+            JobState::Sent => "sent",
+            JobState::Parked => "parked",
+            JobState::Failed => "failed",
+            JobState::Skipped => "skipped",
+        }
+    }
 }
 
 /// The change a notification is about.
@@ -193,24 +213,54 @@ pub struct NotifyStore<'s> {
 const JOB_COLUMNS: &str =
     "id, backend, kind, target, ticket_id, payload, batch_id, attempts, received_at, created_at";
 
-fn job_from_row(r: &SqliteRow) -> Result<Job, StoreError> {
-    let payload: String = r.try_get("payload")?;
-    let target: i64 = r.try_get("target")?;
-    let ticket: i64 = r.try_get("ticket_id")?;
-    let kind: JobKind = r.try_get("kind")?;
-    Ok(Job {
-        id: r.try_get("id")?,
-        backend: r.try_get("backend")?,
-        kind,
-        target: kind.target(target as u64),
-        ticket_id: ticket as TicketId,
-        payload: serde_json::from_str(&payload)
-            .map_err(|e| StoreError::Corrupt(format!("outbox payload: {e}")))?,
-        batch_id: r.try_get("batch_id")?,
-        attempts: r.try_get("attempts")?,
-        received_at: r.try_get("received_at")?,
-        created_at: r.try_get("created_at")?,
-    })
+/// A job row of either engine.
+#[derive(sqlx::FromRow)]
+struct JobRow {
+    id: i64,
+    backend: String,
+    kind: String,
+    target: i64,
+    ticket_id: i64,
+    payload: String,
+    batch_id: Option<i64>,
+    attempts: i64,
+    received_at: i64,
+    created_at: i64,
+}
+
+impl TryFrom<JobRow> for Job {
+    type Error = StoreError;
+
+    fn try_from(r: JobRow) -> Result<Job, StoreError> {
+        let kind = JobKind::parse(&r.kind)?;
+        Ok(Job {
+            id: r.id,
+            backend: r.backend,
+            kind,
+            target: kind.target(r.target as u64),
+            ticket_id: r.ticket_id as TicketId,
+            payload: serde_json::from_str(&r.payload)
+                .map_err(|e| StoreError::Corrupt(format!("outbox payload: {e}")))?,
+            batch_id: r.batch_id,
+            attempts: r.attempts,
+            received_at: r.received_at,
+            created_at: r.created_at,
+        })
+    }
+}
+
+fn jobs(rows: Vec<JobRow>) -> Result<Vec<Job>, StoreError> {
+    rows.into_iter().map(Job::try_from).collect()
+}
+
+/// (kind, target) rows read back as typed targets.
+fn targets<T>(rows: Vec<(String, i64, T)>) -> Result<Vec<(JobKind, Target, T)>, StoreError> {
+    rows.into_iter()
+        .map(|(kind, t, rest)| {
+            let kind = JobKind::parse(&kind)?;
+            Ok((kind, kind.target(t as u64), rest))
+        })
+        .collect()
 }
 
 /// The cursor of one backend's events feed in `kv_state`.
@@ -226,60 +276,64 @@ impl NotifyStore<'_> {
     /// were written for the API configured when the bot was upgraded. Openers whose user
     /// was no longer linked (no account known) are dropped: nobody can be told safely.
     pub async fn adopt_legacy(&self, backend: &str) -> Result<u64, StoreError> {
-        let mut tx = self.store.write.begin().await?;
-        let mut n = 0;
-        for sql in [
-            "UPDATE inbox_events SET backend = $1 WHERE backend = ''",
-            "UPDATE outbox_jobs SET backend = $1 WHERE backend = ''",
-            "UPDATE ticket_openers SET backend = $1 WHERE backend = '' AND account_id <> ''",
-        ] {
-            n += sqlx::query(sql)
-                .bind(backend)
+        on!(self.store, write, |db| {
+            let mut tx = db.begin().await?;
+            let mut n = 0;
+            for sql in [
+                "UPDATE inbox_events SET backend = $1 WHERE backend = ''",
+                "UPDATE outbox_jobs SET backend = $1 WHERE backend = ''",
+                "UPDATE ticket_openers SET backend = $1 WHERE backend = '' AND account_id <> ''",
+            ] {
+                n += sqlx::query(sql)
+                    .bind(backend)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+            }
+            n += sqlx::query("DELETE FROM ticket_openers WHERE backend = ''")
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
-        }
-        n += sqlx::query("DELETE FROM ticket_openers WHERE backend = ''")
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        let legacy: Option<String> =
-            sqlx::query_scalar("SELECT value FROM kv_state WHERE name = $1")
-                .bind(LEGACY_CURSOR)
-                .fetch_optional(&mut *tx)
-                .await?;
-        if let Some(cursor) = legacy {
-            sqlx::query(
-                "INSERT INTO kv_state (name, value, updated_at) VALUES ($1, $2, $3) \
-                 ON CONFLICT (name) DO NOTHING",
-            )
-            .bind(cursor_key(backend))
-            .bind(cursor)
-            .bind(now_millis())
-            .execute(&mut *tx)
-            .await?;
-            sqlx::query("DELETE FROM kv_state WHERE name = $1")
-                .bind(LEGACY_CURSOR)
+            let legacy: Option<String> =
+                sqlx::query_scalar("SELECT value FROM kv_state WHERE name = $1")
+                    .bind(LEGACY_CURSOR)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if let Some(cursor) = legacy {
+                sqlx::query(
+                    "INSERT INTO kv_state (name, value, updated_at) VALUES ($1, $2, $3) \
+                     ON CONFLICT (name) DO NOTHING",
+                )
+                .bind(cursor_key(backend))
+                .bind(cursor)
+                .bind(now_millis())
                 .execute(&mut *tx)
                 .await?;
-            n += 1;
-        }
-        tx.commit().await?;
-        Ok(n)
+                sqlx::query("DELETE FROM kv_state WHERE name = $1")
+                    .bind(LEGACY_CURSOR)
+                    .execute(&mut *tx)
+                    .await?;
+                n += 1;
+            }
+            tx.commit().await?;
+            Ok(n)
+        })
     }
 
     /// Marks unprocessed events of other backends as processed without notifying: their
     /// tickets cannot be read through the API in use now. Returns how many.
     pub async fn abandon_other_backends(&self, backend: &str) -> Result<u64, StoreError> {
-        let done = sqlx::query(
-            "UPDATE inbox_events SET processed_at = $1, last_error = 'backend changed' \
-             WHERE processed_at IS NULL AND backend <> $2",
-        )
-        .bind(now_millis())
-        .bind(backend)
-        .execute(&self.store.write)
-        .await?;
-        Ok(done.rows_affected())
+        Ok(on!(self.store, write, |db| {
+            sqlx::query(
+                "UPDATE inbox_events SET processed_at = $1, last_error = 'backend changed' \
+                 WHERE processed_at IS NULL AND backend <> $2",
+            )
+            .bind(now_millis())
+            .bind(backend)
+            .execute(db)
+            .await?
+            .rows_affected()
+        }))
     }
 
     /// Stores events not seen before from this backend (by id) and, in the same
@@ -292,43 +346,50 @@ impl NotifyStore<'_> {
         cursor: Option<&str>,
     ) -> Result<usize, StoreError> {
         let now = now_millis();
-        let mut tx = self.store.write.begin().await?;
-        let mut fresh = 0;
+        let mut rows = Vec::with_capacity(events.len());
         for e in events {
             let payload = serde_json::to_string(e)
                 .map_err(|err| StoreError::Corrupt(format!("event {}: {err}", e.id)))?;
-            let done = sqlx::query(
-                "INSERT INTO inbox_events (backend, event_id, seq, ticket_id, source, payload, \
-                 received_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
-                 ON CONFLICT (backend, event_id) DO NOTHING",
-            )
-            .bind(backend)
-            .bind(&e.id)
-            .bind(
-                e.sequence()
-                    .map_or(0, |s| i64::try_from(s).unwrap_or(i64::MAX)),
-            )
-            .bind(i64::try_from(e.ticket_id).unwrap_or(i64::MAX))
-            .bind(source)
-            .bind(payload)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-            fresh += done.rows_affected() as usize;
+            let seq = e
+                .sequence()
+                .map_or(0, |s| i64::try_from(s).unwrap_or(i64::MAX));
+            rows.push((e, seq, payload));
         }
-        if let Some(value) = cursor {
-            sqlx::query(
-                "INSERT INTO kv_state (name, value, updated_at) VALUES ($1, $2, $3) \
-                 ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
-            )
-            .bind(cursor_key(backend))
-            .bind(value)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-        }
-        tx.commit().await?;
-        Ok(fresh)
+        on!(self.store, write, |db| {
+            let mut tx = db.begin().await?;
+            let mut fresh = 0;
+            for (e, seq, payload) in &rows {
+                let done = sqlx::query(
+                    "INSERT INTO inbox_events (backend, event_id, seq, ticket_id, source, \
+                     payload, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+                     ON CONFLICT (backend, event_id) DO NOTHING",
+                )
+                .bind(backend)
+                .bind(&e.id)
+                .bind(*seq)
+                .bind(i64::try_from(e.ticket_id).unwrap_or(i64::MAX))
+                .bind(source)
+                .bind(payload)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                fresh += done.rows_affected() as usize;
+            }
+            if let Some(value) = cursor {
+                sqlx::query(
+                    "INSERT INTO kv_state (name, value, updated_at) VALUES ($1, $2, $3) \
+                     ON CONFLICT (name) DO UPDATE SET value = excluded.value, \
+                     updated_at = excluded.updated_at",
+                )
+                .bind(cursor_key(backend))
+                .bind(value)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+            Ok(fresh)
+        })
     }
 
     /// Unprocessed events of `backend` that are due, oldest first — only the first
@@ -340,28 +401,29 @@ impl NotifyStore<'_> {
         now: i64,
         limit: u32,
     ) -> Result<Vec<InboxEvent>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT i.payload, i.received_at, i.attempts FROM inbox_events i \
-             WHERE i.backend = $1 AND i.processed_at IS NULL AND i.next_attempt_at <= $2 \
-               AND NOT EXISTS (SELECT 1 FROM inbox_events e \
-                   WHERE e.backend = i.backend AND e.ticket_id = i.ticket_id \
-                     AND e.processed_at IS NULL \
-                     AND (e.seq < i.seq OR (e.seq = i.seq AND e.event_id < i.event_id))) \
-             ORDER BY i.seq, i.event_id LIMIT $3",
-        )
-        .bind(backend)
-        .bind(now)
-        .bind(i64::from(limit))
-        .fetch_all(&self.store.read)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                let payload: String = r.try_get("payload")?;
+        let rows: Vec<(String, i64, i64)> = on!(self.store, read, |db| {
+            sqlx::query_as(
+                "SELECT i.payload, i.received_at, i.attempts FROM inbox_events i \
+                 WHERE i.backend = $1 AND i.processed_at IS NULL AND i.next_attempt_at <= $2 \
+                   AND NOT EXISTS (SELECT 1 FROM inbox_events e \
+                       WHERE e.backend = i.backend AND e.ticket_id = i.ticket_id \
+                         AND e.processed_at IS NULL \
+                         AND (e.seq < i.seq OR (e.seq = i.seq AND e.event_id < i.event_id))) \
+                 ORDER BY i.seq, i.event_id LIMIT $3",
+            )
+            .bind(backend)
+            .bind(now)
+            .bind(i64::from(limit))
+            .fetch_all(db)
+            .await?
+        });
+        rows.into_iter()
+            .map(|(payload, received_at, attempts)| {
                 Ok(InboxEvent {
                     event: serde_json::from_str(&payload)
                         .map_err(|e| StoreError::Corrupt(format!("inbox payload: {e}")))?,
-                    received_at: r.try_get("received_at")?,
-                    attempts: r.try_get("attempts")?,
+                    received_at,
+                    attempts,
                 })
             })
             .collect()
@@ -369,13 +431,15 @@ impl NotifyStore<'_> {
 
     /// When the next deferred event of `backend` is due (unix ms), if any waits.
     pub async fn next_due(&self, backend: &str) -> Result<Option<i64>, StoreError> {
-        Ok(sqlx::query_scalar(
-            "SELECT MIN(next_attempt_at) FROM inbox_events \
-             WHERE backend = $1 AND processed_at IS NULL",
-        )
-        .bind(backend)
-        .fetch_one(&self.store.read)
-        .await?)
+        Ok(on!(self.store, read, |db| {
+            sqlx::query_scalar(
+                "SELECT MIN(next_attempt_at) FROM inbox_events \
+                 WHERE backend = $1 AND processed_at IS NULL",
+            )
+            .bind(backend)
+            .fetch_one(db)
+            .await?
+        }))
     }
 
     /// Counts a failed try of an event and sets when it is tried again.
@@ -386,21 +450,25 @@ impl NotifyStore<'_> {
         at: i64,
         error: &str,
     ) -> Result<(), StoreError> {
-        sqlx::query(
-            "UPDATE inbox_events SET attempts = attempts + 1, next_attempt_at = $1, \
-             last_error = $2 WHERE backend = $3 AND event_id = $4",
-        )
-        .bind(at)
-        .bind(error.chars().take(500).collect::<String>())
-        .bind(backend)
-        .bind(event_id)
-        .execute(&self.store.write)
-        .await?;
+        let error: String = error.chars().take(500).collect();
+        on!(self.store, write, |db| {
+            sqlx::query(
+                "UPDATE inbox_events SET attempts = attempts + 1, next_attempt_at = $1, \
+                 last_error = $2 WHERE backend = $3 AND event_id = $4",
+            )
+            .bind(at)
+            .bind(&error)
+            .bind(backend)
+            .bind(event_id)
+            .execute(db)
+            .await?;
+        });
         Ok(())
     }
 
     /// Writes an event's jobs and marks it processed, all or nothing. A Closed ticket's
-    /// opener record starts its retention clock in the same transaction.
+    /// opener record starts its retention clock in the same transaction. Jobs are unique
+    /// by dedupe key, so completing one event twice (two processors) writes them once.
     pub async fn complete(
         &self,
         backend: &str,
@@ -409,96 +477,105 @@ impl NotifyStore<'_> {
         closed: bool,
     ) -> Result<(), StoreError> {
         let now = now_millis();
-        let mut tx = self.store.write.begin().await?;
+        let mut payloads = Vec::with_capacity(jobs.len());
         for j in jobs {
-            let payload = serde_json::to_string(&j.payload)
-                .map_err(|e| StoreError::Corrupt(format!("job payload: {e}")))?;
+            payloads.push(
+                serde_json::to_string(&j.payload)
+                    .map_err(|e| StoreError::Corrupt(format!("job payload: {e}")))?,
+            );
+        }
+        on!(self.store, write, |db| {
+            let mut tx = db.begin().await?;
+            for (j, payload) in jobs.iter().zip(&payloads) {
+                sqlx::query(
+                    "INSERT INTO outbox_jobs (dedupe_key, backend, kind, target, ticket_id, \
+                     payload, state, next_attempt_at, received_at, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $8) \
+                     ON CONFLICT (dedupe_key) DO NOTHING",
+                )
+                .bind(&j.dedupe_key)
+                .bind(backend)
+                .bind(j.kind.as_str())
+                .bind(j.target.id() as i64)
+                .bind(j.ticket_id as i64)
+                .bind(payload)
+                .bind(JobState::Pending.as_str())
+                .bind(now)
+                .bind(j.received_at)
+                .execute(&mut *tx)
+                .await?;
+            }
+            if closed {
+                sqlx::query(
+                    "UPDATE ticket_openers SET closed_at = $1 \
+                     WHERE backend = $2 AND ticket_id = $3 AND closed_at IS NULL",
+                )
+                .bind(now)
+                .bind(backend)
+                .bind(event.ticket_id as i64)
+                .execute(&mut *tx)
+                .await?;
+            }
             sqlx::query(
-                "INSERT INTO outbox_jobs (dedupe_key, backend, kind, target, ticket_id, payload, \
-                 state, next_attempt_at, received_at, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $8) \
-                 ON CONFLICT (dedupe_key) DO NOTHING",
+                "UPDATE inbox_events SET processed_at = $1 WHERE backend = $2 AND event_id = $3",
             )
-            .bind(&j.dedupe_key)
-            .bind(backend)
-            .bind(j.kind)
-            .bind(j.target.id() as i64)
-            .bind(j.ticket_id as i64)
-            .bind(payload)
-            .bind(JobState::Pending)
             .bind(now)
-            .bind(j.received_at)
+            .bind(backend)
+            .bind(&event.id)
             .execute(&mut *tx)
             .await?;
-        }
-        if closed {
-            sqlx::query(
-                "UPDATE ticket_openers SET closed_at = $1 \
-                 WHERE backend = $2 AND ticket_id = $3 AND closed_at IS NULL",
-            )
-            .bind(now)
-            .bind(backend)
-            .bind(event.ticket_id as i64)
-            .execute(&mut *tx)
-            .await?;
-        }
-        sqlx::query(
-            "UPDATE inbox_events SET processed_at = $1 WHERE backend = $2 AND event_id = $3",
-        )
-        .bind(now)
-        .bind(backend)
-        .bind(&event.id)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
+            tx.commit().await?;
+        });
         Ok(())
     }
 
     /// Unprocessed events of `backend` and when the oldest of them was received.
     pub async fn backlog(&self, backend: &str) -> Result<(i64, Option<i64>), StoreError> {
-        let row = sqlx::query(
-            "SELECT COUNT(*) AS n, MIN(received_at) AS oldest FROM inbox_events \
-             WHERE backend = $1 AND processed_at IS NULL",
-        )
-        .bind(backend)
-        .fetch_one(&self.store.read)
-        .await?;
-        Ok((row.try_get("n")?, row.try_get("oldest")?))
+        Ok(on!(self.store, read, |db| {
+            sqlx::query_as(
+                "SELECT COUNT(*) AS n, MIN(received_at) AS oldest FROM inbox_events \
+                 WHERE backend = $1 AND processed_at IS NULL",
+            )
+            .bind(backend)
+            .fetch_one(db)
+            .await?
+        }))
     }
 
     /// Batches already formed (their nonce is fixed) that are due to be sent (again).
     pub async fn due_batches(&self, now: i64) -> Result<Vec<i64>, StoreError> {
-        Ok(sqlx::query_scalar(
-            "SELECT DISTINCT batch_id FROM outbox_jobs \
-             WHERE state = $1 AND next_attempt_at <= $2 ORDER BY batch_id",
-        )
-        .bind(JobState::Sending)
-        .bind(now)
-        .fetch_all(&self.store.read)
-        .await?)
+        Ok(on!(self.store, read, |db| {
+            sqlx::query_scalar(
+                "SELECT DISTINCT batch_id FROM outbox_jobs \
+                 WHERE state = $1 AND next_attempt_at <= $2 ORDER BY batch_id",
+            )
+            .bind(JobState::Sending.as_str())
+            .bind(now)
+            .fetch_all(db)
+            .await?
+        }))
     }
 
     /// Targets with pending jobs and no batch in flight, oldest first.
     pub async fn due_targets(&self, now: i64) -> Result<Vec<(JobKind, Target)>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT kind, target, MIN(id) AS first FROM outbox_jobs p \
-             WHERE state = $1 AND next_attempt_at <= $2 \
-               AND NOT EXISTS (SELECT 1 FROM outbox_jobs s WHERE s.state = $3 \
-                               AND s.kind = p.kind AND s.target = p.target) \
-             GROUP BY kind, target ORDER BY first",
-        )
-        .bind(JobState::Pending)
-        .bind(now)
-        .bind(JobState::Sending)
-        .fetch_all(&self.store.read)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                let t: i64 = r.try_get("target")?;
-                let kind: JobKind = r.try_get("kind")?;
-                Ok((kind, kind.target(t as u64)))
-            })
-            .collect()
+        let rows: Vec<(String, i64, i64)> = on!(self.store, read, |db| {
+            sqlx::query_as(
+                "SELECT kind, target, MIN(id) AS first FROM outbox_jobs p \
+                 WHERE state = $1 AND next_attempt_at <= $2 \
+                   AND NOT EXISTS (SELECT 1 FROM outbox_jobs s WHERE s.state = $3 \
+                                   AND s.kind = p.kind AND s.target = p.target) \
+                 GROUP BY kind, target ORDER BY first",
+            )
+            .bind(JobState::Pending.as_str())
+            .bind(now)
+            .bind(JobState::Sending.as_str())
+            .fetch_all(db)
+            .await?
+        });
+        Ok(targets(rows)?
+            .into_iter()
+            .map(|(kind, target, _)| (kind, target))
+            .collect())
     }
 
     pub async fn pending_jobs(
@@ -507,96 +584,111 @@ impl NotifyStore<'_> {
         target: Target,
         limit: u32,
     ) -> Result<Vec<Job>, StoreError> {
-        let rows = sqlx::query(&format!(
+        let sql = format!(
             "SELECT {JOB_COLUMNS} FROM outbox_jobs \
              WHERE state = $1 AND kind = $2 AND target = $3 ORDER BY id LIMIT $4"
-        ))
-        .bind(JobState::Pending)
-        .bind(kind)
-        .bind(target.id() as i64)
-        .bind(i64::from(limit))
-        .fetch_all(&self.store.read)
-        .await?;
-        rows.iter().map(job_from_row).collect()
+        );
+        jobs(on!(self.store, read, |db| {
+            sqlx::query_as(&sql)
+                .bind(JobState::Pending.as_str())
+                .bind(kind.as_str())
+                .bind(target.id() as i64)
+                .bind(i64::from(limit))
+                .fetch_all(db)
+                .await?
+        }))
     }
 
     /// Fixes a batch (its id is its first job's id, and so is its nonce) before sending,
-    /// so a crash after the send resends exactly the same message.
+    /// so a crash after the send resends exactly the same message. Each job moves only
+    /// from pending, so a job joins one batch even if two dispatchers raced.
     pub async fn start_batch(&self, job_ids: &[i64]) -> Result<i64, StoreError> {
         let batch = *job_ids
             .iter()
             .min()
             .ok_or_else(|| StoreError::Corrupt("empty batch".into()))?;
-        let mut tx = self.store.write.begin().await?;
-        for id in job_ids {
-            sqlx::query(
-                "UPDATE outbox_jobs SET state = $1, batch_id = $2 WHERE id = $3 AND state = $4",
-            )
-            .bind(JobState::Sending)
-            .bind(batch)
-            .bind(id)
-            .bind(JobState::Pending)
-            .execute(&mut *tx)
-            .await?;
-        }
-        tx.commit().await?;
+        on!(self.store, write, |db| {
+            let mut tx = db.begin().await?;
+            for id in job_ids {
+                sqlx::query(
+                    "UPDATE outbox_jobs SET state = $1, batch_id = $2 \
+                     WHERE id = $3 AND state = $4",
+                )
+                .bind(JobState::Sending.as_str())
+                .bind(batch)
+                .bind(id)
+                .bind(JobState::Pending.as_str())
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+        });
         Ok(batch)
     }
 
     pub async fn batch_jobs(&self, batch_id: i64) -> Result<Vec<Job>, StoreError> {
-        let rows = sqlx::query(&format!(
+        let sql = format!(
             "SELECT {JOB_COLUMNS} FROM outbox_jobs WHERE batch_id = $1 AND state = $2 \
              ORDER BY id"
-        ))
-        .bind(batch_id)
-        .bind(JobState::Sending)
-        .fetch_all(&self.store.read)
-        .await?;
-        rows.iter().map(job_from_row).collect()
+        );
+        jobs(on!(self.store, read, |db| {
+            sqlx::query_as(&sql)
+                .bind(batch_id)
+                .bind(JobState::Sending.as_str())
+                .fetch_all(db)
+                .await?
+        }))
     }
 
     /// Ends a batch: sent, or parked / failed / skipped when it must not be retried.
     pub async fn finish_batch(&self, batch_id: i64, state: JobState) -> Result<(), StoreError> {
-        sqlx::query(
-            "UPDATE outbox_jobs SET state = $1, sent_at = $2 WHERE batch_id = $3 AND state = $4",
-        )
-        .bind(state)
-        .bind(now_millis())
-        .bind(batch_id)
-        .bind(JobState::Sending)
-        .execute(&self.store.write)
-        .await?;
+        on!(self.store, write, |db| {
+            sqlx::query(
+                "UPDATE outbox_jobs SET state = $1, sent_at = $2 \
+                 WHERE batch_id = $3 AND state = $4",
+            )
+            .bind(state.as_str())
+            .bind(now_millis())
+            .bind(batch_id)
+            .bind(JobState::Sending.as_str())
+            .execute(db)
+            .await?;
+        });
         Ok(())
     }
 
     pub async fn retry_batch_at(&self, batch_id: i64, at: i64) -> Result<(), StoreError> {
-        sqlx::query(
-            "UPDATE outbox_jobs SET attempts = attempts + 1, next_attempt_at = $1 \
-             WHERE batch_id = $2 AND state = $3",
-        )
-        .bind(at)
-        .bind(batch_id)
-        .bind(JobState::Sending)
-        .execute(&self.store.write)
-        .await?;
+        on!(self.store, write, |db| {
+            sqlx::query(
+                "UPDATE outbox_jobs SET attempts = attempts + 1, next_attempt_at = $1 \
+                 WHERE batch_id = $2 AND state = $3",
+            )
+            .bind(at)
+            .bind(batch_id)
+            .bind(JobState::Sending.as_str())
+            .execute(db)
+            .await?;
+        });
         Ok(())
     }
 
     /// Parks every unsent job for a target Discord refuses (403/404).
     pub async fn park_target(&self, kind: JobKind, target: Target) -> Result<u64, StoreError> {
-        let done = sqlx::query(
-            "UPDATE outbox_jobs SET state = $1, sent_at = $2 \
-             WHERE kind = $3 AND target = $4 AND state IN ($5, $6)",
-        )
-        .bind(JobState::Parked)
-        .bind(now_millis())
-        .bind(kind)
-        .bind(target.id() as i64)
-        .bind(JobState::Pending)
-        .bind(JobState::Sending)
-        .execute(&self.store.write)
-        .await?;
-        Ok(done.rows_affected())
+        Ok(on!(self.store, write, |db| {
+            sqlx::query(
+                "UPDATE outbox_jobs SET state = $1, sent_at = $2 \
+                 WHERE kind = $3 AND target = $4 AND state IN ($5, $6)",
+            )
+            .bind(JobState::Parked.as_str())
+            .bind(now_millis())
+            .bind(kind.as_str())
+            .bind(target.id() as i64)
+            .bind(JobState::Pending.as_str())
+            .bind(JobState::Sending.as_str())
+            .execute(db)
+            .await?
+            .rows_affected()
+        }))
     }
 
     /// Messages sent since `since` (unix ms), one per batch with its target and time, and
@@ -606,54 +698,46 @@ impl NotifyStore<'_> {
         &self,
         since: i64,
     ) -> Result<Vec<(JobKind, Target, Option<i64>)>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT kind, target, MAX(sent_at) AS at FROM outbox_jobs \
-             WHERE state = $1 AND sent_at >= $2 GROUP BY kind, target, batch_id \
-             UNION ALL \
-             SELECT kind, target, NULL AS at FROM outbox_jobs WHERE state = $3 \
-             GROUP BY kind, target, batch_id",
-        )
-        .bind(JobState::Sent)
-        .bind(since)
-        .bind(JobState::Sending)
-        .fetch_all(&self.store.read)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                let t: i64 = r.try_get("target")?;
-                let kind: JobKind = r.try_get("kind")?;
-                Ok((kind, kind.target(t as u64), r.try_get("at")?))
-            })
-            .collect()
+        let rows: Vec<(String, i64, Option<i64>)> = on!(self.store, read, |db| {
+            sqlx::query_as(
+                "SELECT kind, target, MAX(sent_at) AS at FROM outbox_jobs \
+                 WHERE state = $1 AND sent_at >= $2 GROUP BY kind, target, batch_id \
+                 UNION ALL \
+                 SELECT kind, target, NULL AS at FROM outbox_jobs WHERE state = $3 \
+                 GROUP BY kind, target, batch_id",
+            )
+            .bind(JobState::Sent.as_str())
+            .bind(since)
+            .bind(JobState::Sending.as_str())
+            .fetch_all(db)
+            .await?
+        });
+        targets(rows)
     }
 
     /// Jobs not yet sent (pending or in a batch).
     pub async fn depth(&self) -> Result<i64, StoreError> {
-        Ok(
+        Ok(on!(self.store, read, |db| {
             sqlx::query_scalar("SELECT COUNT(*) FROM outbox_jobs WHERE state IN ($1, $2)")
-                .bind(JobState::Pending)
-                .bind(JobState::Sending)
-                .fetch_one(&self.store.read)
-                .await?,
-        )
+                .bind(JobState::Pending.as_str())
+                .bind(JobState::Sending.as_str())
+                .fetch_one(db)
+                .await?
+        }))
     }
 
     /// Targets whose jobs were parked, for operators.
     pub async fn parked_targets(&self) -> Result<Vec<(JobKind, Target, i64)>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT kind, target, COUNT(*) AS n FROM outbox_jobs WHERE state = $1 \
-             GROUP BY kind, target ORDER BY kind, target",
-        )
-        .bind(JobState::Parked)
-        .fetch_all(&self.store.read)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                let t: i64 = r.try_get("target")?;
-                let kind: JobKind = r.try_get("kind")?;
-                Ok((kind, kind.target(t as u64), r.try_get("n")?))
-            })
-            .collect()
+        let rows: Vec<(String, i64, i64)> = on!(self.store, read, |db| {
+            sqlx::query_as(
+                "SELECT kind, target, COUNT(*) AS n FROM outbox_jobs WHERE state = $1 \
+                 GROUP BY kind, target ORDER BY kind, target",
+            )
+            .bind(JobState::Parked.as_str())
+            .fetch_all(db)
+            .await?
+        });
+        targets(rows)
     }
 
     /// Records who opened a ticket from Discord (first record wins).
@@ -664,17 +748,20 @@ impl NotifyStore<'_> {
         account_id: &str,
         user_id: u64,
     ) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO ticket_openers (backend, ticket_id, account_id, user_id, created_at) \
-             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (backend, ticket_id) DO NOTHING",
-        )
-        .bind(backend)
-        .bind(ticket as i64)
-        .bind(account_id)
-        .bind(user_id as i64)
-        .bind(now_millis())
-        .execute(&self.store.write)
-        .await?;
+        on!(self.store, write, |db| {
+            sqlx::query(
+                "INSERT INTO ticket_openers (backend, ticket_id, account_id, user_id, \
+                 created_at) VALUES ($1, $2, $3, $4, $5) \
+                 ON CONFLICT (backend, ticket_id) DO NOTHING",
+            )
+            .bind(backend)
+            .bind(ticket as i64)
+            .bind(account_id)
+            .bind(user_id as i64)
+            .bind(now_millis())
+            .execute(db)
+            .await?;
+        });
         Ok(())
     }
 
@@ -683,67 +770,73 @@ impl NotifyStore<'_> {
         backend: &str,
         ticket: TicketId,
     ) -> Result<Option<Opener>, StoreError> {
-        let row = sqlx::query(
-            "SELECT account_id, user_id FROM ticket_openers WHERE backend = $1 AND ticket_id = $2",
-        )
-        .bind(backend)
-        .bind(i64::try_from(ticket).unwrap_or(i64::MAX))
-        .fetch_optional(&self.store.read)
-        .await?;
-        row.map(|r| {
-            let user: i64 = r.try_get("user_id")?;
-            Ok(Opener {
-                account_id: r.try_get("account_id")?,
-                user_id: user as u64,
-            })
-        })
-        .transpose()
+        let row: Option<(String, i64)> = on!(self.store, read, |db| {
+            sqlx::query_as(
+                "SELECT account_id, user_id FROM ticket_openers \
+                 WHERE backend = $1 AND ticket_id = $2",
+            )
+            .bind(backend)
+            .bind(i64::try_from(ticket).unwrap_or(i64::MAX))
+            .fetch_optional(db)
+            .await?
+        });
+        Ok(row.map(|(account_id, user)| Opener {
+            account_id,
+            user_id: user as u64,
+        }))
     }
 
     pub async fn dm_channel(&self, user_id: u64) -> Result<Option<u64>, StoreError> {
-        let v: Option<i64> =
+        let v: Option<i64> = on!(self.store, read, |db| {
             sqlx::query_scalar("SELECT channel_id FROM dm_channels WHERE user_id = $1")
                 .bind(user_id as i64)
-                .fetch_optional(&self.store.read)
-                .await?;
+                .fetch_optional(db)
+                .await?
+        });
         Ok(v.map(|c| c as u64))
     }
 
     /// Remembers (or refreshes) a user's DM channel; `used_at` keeps it from retention.
     pub async fn save_dm_channel(&self, user_id: u64, channel_id: u64) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO dm_channels (user_id, channel_id, used_at) VALUES ($1, $2, $3) \
-             ON CONFLICT (user_id) DO UPDATE SET channel_id = excluded.channel_id, \
-             used_at = excluded.used_at",
-        )
-        .bind(user_id as i64)
-        .bind(channel_id as i64)
-        .bind(now_millis())
-        .execute(&self.store.write)
-        .await?;
+        on!(self.store, write, |db| {
+            sqlx::query(
+                "INSERT INTO dm_channels (user_id, channel_id, used_at) VALUES ($1, $2, $3) \
+                 ON CONFLICT (user_id) DO UPDATE SET channel_id = excluded.channel_id, \
+                 used_at = excluded.used_at",
+            )
+            .bind(user_id as i64)
+            .bind(channel_id as i64)
+            .bind(now_millis())
+            .execute(db)
+            .await?;
+        });
         Ok(())
     }
 
     /// Until when (unix ms) a user's DMs are known to be closed, if they are.
     pub async fn dm_closed_until(&self, user_id: u64, now: i64) -> Result<Option<i64>, StoreError> {
-        Ok(sqlx::query_scalar(
-            "SELECT closed_until FROM dm_closed WHERE user_id = $1 AND closed_until > $2",
-        )
-        .bind(user_id as i64)
-        .bind(now)
-        .fetch_optional(&self.store.read)
-        .await?)
+        Ok(on!(self.store, read, |db| {
+            sqlx::query_scalar(
+                "SELECT closed_until FROM dm_closed WHERE user_id = $1 AND closed_until > $2",
+            )
+            .bind(user_id as i64)
+            .bind(now)
+            .fetch_optional(db)
+            .await?
+        }))
     }
 
     pub async fn mark_dm_closed(&self, user_id: u64, until: i64) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO dm_closed (user_id, closed_until) VALUES ($1, $2) \
-             ON CONFLICT (user_id) DO UPDATE SET closed_until = excluded.closed_until",
-        )
-        .bind(user_id as i64)
-        .bind(until)
-        .execute(&self.store.write)
-        .await?;
+        on!(self.store, write, |db| {
+            sqlx::query(
+                "INSERT INTO dm_closed (user_id, closed_until) VALUES ($1, $2) \
+                 ON CONFLICT (user_id) DO UPDATE SET closed_until = excluded.closed_until",
+            )
+            .bind(user_id as i64)
+            .bind(until)
+            .execute(db)
+            .await?;
+        });
         Ok(())
     }
 
@@ -751,42 +844,45 @@ impl NotifyStore<'_> {
     /// events, finished jobs, openers of tickets Closed before it, DM channels unused
     /// since, and expired closed-DM marks. Nothing pending is ever deleted.
     pub async fn prune(&self, cutoff: i64, now: i64) -> Result<Pruned, StoreError> {
-        let mut tx = self.store.write.begin().await?;
-        let inbox = sqlx::query("DELETE FROM inbox_events WHERE processed_at < $1")
-            .bind(cutoff)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        let outbox =
-            sqlx::query("DELETE FROM outbox_jobs WHERE state IN ($1, $2, $3, $4) AND sent_at < $5")
-                .bind(JobState::Sent)
-                .bind(JobState::Failed)
-                .bind(JobState::Skipped)
-                .bind(JobState::Parked)
+        on!(self.store, write, |db| {
+            let mut tx = db.begin().await?;
+            let inbox = sqlx::query("DELETE FROM inbox_events WHERE processed_at < $1")
                 .bind(cutoff)
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
-        let openers = sqlx::query("DELETE FROM ticket_openers WHERE closed_at < $1")
+            let outbox = sqlx::query(
+                "DELETE FROM outbox_jobs WHERE state IN ($1, $2, $3, $4) AND sent_at < $5",
+            )
+            .bind(JobState::Sent.as_str())
+            .bind(JobState::Failed.as_str())
+            .bind(JobState::Skipped.as_str())
+            .bind(JobState::Parked.as_str())
             .bind(cutoff)
             .execute(&mut *tx)
             .await?
             .rows_affected();
-        let dm_channels = sqlx::query("DELETE FROM dm_channels WHERE used_at < $1")
-            .bind(cutoff)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        sqlx::query("DELETE FROM dm_closed WHERE closed_until <= $1")
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(Pruned {
-            inbox,
-            outbox,
-            openers,
-            dm_channels,
+            let openers = sqlx::query("DELETE FROM ticket_openers WHERE closed_at < $1")
+                .bind(cutoff)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            let dm_channels = sqlx::query("DELETE FROM dm_channels WHERE used_at < $1")
+                .bind(cutoff)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            sqlx::query("DELETE FROM dm_closed WHERE closed_until <= $1")
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(Pruned {
+                inbox,
+                outbox,
+                openers,
+                dm_channels,
+            })
         })
     }
 
@@ -800,9 +896,10 @@ impl NotifyStore<'_> {
             "dm_channels",
             "dm_closed",
         ] {
-            let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
-                .fetch_one(&self.store.read)
-                .await?;
+            let sql = format!("SELECT COUNT(*) FROM {table}");
+            let n: i64 = on!(self.store, read, |db| {
+                sqlx::query_scalar(&sql).fetch_one(db).await?
+            });
             out.push((table, n));
         }
         Ok(out)

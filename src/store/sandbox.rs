@@ -99,6 +99,15 @@ fn event_from_row(row: &SqliteRow) -> Result<Event, StoreError> {
 }
 
 impl SandboxStore<'_> {
+    /// The SQLite writer: the sandbox is single-process and never runs on PostgreSQL.
+    fn write(&self) -> Result<&sqlx::SqlitePool, StoreError> {
+        self.store.sqlite().map(|(_, write)| write)
+    }
+
+    fn read(&self) -> Result<&sqlx::SqlitePool, StoreError> {
+        self.store.sqlite().map(|(read, _)| read)
+    }
+
     /// Creates an account with its customer token and demo properties, all or nothing.
     pub async fn create_account(
         &self,
@@ -107,7 +116,7 @@ impl SandboxStore<'_> {
         properties: &[Property],
     ) -> Result<(), StoreError> {
         let now = super::now_millis();
-        let mut tx = self.store.write.begin().await?;
+        let mut tx = self.write()?.begin().await?;
         sqlx::query("INSERT INTO sandbox_accounts (id, name, created_at) VALUES ($1, $2, $3)")
             .bind(&account.id)
             .bind(&account.name)
@@ -150,7 +159,7 @@ impl SandboxStore<'_> {
         .bind(token_hash)
         .bind(scopes.join(" "))
         .bind(super::now_millis())
-        .execute(&self.store.write)
+        .execute(self.write()?)
         .await?;
         Ok(())
     }
@@ -159,7 +168,7 @@ impl SandboxStore<'_> {
         let row =
             sqlx::query("SELECT account_id, scopes FROM sandbox_tokens WHERE token_hash = $1")
                 .bind(token_hash)
-                .fetch_optional(&self.store.read)
+                .fetch_optional(self.read()?)
                 .await?;
         row.map(|r| {
             let scopes: String = r.try_get("scopes")?;
@@ -174,7 +183,7 @@ impl SandboxStore<'_> {
     pub async fn account(&self, id: &str) -> Result<Option<Account>, StoreError> {
         let row = sqlx::query("SELECT id, name FROM sandbox_accounts WHERE id = $1")
             .bind(id)
-            .fetch_optional(&self.store.read)
+            .fetch_optional(self.read()?)
             .await?;
         row.map(|r| {
             Ok(Account {
@@ -190,7 +199,7 @@ impl SandboxStore<'_> {
             "SELECT id, name FROM sandbox_properties WHERE account_id = $1 ORDER BY name, id",
         )
         .bind(account_id)
-        .fetch_all(&self.store.read)
+        .fetch_all(self.read()?)
         .await?;
         rows.iter()
             .map(|r| {
@@ -216,7 +225,7 @@ impl SandboxStore<'_> {
         ))
         .bind(id)
         .bind(vis.account())
-        .fetch_optional(&self.store.read)
+        .fetch_optional(self.read()?)
         .await?;
         row.as_ref().map(ticket_from_row).transpose()
     }
@@ -243,7 +252,7 @@ impl SandboxStore<'_> {
         .bind(after_updated)
         .bind(after_id)
         .bind(i64::from(limit))
-        .fetch_all(&self.store.read)
+        .fetch_all(self.read()?)
         .await?;
         rows.iter().map(ticket_from_row).collect()
     }
@@ -255,7 +264,7 @@ impl SandboxStore<'_> {
              WHERE ticket_id = $1 ORDER BY id",
         )
         .bind(ticket_id as i64)
-        .fetch_all(&self.store.read)
+        .fetch_all(self.read()?)
         .await?;
         rows.iter().map(message_from_row).collect()
     }
@@ -268,7 +277,7 @@ impl SandboxStore<'_> {
         )
         .bind(i64::try_from(after).unwrap_or(i64::MAX))
         .bind(i64::from(limit))
-        .fetch_all(&self.store.read)
+        .fetch_all(self.read()?)
         .await?;
         rows.iter().map(event_from_row).collect()
     }
@@ -276,7 +285,7 @@ impl SandboxStore<'_> {
     /// The newest event's sequence number, or None when there are no events.
     pub async fn latest_event_seq(&self) -> Result<Option<u64>, StoreError> {
         let seq: Option<i64> = sqlx::query_scalar("SELECT MAX(seq) FROM sandbox_events")
-            .fetch_one(&self.store.read)
+            .fetch_one(self.read()?)
             .await?;
         Ok(seq.and_then(|s| u64::try_from(s).ok()))
     }
@@ -289,7 +298,7 @@ impl SandboxStore<'_> {
         )
         .bind(since_ms)
         .bind(i64::from(limit))
-        .fetch_all(&self.store.read)
+        .fetch_all(self.read()?)
         .await?;
         rows.iter().map(event_from_row).collect()
     }
@@ -314,7 +323,7 @@ impl SandboxStore<'_> {
         )
         .bind(older_than_ms)
         .bind(keep_after)
-        .execute(&self.store.write)
+        .execute(self.write()?)
         .await?;
         Ok(done.rows_affected())
     }
@@ -335,7 +344,7 @@ impl SandboxStore<'_> {
         .bind(caller)
         .bind(key)
         .bind(not_before)
-        .fetch_one(&self.store.read)
+        .fetch_one(self.read()?)
         .await?;
         Ok(n > 0)
     }
@@ -343,7 +352,7 @@ impl SandboxStore<'_> {
     /// Starts a write transaction; changes are kept only if it is committed.
     pub async fn begin(&self) -> Result<SandboxTx, StoreError> {
         Ok(SandboxTx {
-            tx: self.store.write.begin().await?,
+            tx: self.write()?.begin().await?,
         })
     }
 }
@@ -621,7 +630,7 @@ mod tests {
         // The database as 0001–0004 left it, with one creation key.
         let old = dir.path().join("old-migrations");
         std::fs::create_dir(&old).unwrap();
-        let all = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+        let all = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/sqlite");
         for name in [
             "0001_init.sql",
             "0002_discord.sql",

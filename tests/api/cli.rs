@@ -576,3 +576,112 @@ async fn check_config_counts_links_by_the_key_that_opens_them_and_changes_nothin
     }
     store.close().await;
 }
+
+#[test]
+fn check_config_redacts_a_postgres_password_and_warns_about_the_embedded_sandbox() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = bot(dir.path())
+        .arg("check-config")
+        .env("DISCORD_TOKEN", "MTIzNDU2.very-secret-token")
+        .env(
+            "DATABASE_URL",
+            "postgres://bot:pg-very-secret@127.0.0.1:1/bot",
+        )
+        .output()
+        .unwrap();
+    let t = text(&out);
+    assert!(!t.contains("pg-very-secret"), "{t}");
+    assert!(t.contains("postgres://redacted@127.0.0.1:1/bot"), "{t}");
+    assert!(
+        t.contains("the embedded sandbox is single-process: with PostgreSQL and several replicas"),
+        "{t}"
+    );
+    let out = bot(dir.path())
+        .arg("check-config")
+        .env("DATABASE_URL", "mysql://127.0.0.1/bot")
+        .output()
+        .unwrap();
+    assert!(
+        text(&out).contains("use a sqlite: or postgres:// URL"),
+        "{}",
+        text(&out)
+    );
+}
+
+#[tokio::test]
+#[ignore = "needs PostgreSQL (127.0.0.1:5432); .ci/run runs it"]
+async fn migrate_store_moves_a_used_sqlite_installation_into_postgres_once() {
+    use paradarum_bot::store::discord::LinkRecord;
+    use paradarum_bot::store::Store;
+    let dir = tempfile::tempdir().unwrap();
+    let from = format!("sqlite://{}/data/paradarum-bot.db", dir.path().display());
+    let pg = crate::helpers::PgDb::new();
+    let store = Store::open(&from).await.unwrap();
+    let link = LinkRecord {
+        account_id: "acc_1".into(),
+        account_name: "Acme".into(),
+        sealed_token: vec![9, 8, 7],
+        unreadable_since: None,
+    };
+    store.discord().save_link(42, &link).await.unwrap();
+    store
+        .put_state("events.cursor:b", "evt_000000000007")
+        .await
+        .unwrap();
+    store
+        .notify()
+        .remember_opener("b", 7, "acc_1", 42)
+        .await
+        .unwrap();
+    let (_, sqlite) = ((), sqlx::SqlitePool::connect(&from).await.unwrap());
+    sqlx::query("INSERT INTO sandbox_accounts (id, name, created_at) VALUES ('acc_1', 'Acme', 1)")
+        .execute(&sqlite)
+        .await
+        .unwrap();
+    sqlite.close().await;
+    store.close().await;
+
+    let migrate = |from: &str, to: &str| {
+        let out = bot(dir.path())
+            .args(["migrate-store", "--from", from, "--to", to])
+            .output()
+            .unwrap();
+        (out.status.code(), text(&out))
+    };
+    let to = pg.url_as("postgres:pg-very-secret");
+    let (code, t) = migrate(&from, &to);
+    assert_eq!(code, Some(0), "{t}");
+    assert!(!t.contains("pg-very-secret"), "{t}");
+    for line in [
+        "discord_links        1",
+        "ticket_openers       1",
+        "kv_state             1",
+    ] {
+        assert!(t.contains(line), "no `{line}` in {t}");
+    }
+    assert!(t.contains("set sandbox.database_url"), "{t}");
+
+    let copied = Store::open(&pg.url_as("postgres")).await.unwrap();
+    assert_eq!(copied.discord().link(42).await.unwrap(), Some(link));
+    assert_eq!(
+        copied
+            .get_state("events.cursor:b")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("evt_000000000007")
+    );
+    copied.close().await;
+
+    // Again: refused, nothing changed.
+    let (code, t) = migrate(&from, &to);
+    assert_ne!(code, Some(0), "{t}");
+    assert!(
+        t.contains("already holds data") && t.contains("nothing was changed"),
+        "{t}"
+    );
+    // The wrong way round.
+    let (code, t) = migrate(&to, &from);
+    assert_ne!(code, Some(0), "{t}");
+    assert!(t.contains("must be a SQLite database"), "{t}");
+}

@@ -134,3 +134,54 @@ pub fn free_port() -> u16 {
         .unwrap()
         .port()
 }
+
+/// A fresh PostgreSQL database (127.0.0.1:5432, trust auth) with a random name, dropped
+/// when this goes, even when the test panics.
+pub struct PgDb {
+    pub name: String,
+}
+
+const PG_SERVER: &str = "postgres://postgres@127.0.0.1:5432";
+
+fn pg_admin(sql: &str) {
+    use sqlx::Connection;
+    let sql = sql.to_string();
+    // A runtime of its own on a thread of its own: callers may be inside one.
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let mut conn = sqlx::PgConnection::connect(&format!("{PG_SERVER}/postgres"))
+                .await
+                .expect("PostgreSQL answers at 127.0.0.1:5432");
+            sqlx::query(&sql).execute(&mut conn).await.unwrap();
+            let _ = conn.close().await;
+        })
+    })
+    .join()
+    .unwrap();
+}
+
+impl PgDb {
+    pub fn new() -> PgDb {
+        let name = format!("paradarum_test_{:016x}", rand::random::<u64>());
+        pg_admin(&format!("CREATE DATABASE {name}"));
+        PgDb { name }
+    }
+
+    /// Its URL, with `userinfo` (e.g. `postgres:password`; trust auth ignores a password).
+    pub fn url_as(&self, userinfo: &str) -> String {
+        format!("postgres://{userinfo}@127.0.0.1:5432/{}", self.name)
+    }
+}
+
+impl Drop for PgDb {
+    fn drop(&mut self) {
+        pg_admin(&format!(
+            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+            self.name
+        ));
+    }
+}

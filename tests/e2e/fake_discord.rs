@@ -970,11 +970,16 @@ fn route(
             // Discord); given back if this one turns out to be rejected.
             p.responded = true;
             drop(pending);
-            let rejected = check(inner, &inner.validators.callback, "interaction callback", body)
-                .or_else(|| {
-                    message_limit_error(&body["data"])
-                        .map(|e| discord_error(StatusCode::BAD_REQUEST, 50035, &e))
-                });
+            let rejected = check(
+                inner,
+                &inner.validators.callback,
+                "interaction callback",
+                body,
+            )
+            .or_else(|| {
+                message_limit_error(&body["data"])
+                    .map(|e| discord_error(StatusCode::BAD_REQUEST, 50035, &e))
+            });
             if let Some(r) = rejected {
                 if let Some(p) = inner.pending.lock().unwrap().get_mut(*token) {
                     p.responded = false;

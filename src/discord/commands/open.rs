@@ -47,7 +47,7 @@ pub async fn open(
     let uid = ctx.author().id.get();
     // Checked before the form (a read), reserved once the form is up (a write after the
     // first answer): a second delivery of this interaction reserves nothing.
-    if let Some(left) = data.open_cooldown_left(uid, origin) {
+    if let Some(left) = data.open_cooldown_left(uid, origin).await {
         let secs = left.as_secs().max(1);
         return answer(
             ctx,
@@ -59,7 +59,7 @@ pub async fn open(
     data.showing_open_form(uid, origin);
     match show_modal(ctx, open_modal(custom_id, topic)).await {
         Ok(()) => {
-            data.start_open_cooldown(uid, origin);
+            data.start_open_cooldown(uid, origin).await;
             Ok(())
         }
         Err(e) => {
@@ -146,7 +146,7 @@ pub async fn create(
         Ok::<_, CommandError>((t, name))
     })
     .await?;
-    data.start_open_cooldown(user.id.get(), origin);
+    data.start_open_cooldown(user.id.get(), origin).await;
     // Remembered so the opener gets DMs about this ticket and staff see who opened it.
     if let Err(e) = data
         .store
