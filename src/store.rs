@@ -9,6 +9,7 @@
 pub mod discord;
 pub mod kept;
 pub mod notify;
+pub mod roles;
 pub mod sandbox;
 
 use std::str::FromStr;
