@@ -240,6 +240,11 @@ impl Roles {
         Ok((roles, task))
     }
 
+    /// Whether this is the one process of an SQLite installation.
+    pub fn is_solo(&self) -> bool {
+        self.0.release.is_none()
+    }
+
     pub fn replica(&self) -> &str {
         &self.0.replica
     }
