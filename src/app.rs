@@ -357,6 +357,7 @@ impl Application {
         claim_backend(&store, &api.backend).await?;
         let metrics = Arc::new(Metrics::default());
         let client = api_client(&settings, api.url.clone())?.with_metrics(metrics.api.clone());
+        let api = external_sandbox(&settings, &client, api).await;
         let integration_token = integration_token(&settings, &client, &store, &cipher, &api).await;
 
         let shared = Shared {
@@ -666,6 +667,37 @@ async fn ticket_api(
         backend,
         sandbox_admin,
     })
+}
+
+/// A remote ticket API that takes `SANDBOX_ADMIN_TOKEN` as its admin token is a sandbox
+/// process (`paradarum-bot sandbox`, as replicas use): the bot then acts as on the embedded
+/// one (accounts made on first use, `/sandbox`, its own integration token). Only a clear
+/// "no" from the API turns that off; an API that cannot be reached yet is taken at its
+/// operator's word.
+async fn external_sandbox(
+    settings: &Settings,
+    client: &ApiClient,
+    mut api: TicketApi,
+) -> TicketApi {
+    let (Backend::Remote(url), Some(admin)) = (&settings.api.url, &settings.sandbox.admin_token)
+    else {
+        return api;
+    };
+    let url = redacted_url(url);
+    match client.token_info(admin.get()).await {
+        Ok(info) if info.kind == crate::ticket::api::token_kind::ADMIN => {
+            tracing::warn!(%url, "ticket API: an external SANDBOX (it takes SANDBOX_ADMIN_TOKEN), not Paradarum");
+        }
+        Err(crate::client::ApiError::Unavailable { reason, .. }) => {
+            tracing::warn!(%url, %reason, "ticket API: cannot ask it yet; taken as an external sandbox because SANDBOX_ADMIN_TOKEN is set");
+        }
+        Ok(_) | Err(_) => {
+            tracing::warn!(%url, "SANDBOX_ADMIN_TOKEN is set but the ticket API does not take it as a sandbox admin token: ignored");
+            return api;
+        }
+    }
+    api.sandbox_admin = Some(admin.get().clone());
+    api
 }
 
 /// Makes `backend` the one the notification records belong to.

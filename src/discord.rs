@@ -1,8 +1,10 @@
 //! The Discord front end: poise 0.7 on serenity 0.12.5, gateway intent `GUILDS` only.
 //!
-//! Commands answer every interaction within Discord's 3 seconds (they defer before any
-//! ticket API call), keep every ticket answer ephemeral, and act with the customer's own
-//! linked token. Buttons and modals are routed by their custom ids, so they work after a
+//! Commands answer every interaction within Discord's 3 seconds, keep every ticket answer
+//! ephemeral, and act with the customer's own linked token. Every handler makes its first
+//! answer (a deferral, a form or a message) before any side effect (ticket API write,
+//! store write, DM), and stops silently when Discord refuses it with 40060: an interaction
+//! delivered to two sessions (replicas during a gateway handoff) then acts once. Buttons and modals are routed by their custom ids, so they work after a
 //! restart. A watchdog exits the process when the gateway goes quiet for too long, so a
 //! supervisor restarts it (serenity 0.12 can lose a shard silently).
 
@@ -140,7 +142,7 @@ pub struct FrontEnd {
     pub attachments: AttachmentSettings,
     pub downloads: reqwest::Client,
     pub open_cooldown: Duration,
-    pub cooldowns: Mutex<HashMap<u64, Instant>>,
+    pub cooldowns: Mutex<HashMap<u64, OpenSlot>>,
     pub api_slots: Semaphore,
     pub gateway: Arc<GatewayState>,
     /// `DISCORD_GUILD_ID`: the only server where `/sandbox` is registered and accepted.
@@ -184,35 +186,88 @@ impl FrontEnd {
         links::seal(&self.cipher, uid, token, account_id, account_name)
     }
 
-    /// Reserves the user's open slot when their form is shown, so two forms opened side
-    /// by side cannot both create tickets; how long is left if it is taken.
-    pub fn reserve_open_cooldown(&self, uid: u64) -> Result<(), Duration> {
+    /// How long until `uid` may open another ticket, if a form or ticket of theirs other
+    /// than interaction `origin` holds their slot. Writes nothing, so it can run before
+    /// the form is shown; a second delivery of the same `/ticket open` is never refused
+    /// (its refusal could beat the first delivery's form to Discord).
+    pub fn open_cooldown_left(&self, uid: u64, origin: u64) -> Option<Duration> {
         if self.open_cooldown.is_zero() {
-            return Ok(());
+            return None;
+        }
+        let now = Instant::now();
+        let map = self.cooldowns.lock().unwrap_or_else(|p| p.into_inner());
+        let slot = map.get(&uid)?;
+        if slot.origin == origin {
+            return None;
+        }
+        match slot.at {
+            // A form is being shown right now (between the check and the reservation).
+            None => Some(self.open_cooldown),
+            Some(at) => {
+                let left = self.open_cooldown.saturating_sub(now.duration_since(at));
+                (!left.is_zero()).then_some(left)
+            }
+        }
+    }
+
+    /// Marks `uid`'s form `origin` as being shown, so a second `/ticket open` arriving
+    /// before [`Data::start_open_cooldown`] is refused. Process memory only, never a
+    /// side effect anyone else sees: a user's interactions all arrive on their guild's
+    /// shard, so on this process.
+    pub fn showing_open_form(&self, uid: u64, origin: u64) {
+        if self.open_cooldown.is_zero() {
+            return;
         }
         let now = Instant::now();
         let cooldown = self.open_cooldown;
         let mut map = self.cooldowns.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(at) = map.get(&uid) {
-            let left = cooldown.saturating_sub(now.duration_since(*at));
-            if !left.is_zero() {
-                return Err(left);
-            }
+        let free = map
+            .get(&uid)
+            .is_none_or(|s| s.at.is_some_and(|at| now.duration_since(at) >= cooldown));
+        if free {
+            map.insert(uid, OpenSlot { at: None, origin });
         }
-        map.retain(|_, at| now.duration_since(*at) < cooldown);
-        map.insert(uid, now);
-        Ok(())
     }
 
-    /// Starts the cooldown after a ticket was opened.
-    pub fn start_open_cooldown(&self, uid: u64) {
+    /// Forgets a form that Discord refused (another session showed it), unless something
+    /// reserved the slot meanwhile.
+    pub fn form_not_shown(&self, uid: u64, origin: u64) {
+        let mut map = self.cooldowns.lock().unwrap_or_else(|p| p.into_inner());
+        if map
+            .get(&uid)
+            .is_some_and(|s| s.origin == origin && s.at.is_none())
+        {
+            map.remove(&uid);
+        }
+    }
+
+    /// Reserves (or restarts) `uid`'s open slot for interaction `origin`: after its form
+    /// was shown, and again once its ticket was opened.
+    pub fn start_open_cooldown(&self, uid: u64, origin: u64) {
+        if self.open_cooldown.is_zero() {
+            return;
+        }
         let now = Instant::now();
         let cooldown = self.open_cooldown;
         let mut map = self.cooldowns.lock().unwrap_or_else(|p| p.into_inner());
         // Forget expired entries so the map does not grow with every user ever seen.
-        map.retain(|_, at| now.duration_since(*at) < cooldown);
-        map.insert(uid, now);
+        map.retain(|_, s| s.at.is_none_or(|at| now.duration_since(at) < cooldown));
+        map.insert(
+            uid,
+            OpenSlot {
+                at: Some(now),
+                origin,
+            },
+        );
     }
+}
+
+/// Who holds a user's `/ticket open` slot: the slash interaction of the form, and since
+/// when (None while its form is being shown).
+#[derive(Clone, Copy, Debug)]
+pub struct OpenSlot {
+    at: Option<Instant>,
+    origin: u64,
 }
 
 /// Every command the bot registers; `/sandbox` only on the sandbox backend with

@@ -139,7 +139,7 @@ pub enum InteractionKind {
 }
 
 impl InteractionKind {
-    fn label(self) -> &'static str {
+    pub fn label(self) -> &'static str {
         match self {
             InteractionKind::Command => "command",
             InteractionKind::Component => "component",
@@ -247,6 +247,8 @@ pub struct Metrics {
     pub parked: Counter,
     pub discord_429: Counter,
     pub escalations: Counter,
+    /// Interactions another session acknowledged first (Discord 40060): dropped unanswered.
+    pub interactions_duplicate: Counter,
     /// Events announced from the event alone after their ticket could not be read.
     pub events_degraded: Counter,
     /// DMs not sent: the user unlinked, their DMs are closed, or the backend changed.
@@ -344,6 +346,12 @@ impl Metrics {
             "escalations",
             "Tickets moved to Billing or SSL by moderators",
             escalations.clone(),
+        );
+        let interactions_duplicate = Counter::default();
+        r.register(
+            "interactions_duplicate",
+            "Interactions already acknowledged by another session (Discord 40060), dropped",
+            interactions_duplicate.clone(),
         );
         let events_degraded = Counter::default();
         r.register(
@@ -512,6 +520,7 @@ impl Metrics {
             parked,
             discord_429,
             escalations,
+            interactions_duplicate,
             events_degraded,
             dm_skipped,
             retention_deleted,

@@ -172,6 +172,23 @@ fn advice_choice(data: &Data, e: &CommandError) -> Option<serenity::Autocomplete
     Some(serenity::AutocompleteChoice::new(name, "help"))
 }
 
+/// The user's token for autocomplete, which has no acknowledgement to come first: read
+/// from the link without maintenance writes. Only a first-time user on the sandbox is
+/// linked here (to a new sandbox account); two deliveries at once then save one link
+/// (`save_link_if_absent`) and may leave one unused sandbox account.
+async fn autocomplete_token(
+    data: &Data,
+    user: &serenity::User,
+) -> Result<SecretString, CommandError> {
+    match super::links::linked_token(data, user).await {
+        Ok((token, _)) => Ok(token),
+        Err(super::links::LinkError::NotLinked) if data.sandbox_admin.is_some() => {
+            Ok(data.customer_token(user).await?.0)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// Suggests the user's own tickets: `#id · subject`, newest first, filtered by what was
 /// typed. When the user's link is the problem it says so; on other trouble (API slow or
 /// down) it answers an empty list in time.
@@ -183,7 +200,7 @@ pub async fn autocomplete_ticket(
     let user = ctx.author().clone();
     let partial = partial.trim().trim_start_matches('#').to_lowercase();
     let work = async {
-        let (token, _) = data.customer_token(&user).await?;
+        let token = autocomplete_token(data, &user).await?;
         let page = data
             .client
             .list_tickets(
@@ -240,7 +257,7 @@ pub async fn autocomplete_property(
     let user = ctx.author().clone();
     let partial = partial.trim().to_lowercase();
     let work = async {
-        let (token, _) = data.customer_token(&user).await?;
+        let token = autocomplete_token(data, &user).await?;
         data.client.properties(&token).await.map_err(read_err(None))
     };
     let props = match tokio::time::timeout(AUTOCOMPLETE_BUDGET, work).await {
@@ -275,6 +292,33 @@ pub async fn own_ticket(
     id: TicketId,
 ) -> Result<(Ticket, SecretString), CommandError> {
     let (token, link) = data.customer_token(user).await?;
+    ticket_of(data, token, &link, id).await
+}
+
+/// [`own_ticket`] writing nothing, for checks before an interaction's first answer: an
+/// unlinked user is not linked here (on the sandbox, where their first write makes them
+/// an account, they own no ticket yet).
+pub async fn own_ticket_read_only(
+    data: &Data,
+    user: &serenity::User,
+    id: TicketId,
+) -> Result<(Ticket, SecretString), CommandError> {
+    let (token, link) = match super::links::linked_token(data, user).await {
+        Ok(t) => t,
+        Err(super::links::LinkError::NotLinked) if data.sandbox_admin.is_some() => {
+            return Err(read_err(Some(id))(ApiError::NotFound));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    ticket_of(data, token, &link, id).await
+}
+
+async fn ticket_of(
+    data: &Data,
+    token: SecretString,
+    link: &crate::store::discord::LinkRecord,
+    id: TicketId,
+) -> Result<(Ticket, SecretString), CommandError> {
     let t = data
         .client
         .ticket(&token, id)
@@ -333,7 +377,65 @@ pub fn log_error(error: &CommandError, reference: &str, what: &str) {
         CommandError::Internal { detail } => {
             tracing::error!(%reference, what, %detail, "command failed")
         }
+        CommandError::Duplicate => tracing::debug!(what, "interaction answered elsewhere"),
     }
+}
+
+/// Counts and logs an interaction whose first answer Discord refused with 40060: another
+/// session (a second replica during a gateway handoff) got it too and answered first.
+/// Its handler stops here, before any side effect, and shows nothing.
+pub fn duplicate(data: &Data, kind: InteractionKind, id: u64) {
+    crate::metrics::Metrics::inc(&data.metrics.interactions_duplicate);
+    tracing::debug!(
+        interaction = id,
+        kind = kind.label(),
+        "interaction already acknowledged by another session (40060); dropped"
+    );
+}
+
+/// Sends `response` as the first answer to a component or modal interaction. False when
+/// it failed; a 40060 (answered elsewhere) is counted by [`duplicate`], not warned about.
+async fn first_response(
+    ctx: &serenity::Context,
+    data: &Data,
+    kind: InteractionKind,
+    id: serenity::InteractionId,
+    token: &str,
+    response: serenity::CreateInteractionResponse,
+) -> bool {
+    match serenity::Builder::execute(response, &ctx.http, (id, token)).await {
+        Ok(()) => {
+            data.metrics.interaction_acked(kind, id.get());
+            true
+        }
+        Err(e) if errors::already_acknowledged(&e) => {
+            duplicate(data, kind, id.get());
+            false
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, kind = kind.label(), "could not answer an interaction");
+            false
+        }
+    }
+}
+
+/// The first answer to a button press (a message, a form, or an update); see
+/// [`first_response`].
+pub async fn respond_component(
+    ctx: &serenity::Context,
+    data: &Data,
+    c: &serenity::ComponentInteraction,
+    response: serenity::CreateInteractionResponse,
+) -> bool {
+    first_response(
+        ctx,
+        data,
+        InteractionKind::Component,
+        c.id,
+        &c.token,
+        response,
+    )
+    .await
 }
 
 /// The edit that shows `handled` (an error as the user's words, with *Try again* when
@@ -361,18 +463,17 @@ pub fn edit_for(handled: Handled, what: &str) -> serenity::EditInteractionRespon
     }
 }
 
-/// Acknowledges a modal submit with an ephemeral "thinking…"; false if Discord refused.
-pub async fn defer_modal(ctx: &serenity::Context, m: &serenity::ModalInteraction) -> bool {
+/// Acknowledges a modal submit with an ephemeral "thinking…"; false if Discord refused
+/// (then nothing else may happen: a 40060 means another session is handling it).
+pub async fn defer_modal(
+    ctx: &serenity::Context,
+    data: &Data,
+    m: &serenity::ModalInteraction,
+) -> bool {
     let defer = serenity::CreateInteractionResponse::Defer(
         serenity::CreateInteractionResponseMessage::new().ephemeral(true),
     );
-    match m.create_response(&ctx.http, defer).await {
-        Ok(()) => true,
-        Err(e) => {
-            tracing::warn!(error = %e, "could not acknowledge a modal submit");
-            false
-        }
-    }
+    first_response(ctx, data, InteractionKind::Modal, m.id, &m.token, defer).await
 }
 
 /// Answers a modal submit with `handled` (after [`defer_modal`]).
@@ -396,7 +497,8 @@ pub enum Ack {
     NewEphemeral,
 }
 
-/// Acknowledges a button press within Discord's 3 seconds; false if Discord refused.
+/// Acknowledges a button press within Discord's 3 seconds; false if Discord refused
+/// (then nothing else may happen: a 40060 means another session is handling it).
 pub async fn acknowledge(
     ctx: &serenity::Context,
     data: &Data,
@@ -409,17 +511,7 @@ pub async fn acknowledge(
             serenity::CreateInteractionResponseMessage::new().ephemeral(true),
         ),
     };
-    match c.create_response(&ctx.http, response).await {
-        Ok(()) => {
-            data.metrics
-                .interaction_acked(InteractionKind::Component, c.id.get());
-            true
-        }
-        Err(e) => {
-            tracing::warn!(error = %e, "could not acknowledge a button");
-            false
-        }
-    }
+    respond_component(ctx, data, c, response).await
 }
 
 /// Answers a button press with `handled` (after [`acknowledge`]).

@@ -13,6 +13,10 @@ pub enum CommandError {
     Unavailable { detail: String, outcome: Outcome },
     /// A bug or corrupt data: logged; the user gets a short apology with the reference.
     Internal { detail: String },
+    /// Discord refused the first answer because another session already gave one (40060:
+    /// the interaction was delivered twice, e.g. to two replicas during a gateway
+    /// handoff). The handler stops: no side effect, nothing shown, counted.
+    Duplicate,
 }
 
 /// What an unavailable API may have done with the request.
@@ -34,6 +38,7 @@ impl std::fmt::Display for CommandError {
             CommandError::Unavailable { detail, .. } | CommandError::Internal { detail } => {
                 f.write_str(detail)
             }
+            CommandError::Duplicate => f.write_str("interaction already acknowledged elsewhere"),
         }
     }
 }
@@ -103,7 +108,7 @@ impl CommandError {
                  went through. Press **Try again** when you like: it is sent as the same \
                  request, so it cannot happen twice. (ref `{reference}`)"
             ),
-            CommandError::Internal { .. } => format!(
+            CommandError::Internal { .. } | CommandError::Duplicate => format!(
                 "Something went wrong on our side. Please try again; if it keeps happening, \
                  give support this reference: `{reference}`."
             ),
@@ -208,8 +213,23 @@ impl From<StoreError> for CommandError {
     }
 }
 
+/// Discord's "Interaction has already been acknowledged".
+pub const ALREADY_ACKNOWLEDGED: isize = 40060;
+
+/// Whether Discord refused an initial response because another session gave one first.
+pub fn already_acknowledged(e: &serenity::Error) -> bool {
+    matches!(
+        e,
+        serenity::Error::Http(serenity::http::HttpError::UnsuccessfulRequest(r))
+            if r.error.code == ALREADY_ACKNOWLEDGED
+    )
+}
+
 impl From<serenity::Error> for CommandError {
     fn from(e: serenity::Error) -> Self {
+        if already_acknowledged(&e) {
+            return CommandError::Duplicate;
+        }
         CommandError::internal(format!("discord: {e}"))
     }
 }

@@ -6,8 +6,11 @@ use poise::serenity_prelude as serenity;
 use poise::CreateReply;
 
 use super::commands::{close, link, list, open, reply, retry};
-use super::common::{command_acked, defer_modal, finish_modal, log_error, not_yet_answered};
-use super::errors::{new_reference, CommandError};
+use super::common::{
+    command_acked, defer_modal, duplicate, finish_modal, interaction_id, log_error,
+    not_yet_answered,
+};
+use super::errors::{already_acknowledged, new_reference, CommandError};
 use super::ids::CustomId;
 use super::Data;
 use crate::metrics::InteractionKind;
@@ -15,6 +18,11 @@ use crate::metrics::InteractionKind;
 /// poise's error hook. Never poise's `builtins::on_error`: that shows users the error chain.
 pub async fn on_error(error: poise::FrameworkError<'_, Data, CommandError>) {
     match error {
+        poise::FrameworkError::Command {
+            error: CommandError::Duplicate,
+            ctx,
+            ..
+        } => duplicate(ctx.data(), InteractionKind::Command, interaction_id(ctx)),
         poise::FrameworkError::Command { error, ctx, .. } => {
             let reference = new_reference();
             log_error(&error, &reference, &ctx.command().qualified_name);
@@ -24,6 +32,9 @@ pub async fn on_error(error: poise::FrameworkError<'_, Data, CommandError>) {
             match ctx.send(reply).await {
                 Ok(_) if first => command_acked(ctx),
                 Ok(_) => {}
+                Err(e) if first && already_acknowledged(&e) => {
+                    duplicate(ctx.data(), InteractionKind::Command, interaction_id(ctx))
+                }
                 Err(e) => {
                     tracing::warn!(error = %e, %reference, "could not tell the user about an error")
                 }
@@ -85,11 +96,10 @@ async fn on_modal(ctx: &serenity::Context, data: &Data, m: &serenity::ModalInter
         tracing::debug!(custom_id = %m.data.custom_id, "ignoring a modal that is not ours");
         return;
     };
-    if !defer_modal(ctx, m).await {
+    // The first answer before anything else: a second delivery stops here (40060).
+    if !defer_modal(ctx, data, m).await {
         return;
     }
-    data.metrics
-        .interaction_acked(InteractionKind::Modal, m.id.get());
     let handled = match id {
         CustomId::OpenModal {
             origin,

@@ -121,7 +121,7 @@ pub async fn customer_token(
 ) -> Result<(SecretString, LinkRecord), LinkError> {
     let uid = user.id.get();
     if let Some(link) = data.store.discord().link(uid).await? {
-        return open(data, uid, link).await;
+        return open(data, uid, link, true).await;
     }
     let Some(admin) = &data.sandbox_admin else {
         return Err(LinkError::NotLinked);
@@ -150,22 +150,37 @@ pub async fn customer_token(
     if saved {
         tracing::info!(user = uid, account = %stored.account_id, "linked a new sandbox account");
     }
-    open(data, uid, stored).await
+    open(data, uid, stored, true).await
 }
 
-/// Opens a stored link. A previous key's link is re-sealed with the current key; one no
-/// key opens is marked (and kept); a marked one that opens again is unmarked. Those
-/// writes are best effort: the user's command does not depend on them.
+/// The user's token from an existing link, writing nothing (no sandbox account, no
+/// re-sealing or marking): for checks made before an interaction's first answer, which a
+/// second delivery of the same interaction must be able to repeat without effect.
+pub async fn linked_token(
+    data: &Data,
+    user: &serenity::User,
+) -> Result<(SecretString, LinkRecord), LinkError> {
+    let uid = user.id.get();
+    match data.store.discord().link(uid).await? {
+        Some(link) => open(data, uid, link, false).await,
+        None => Err(LinkError::NotLinked),
+    }
+}
+
+/// Opens a stored link. With `maintain`, a previous key's link is re-sealed with the
+/// current key; one no key opens is marked (and kept); a marked one that opens again is
+/// unmarked. Those writes are best effort: the user's command does not depend on them.
 async fn open(
     data: &FrontEnd,
     uid: u64,
     mut link: LinkRecord,
+    maintain: bool,
 ) -> Result<(SecretString, LinkRecord), LinkError> {
     let store = data.store.discord();
     let (plain, used) = match data.cipher.open(&link.sealed_token, &aad(uid)) {
         Ok(opened) => opened,
         Err(_) => {
-            if link.unreadable_since.is_none() {
+            if maintain && link.unreadable_since.is_none() {
                 tracing::warn!(
                     user = uid,
                     "no configured key opens this user's linked token (BOT_SECRET_KEY changed? \
@@ -189,6 +204,9 @@ async fn open(
             );
         }
     };
+    if !maintain {
+        return Ok((token, link));
+    }
     match used {
         KeyUsed::Previous(i) => match data
             .cipher

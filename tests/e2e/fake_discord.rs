@@ -3,7 +3,8 @@
 //!
 //! It behaves like Discord where the bot could get it wrong: every JSON body is validated
 //! against the request schema of Discord's own OpenAPI spec; an interaction's initial
-//! response must come within 3 s and only once (10062 / 40060 otherwise); message limits
+//! response must come within 3 s and only once (10062 / 40060 otherwise; of two at
+//! once exactly one wins, and it can deliver an interaction twice, as two sessions get it); message limits
 //! answer 400; channels allow 5 messages per 5 s (429 + `retry_after` beyond); `nonce` +
 //! `enforce_nonce` de-duplicate. It can be told to fail with 500s, 429s or slow answers,
 //! and to drop the gateway connection.
@@ -99,6 +100,9 @@ pub struct Inner {
     pub identifies: AtomicU64,
     /// While set, gateway connections are refused (Discord unreachable).
     pub refuse_gateway: std::sync::atomic::AtomicBool,
+    /// While set, every interaction is delivered twice (same payload, id and token), as
+    /// two gateway sessions receive it during a handoff between replicas.
+    pub deliver_twice: std::sync::atomic::AtomicBool,
     /// Schema validation on (the default). Benchmarks turn it off so the fake's CPU does
     /// not compete with the bot's on a small machine.
     pub validate: std::sync::atomic::AtomicBool,
@@ -206,6 +210,7 @@ impl FakeDiscord {
             gateway: Mutex::new(None),
             identifies: AtomicU64::new(0),
             refuse_gateway: std::sync::atomic::AtomicBool::new(false),
+            deliver_twice: std::sync::atomic::AtomicBool::new(false),
             validate: std::sync::atomic::AtomicBool::new(true),
             identified_at: Mutex::new(None),
             forbidden_channels: Mutex::new(Default::default()),
@@ -268,13 +273,21 @@ impl FakeDiscord {
         // Discord's 3 seconds count from the interaction's creation (its snowflake).
         let id: u64 = payload["id"].as_str().unwrap().parse().unwrap();
         let age = Duration::from_millis(unix_ms().saturating_sub((id >> 22) + DISCORD_EPOCH_MS));
-        self.inner.pending.lock().unwrap().insert(
-            token,
-            Pending {
+        // A redelivery keeps the interaction's state: it was answered or it was not.
+        self.inner
+            .pending
+            .lock()
+            .unwrap()
+            .entry(token)
+            .or_insert(Pending {
                 dispatched: Instant::now() - age,
                 responded: false,
-            },
-        );
+            });
+        if self.inner.deliver_twice.load(Ordering::SeqCst)
+            && !self.dispatch("INTERACTION_CREATE", payload.clone())
+        {
+            return false;
+        }
         self.dispatch("INTERACTION_CREATE", payload)
     }
 
@@ -605,15 +618,20 @@ fn route(
             if p.dispatched.elapsed() > Duration::from_secs(3) {
                 return discord_error(StatusCode::NOT_FOUND, 10062, "Unknown interaction");
             }
+            // Claimed under the lock, so of two answers at once exactly one wins (as on
+            // Discord); given back if this one turns out to be rejected.
+            p.responded = true;
             drop(pending);
-            if let Some(r) = check(inner, &inner.validators.callback, "interaction callback", body) {
+            let rejected = check(inner, &inner.validators.callback, "interaction callback", body)
+                .or_else(|| {
+                    message_limit_error(&body["data"])
+                        .map(|e| discord_error(StatusCode::BAD_REQUEST, 50035, &e))
+                });
+            if let Some(r) = rejected {
+                if let Some(p) = inner.pending.lock().unwrap().get_mut(*token) {
+                    p.responded = false;
+                }
                 return r;
-            }
-            if let Some(e) = message_limit_error(&body["data"]) {
-                return discord_error(StatusCode::BAD_REQUEST, 50035, &e);
-            }
-            if let Some(p) = inner.pending.lock().unwrap().get_mut(*token) {
-                p.responded = true;
             }
             StatusCode::NO_CONTENT.into_response()
         }

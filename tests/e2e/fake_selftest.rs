@@ -43,6 +43,19 @@ async fn the_fake_answers_an_interaction_once_and_only_within_three_seconds() {
     assert_eq!(post(&fake, &cb, ok.clone()).await.0, 204);
     let (status, body) = post(&fake, &cb, ok.clone()).await;
     assert_eq!((status, body["code"].as_u64()), (400, Some(40060)));
+    // Two answers at once (two replicas that both got it): exactly one wins.
+    let (id2, token2, v2) = interaction(&fake);
+    fake.dispatch_interaction(v2.clone());
+    let cb2 = format!("/interactions/{id2}/{token2}/callback");
+    let (a, b) = tokio::join!(post(&fake, &cb2, ok.clone()), post(&fake, &cb2, ok.clone()));
+    let mut codes = [a.0, b.0];
+    codes.sort_unstable();
+    assert_eq!(codes, [204, 400], "{a:?} {b:?}");
+    let refused = if a.0 == 400 { a.1 } else { b.1 };
+    assert_eq!(refused["code"], 40060);
+    // A redelivery (another session) does not make it unanswered again.
+    fake.dispatch_interaction(v2);
+    assert_eq!(post(&fake, &cb2, ok.clone()).await.0, 400, "still answered");
     let (status, body) = post(&fake, "/interactions/1/unknown/callback", ok.clone()).await;
     assert_eq!((status, body["code"].as_u64()), (404, Some(10062)));
 

@@ -1,6 +1,7 @@
 //! End-to-end: the real `paradarum-bot` binary against a fake Discord and its embedded
 //! sandbox ticket API. Run only these with `cargo test --test e2e`.
 
+mod duplicates;
 mod endpoints;
 mod escalation;
 mod fake_discord;

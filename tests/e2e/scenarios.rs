@@ -803,3 +803,51 @@ async fn a_gateway_that_stays_down_makes_the_bot_exit_non_zero_for_its_superviso
     assert_eq!(code, Some(1), "log:\n{}", bot.log());
     assert!(bot.log().contains("gateway"), "{}", bot.log());
 }
+
+/// A separate `paradarum-bot sandbox` (here one in this process) with its admin token
+/// works like the embedded one: a first-time user opens a ticket with no `/ticket link`,
+/// and `/sandbox` is offered in the guild. A wrong admin token is refused by the API and
+/// ignored: users are asked to link.
+#[tokio::test]
+async fn a_separate_sandbox_taken_with_its_admin_token_works_like_the_embedded_one() {
+    use crate::harness::{external_sandbox, ADMIN};
+    let (port, _dir) = external_sandbox().await;
+    let url = format!("http://127.0.0.1:{port}");
+    let key = paradarum_bot::config::SecretKey::generate_text();
+    let env = |admin: &'static str| {
+        [
+            ("PARADARUM_API_URL", url.clone()),
+            ("BOT_SECRET_KEY", key.clone()),
+            ("SANDBOX_ADMIN_TOKEN", admin.to_string()),
+        ]
+    };
+    let pairs = env(ADMIN);
+    let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let mut bot = Bot::start_with(&pairs).await;
+    bot.sandbox_port = port;
+    assert!(bot.log().contains("external SANDBOX"), "{}", bot.log());
+    let (id, _) = open_ticket(&bot, &alice(), 4, "Certificate expired").await;
+    let tickets = bot.sandbox_tickets().await;
+    assert_eq!(tickets.len(), 1);
+    assert_eq!(tickets[0]["id"], id);
+    assert_eq!(tickets[0]["topic"], 4);
+    let registered = bot.fake.recorded();
+    let sandbox_cmd = registered.iter().any(|r| {
+        r.method == "PUT"
+            && r.path.contains("/guilds/")
+            && r.body
+                .as_array()
+                .is_some_and(|cmds| cmds.iter().any(|c| c["name"] == "sandbox"))
+    });
+    assert!(sandbox_cmd, "/sandbox registered in the guild");
+    bot.assert_no_schema_errors();
+    drop(bot);
+
+    let pairs = env("not-the-admin-token");
+    let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let bot = Bot::start_with(&pairs).await;
+    assert!(bot.log().contains("ignored"), "{}", bot.log());
+    assert!(!bot.log().contains("not-the-admin-token"));
+    let (_, msg) = run(&bot, &bob(), "list", json!([])).await;
+    assert!(text_of(&msg).contains("/ticket link"), "{}", text_of(&msg));
+}

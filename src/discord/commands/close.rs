@@ -9,12 +9,11 @@ use poise::CreateReply;
 
 use crate::discord::common::{
     acknowledge, answer, api_err, autocomplete_ticket, defer, finish_component, own_ticket,
-    parse_ticket_id, with_api_slot, Ack, Answer, Handled,
+    parse_ticket_id, respond_component, with_api_slot, Ack, Answer, Handled,
 };
 use crate::discord::ids::CustomId;
 use crate::discord::render;
 use crate::discord::{allowed_mentions_none, CommandError, Context, Data};
-use crate::metrics::InteractionKind;
 use crate::store::kept::Submission;
 use crate::ticket;
 use crate::ticket::api::{capability, Ticket, TicketId};
@@ -157,10 +156,5 @@ pub async fn keep(
         .components(vec![])
         .allowed_mentions(allowed_mentions_none());
     let r = serenity::CreateInteractionResponse::UpdateMessage(msg);
-    match c.create_response(&ctx.http, r).await {
-        Ok(()) => data
-            .metrics
-            .interaction_acked(InteractionKind::Component, c.id.get()),
-        Err(e) => tracing::warn!(error = %e, "could not answer Keep open"),
-    }
+    respond_component(ctx, data, c, r).await;
 }

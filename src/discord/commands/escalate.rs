@@ -27,13 +27,17 @@ pub async fn escalate(
     let data = ctx.data();
     let who = ctx.author().clone();
     if !is_moderator(ctx, &data.moderator_roles) {
-        tracing::info!(target: "audit", user = who.id.get(), "escalation refused: not a moderator");
-        return answer(
+        let answered = answer(
             ctx,
             "Only community moderators can escalate tickets, and only from the server.",
             None,
         )
         .await;
+        // Audited once: a second delivery of this interaction stops at its answer (40060).
+        if answered.is_ok() {
+            tracing::info!(target: "audit", user = who.id.get(), "escalation refused: not a moderator");
+        }
+        return answered;
     }
     let id = parse_ticket_id(&ticket)?;
     let target = Topic::from_api(to)

@@ -29,8 +29,9 @@ pub async fn open(
     let property = property
         .map(|p| p.trim().to_string())
         .filter(|p| !p.is_empty());
+    let origin = crate::discord::common::interaction_id(ctx);
     let Some(custom_id) = (CustomId::OpenModal {
-        origin: crate::discord::common::interaction_id(ctx),
+        origin,
         topic,
         property,
     })
@@ -42,9 +43,11 @@ pub async fn open(
         )
         .await;
     };
-    // Reserved now, when the form is shown (and checked in one step): a second form
-    // opened beside the first is refused here.
-    if let Err(left) = ctx.data().reserve_open_cooldown(ctx.author().id.get()) {
+    let data = ctx.data();
+    let uid = ctx.author().id.get();
+    // Checked before the form (a read), reserved once the form is up (a write after the
+    // first answer): a second delivery of this interaction reserves nothing.
+    if let Some(left) = data.open_cooldown_left(uid, origin) {
         let secs = left.as_secs().max(1);
         return answer(
             ctx,
@@ -53,7 +56,17 @@ pub async fn open(
         )
         .await;
     }
-    show_modal(ctx, open_modal(custom_id, topic)).await
+    data.showing_open_form(uid, origin);
+    match show_modal(ctx, open_modal(custom_id, topic)).await {
+        Ok(()) => {
+            data.start_open_cooldown(uid, origin);
+            Ok(())
+        }
+        Err(e) => {
+            data.form_not_shown(uid, origin);
+            Err(e)
+        }
+    }
 }
 
 pub fn open_modal(custom_id: String, topic: Topic) -> serenity::CreateModal {
@@ -104,7 +117,7 @@ pub async fn submit(
         message: body.message.clone(),
         property_id: body.property_id.clone(),
     };
-    let result = create(data, &m.user, &body, &key).await;
+    let result = create(data, &m.user, origin, &body, &key).await;
     // Creation keys are part of the v1 contract: an unknown outcome can always be retried.
     super::retry::keep_if_unknown(data, origin, m.user.id.get(), &key, submission, result).await
 }
@@ -115,7 +128,13 @@ pub fn idempotency_key(origin: u64) -> String {
 }
 
 /// Creates the ticket (also what *Try again* resends) and remembers who opened it.
-pub async fn create(data: &Data, user: &serenity::User, body: &CreateTicket, key: &str) -> Handled {
+pub async fn create(
+    data: &Data,
+    user: &serenity::User,
+    origin: u64,
+    body: &CreateTicket,
+    key: &str,
+) -> Handled {
     let (ticket, property_name) = with_api_slot(data, async {
         let (token, _) = data.customer_token(user).await?;
         let t = data
@@ -127,7 +146,7 @@ pub async fn create(data: &Data, user: &serenity::User, body: &CreateTicket, key
         Ok::<_, CommandError>((t, name))
     })
     .await?;
-    data.start_open_cooldown(user.id.get());
+    data.start_open_cooldown(user.id.get(), origin);
     // Remembered so the opener gets DMs about this ticket and staff see who opened it.
     if let Err(e) = data
         .store

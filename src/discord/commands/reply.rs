@@ -11,14 +11,13 @@ use tokio::sync::{Semaphore, SemaphorePermit};
 
 use crate::client::{ApiError, Upload};
 use crate::discord::common::{
-    api_err, autocomplete_ticket, modal_value, own_ticket, parse_ticket_id, sentence, show_modal,
-    time_left, with_api_slot, Answer, Handled,
+    api_err, autocomplete_ticket, modal_value, own_ticket, own_ticket_read_only, parse_ticket_id,
+    respond_component, sentence, show_modal, time_left, with_api_slot, Answer, Handled,
 };
 use crate::discord::errors;
 use crate::discord::ids::CustomId;
 use crate::discord::render;
 use crate::discord::{CommandError, Context, Data};
-use crate::metrics::InteractionKind;
 use crate::store::discord::PendingAttachment;
 use crate::store::kept::{KeptFile, Submission};
 use crate::ticket::api::{capability, TicketId};
@@ -112,12 +111,7 @@ pub async fn button(
             )
         }
     };
-    match c.create_response(&ctx.http, response).await {
-        Ok(()) => data
-            .metrics
-            .interaction_acked(InteractionKind::Component, c.id.get()),
-        Err(e) => tracing::warn!(error = %e, "could not open the reply form"),
-    }
+    respond_component(ctx, data, c, response).await;
 }
 
 /// Before the form: the ticket must be the user's and not Closed. Answers within the
@@ -130,8 +124,9 @@ async fn precheck(
     origin: u64,
 ) -> Result<Option<Status>, CommandError> {
     let budget = time_left(origin).min(PRECHECK_MAX);
+    // Before the form (the first answer): reads only, so a second delivery is harmless.
     let checked = tokio::time::timeout(budget, async {
-        let (t, _) = own_ticket(data, user, id).await?;
+        let (t, _) = own_ticket_read_only(data, user, id).await?;
         Ok::<_, CommandError>(t.status)
     })
     .await;

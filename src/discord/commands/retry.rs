@@ -93,7 +93,7 @@ async fn resend(data: &Data, user: &serenity::User, origin: u64) -> Handled {
                 message: message.clone(),
                 property_id: property_id.clone(),
             };
-            super::open::create(data, user, &body, &key).await
+            super::open::create(data, user, origin, &body, &key).await
         }
         Submission::Reply { ticket, body, file } => {
             super::reply::send(data, user, *ticket, body, file.as_ref(), Some(&key)).await

@@ -179,7 +179,6 @@ impl Bot {
                 "SANDBOX_LISTEN",
                 format!("127.0.0.1:{}", self.embedded_sandbox_port),
             )
-            .env("SANDBOX_ADMIN_TOKEN", ADMIN)
             .env("PARADARUM_BOT__DISCORD__OPEN_COOLDOWN_SECS", "0")
             .env("PARADARUM_BOT__API__REQUEST_TIMEOUT_MS", "2000")
             .env("PARADARUM_BOT__API__RETRY_BUDGET_MS", "500")
@@ -187,6 +186,12 @@ impl Bot {
                 "RUST_LOG",
                 "info,paradarum_bot=debug,serenity::gateway=debug",
             );
+        // With a remote ticket API the bot takes SANDBOX_ADMIN_TOKEN as that API's sandbox
+        // admin token: a test of "Paradarum" (an external sandbox standing in) sets it
+        // only when it means to.
+        if !self.extra_env.iter().any(|(k, _)| k == "PARADARUM_API_URL") {
+            cmd.env("SANDBOX_ADMIN_TOKEN", ADMIN);
+        }
         for (k, v) in &self.extra_env {
             cmd.env(k, v);
         }
