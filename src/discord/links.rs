@@ -157,7 +157,7 @@ pub async fn customer_token(
 /// re-sealing or marking): for checks made before an interaction's first answer, which a
 /// second delivery of the same interaction must be able to repeat without effect.
 pub async fn linked_token(
-    data: &Data,
+    data: &FrontEnd,
     user: &serenity::User,
 ) -> Result<(SecretString, LinkRecord), LinkError> {
     let uid = user.id.get();

@@ -274,7 +274,10 @@ fn run_serves_health_and_the_sandbox_then_stops_cleanly_on_sigterm() {
     assert_eq!(body["gateway"], "disconnected");
     assert_eq!(body["store"], "ok");
     // On SQLite the one process holds every role.
-    assert!(body["replica"].as_str().is_some_and(|r| !r.is_empty()), "{body}");
+    assert!(
+        body["replica"].as_str().is_some_and(|r| !r.is_empty()),
+        "{body}"
+    );
     assert_eq!(body["roles"]["pipeline"], "held");
     assert_eq!(body["roles"]["registration"], "held");
     assert_eq!(
