@@ -8,8 +8,15 @@
 //! answer 400; channels allow 5 messages per 5 s (429 + `retry_after` beyond); `nonce` +
 //! `enforce_nonce` de-duplicate. It can be told to fail with 500s, 429s or slow answers,
 //! and to drop the gateway connection.
+//!
+//! The gateway holds any number of sessions at once (one per shard and replica, plus
+//! overlaps during a handoff) and records each one: its shard `[id, total]` from IDENTIFY,
+//! when it identified, got READY and closed, and its RESUMEs. A dispatch goes to the live
+//! sessions of the shard Discord's formula gives (`(guild_id >> 22) % total`; no guild:
+//! shard 0), to all of them when a handoff overlaps, and each interaction's delivery is
+//! recorded. IDENTIFYs count against a daily budget, as `GET /gateway/bot` reports.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -90,14 +97,94 @@ struct Validators {
     dm_channel: jsonschema::Validator,
 }
 
+/// One gateway session (IDENTIFY → READY, then any RESUMEs), as the fake saw it.
+#[derive(Clone, Debug)]
+pub struct Session {
+    /// Its place in [`FakeDiscord::sessions`] (the order of IDENTIFYs).
+    pub number: usize,
+    pub session_id: String,
+    /// `[shard_id, num_shards]` from IDENTIFY (`[0, 1]` when the bot sent none).
+    pub shard: [u64; 2],
+    pub identified_at: Instant,
+    pub ready_at: Instant,
+    /// When its socket last closed or dropped; `None` while live.
+    pub closed_at: Option<Instant>,
+    pub resumes: u32,
+    /// When it was live: READY or RESUMED until its socket ended.
+    pub live: Vec<(Instant, Option<Instant>)>,
+}
+
+impl Session {
+    pub fn is_live(&self) -> bool {
+        self.closed_at.is_none()
+    }
+
+    /// Whether an event of `guild` (`None`: a DM) belongs to this session's shard.
+    pub fn serves(&self, guild: Option<u64>) -> bool {
+        shard_of(guild, self.shard[1]) == self.shard[0]
+    }
+}
+
+/// Discord's shard for an event of `guild` among `total` shards; DMs go to shard 0.
+pub fn shard_of(guild: Option<u64>, total: u64) -> u64 {
+    match guild {
+        Some(g) if total > 0 => (g >> 22) % total,
+        _ => 0,
+    }
+}
+
+/// Two sessions of one shard live at the same time (a handoff's overlap).
+#[derive(Clone, Debug)]
+pub struct Overlap {
+    pub shard: [u64; 2],
+    pub sessions: (usize, usize),
+    pub from: Instant,
+    /// `None` while both are still live.
+    pub to: Option<Instant>,
+}
+
+impl Overlap {
+    /// How long it lasted (until now if it still does).
+    pub fn length(&self) -> Duration {
+        self.to
+            .unwrap_or_else(Instant::now)
+            .saturating_duration_since(self.from)
+    }
+}
+
+/// An interaction and the sessions it was delivered to.
+#[derive(Clone, Debug)]
+pub struct Delivery {
+    pub interaction_id: u64,
+    pub token: String,
+    pub guild: Option<u64>,
+    /// Session numbers; more than one when a handoff overlapped, none when no session of
+    /// its shard was live (Discord would have dropped it).
+    pub sessions: Vec<usize>,
+    pub at: Instant,
+}
+
+struct SessionState {
+    record: Session,
+    /// The socket it is live on.
+    tx: Option<mpsc::UnboundedSender<Value>>,
+    seq: u64,
+}
+
 pub struct Inner {
     addr: SocketAddr,
     pub recorded: Mutex<Vec<Recorded>>,
     /// Messages posted to channels (channel id, body), in order.
     pub channel_messages: Mutex<Vec<(u64, Value)>>,
     pending: Mutex<HashMap<String, Pending>>,
-    gateway: Mutex<Option<mpsc::UnboundedSender<Value>>>,
+    sessions: Mutex<Vec<SessionState>>,
+    deliveries: Mutex<Vec<Delivery>>,
     pub identifies: AtomicU64,
+    /// IDENTIFYs allowed (Discord: 1,000 a day); beyond it the socket is closed with 4004,
+    /// as Discord resets the token.
+    pub identify_budget: AtomicU64,
+    /// What `GET /gateway/bot` recommends.
+    pub recommended_shards: AtomicU64,
     /// While set, gateway connections are refused (Discord unreachable).
     pub refuse_gateway: std::sync::atomic::AtomicBool,
     /// While set, every interaction is delivered twice (same payload, id and token), as
@@ -114,7 +201,6 @@ pub struct Inner {
     pub closed_dms: Mutex<std::collections::HashSet<u64>>,
     /// DM channel id → the user it reaches.
     dm_channels: Mutex<HashMap<u64, u64>>,
-    seq: AtomicU64,
     next_id: AtomicU64,
     pub changed: Notify,
     pub faults: Mutex<Faults>,
@@ -207,8 +293,11 @@ impl FakeDiscord {
             recorded: Mutex::new(Vec::new()),
             channel_messages: Mutex::new(Vec::new()),
             pending: Mutex::new(HashMap::new()),
-            gateway: Mutex::new(None),
+            sessions: Mutex::new(Vec::new()),
+            deliveries: Mutex::new(Vec::new()),
             identifies: AtomicU64::new(0),
+            identify_budget: AtomicU64::new(1000),
+            recommended_shards: AtomicU64::new(1),
             refuse_gateway: std::sync::atomic::AtomicBool::new(false),
             deliver_twice: std::sync::atomic::AtomicBool::new(false),
             validate: std::sync::atomic::AtomicBool::new(true),
@@ -216,7 +305,6 @@ impl FakeDiscord {
             forbidden_channels: Mutex::new(Default::default()),
             closed_dms: Mutex::new(Default::default()),
             dm_channels: Mutex::new(HashMap::new()),
-            seq: AtomicU64::new(0),
             next_id: AtomicU64::new(0),
             changed: Notify::new(),
             faults: Mutex::new(Faults::default()),
@@ -253,14 +341,24 @@ impl FakeDiscord {
         snowflake(&self.inner, ago)
     }
 
-    /// Sends a dispatch over the gateway; false when the bot is not connected.
-    pub fn dispatch(&self, event: &str, d: Value) -> bool {
-        let s = self.inner.seq.fetch_add(1, Ordering::SeqCst) + 1;
-        let frame = json!({"op": 0, "s": s, "t": event, "d": d});
-        match self.inner.gateway.lock().unwrap().as_ref() {
-            Some(tx) => tx.send(frame).is_ok(),
-            None => false,
+    /// Sends a dispatch to the live sessions of the shard its `guild_id` (none: shard 0)
+    /// belongs to; the session numbers it went to (empty: nobody got it).
+    pub fn dispatch_to(&self, event: &str, d: Value) -> Vec<usize> {
+        let guild = d["guild_id"].as_str().and_then(|g| g.parse::<u64>().ok());
+        let mut sessions = self.inner.sessions.lock().unwrap();
+        let mut sent = Vec::new();
+        for s in sessions.iter_mut() {
+            let Some(tx) = s.tx.as_ref() else { continue };
+            if !s.record.serves(guild) {
+                continue;
+            }
+            s.seq += 1;
+            let frame = json!({"op": 0, "s": s.seq, "t": event, "d": d});
+            if tx.send(frame).is_ok() {
+                sent.push(s.record.number);
+            }
         }
+        sent
     }
 
     /// Registers an interaction token (the 3-second clock starts) and dispatches it.
@@ -278,28 +376,160 @@ impl FakeDiscord {
             .pending
             .lock()
             .unwrap()
-            .entry(token)
+            .entry(token.clone())
             .or_insert(Pending {
                 dispatched: Instant::now() - age,
                 responded: false,
             });
-        if self.inner.deliver_twice.load(Ordering::SeqCst)
-            && !self.dispatch("INTERACTION_CREATE", payload.clone())
-        {
-            return false;
+        let guild = payload["guild_id"].as_str().and_then(|g| g.parse().ok());
+        let mut sessions = self.dispatch_to("INTERACTION_CREATE", payload.clone());
+        if self.inner.deliver_twice.load(Ordering::SeqCst) && !sessions.is_empty() {
+            sessions.extend(self.dispatch_to("INTERACTION_CREATE", payload));
         }
-        self.dispatch("INTERACTION_CREATE", payload)
+        let delivered = !sessions.is_empty();
+        self.inner.deliveries.lock().unwrap().push(Delivery {
+            interaction_id: id,
+            token,
+            guild,
+            sessions,
+            at: Instant::now(),
+        });
+        delivered
     }
 
-    /// Closes the bot's gateway connection, as Discord does now and then.
+    /// Closes every live gateway connection, as Discord does now and then. The sessions
+    /// count as closed at once (nothing more is dispatched to them) until they RESUME.
     pub fn drop_gateway(&self) {
-        if let Some(tx) = self.inner.gateway.lock().unwrap().take() {
-            let _ = tx.send(json!({"__close": true}));
+        let live: Vec<usize> = self
+            .sessions()
+            .iter()
+            .filter(|s| s.is_live())
+            .map(|s| s.number)
+            .collect();
+        for n in live {
+            self.drop_session(n);
         }
     }
 
+    /// Closes the socket of session `number` (it may RESUME).
+    pub fn drop_session(&self, number: usize) {
+        let mut sessions = self.inner.sessions.lock().unwrap();
+        let Some(s) = sessions.get_mut(number) else {
+            return;
+        };
+        let Some(tx) = s.tx.take() else { return };
+        let _ = tx.send(json!({"__close": true}));
+        let now = Instant::now();
+        s.record.closed_at = Some(now);
+        if let Some(last) = s.record.live.last_mut() {
+            last.1 = Some(now);
+        }
+    }
+
+    /// A session without a socket, identified as `shard`: what a gateway client would
+    /// receive arrives on the returned channel. For checks of the fake's own routing.
+    /// `None` when the fake refused the IDENTIFY (over budget, invalid shard).
+    pub fn identify_in_process(
+        &self,
+        shard: [u64; 2],
+    ) -> Option<(usize, mpsc::UnboundedReceiver<Value>)> {
+        let (tx, rx) = mpsc::unbounded_channel();
+        match identify(&self.inner, &json!({"shard": shard}), &tx) {
+            (Answer::Frame(ready), Some(n)) => {
+                let _ = tx.send(ready);
+                self.inner.changed.notify_waiters();
+                Some((n, rx))
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether any gateway session is live.
     pub fn is_connected(&self) -> bool {
-        self.inner.gateway.lock().unwrap().is_some()
+        self.inner
+            .sessions
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|s| s.tx.is_some())
+    }
+
+    /// Every session so far, in the order they identified.
+    pub fn sessions(&self) -> Vec<Session> {
+        let sessions = self.inner.sessions.lock().unwrap();
+        sessions.iter().map(|s| s.record.clone()).collect()
+    }
+
+    /// The live sessions' numbers by shard `[id, total]`.
+    pub fn live_by_shard(&self) -> BTreeMap<[u64; 2], Vec<usize>> {
+        let mut by = BTreeMap::<[u64; 2], Vec<usize>>::new();
+        for s in self.sessions().into_iter().filter(Session::is_live) {
+            by.entry(s.shard).or_default().push(s.number);
+        }
+        by
+    }
+
+    /// Every time two sessions of one shard were live at once.
+    pub fn overlaps(&self) -> Vec<Overlap> {
+        let sessions = self.sessions();
+        let mut out = Vec::new();
+        for (i, a) in sessions.iter().enumerate() {
+            for b in &sessions[i + 1..] {
+                if a.shard != b.shard {
+                    continue;
+                }
+                for (a_from, a_to) in &a.live {
+                    for (b_from, b_to) in &b.live {
+                        let from = (*a_from).max(*b_from);
+                        let to = match (a_to, b_to) {
+                            (Some(x), Some(y)) => Some((*x).min(*y)),
+                            (Some(x), None) | (None, Some(x)) => Some(*x),
+                            (None, None) => None,
+                        };
+                        if to.is_none_or(|t| t > from) {
+                            out.push(Overlap {
+                                shard: a.shard,
+                                sessions: (a.number, b.number),
+                                from,
+                                to,
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Every interaction dispatched, with the sessions it went to.
+    pub fn deliveries(&self) -> Vec<Delivery> {
+        self.inner.deliveries.lock().unwrap().clone()
+    }
+
+    /// Whether the interaction with `token` got its initial response.
+    pub fn answered(&self, token: &str) -> bool {
+        let pending = self.inner.pending.lock().unwrap();
+        pending.get(token).is_some_and(|p| p.responded)
+    }
+
+    /// Waits (bounded) until `pick` finds something in the sessions.
+    pub async fn wait_sessions<T>(
+        &self,
+        timeout: Duration,
+        mut pick: impl FnMut(&[Session]) -> Option<T>,
+    ) -> Option<T> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let notified = self.inner.changed.notified();
+            if let Some(v) = pick(&self.sessions()) {
+                return Some(v);
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return None;
+            }
+            let _ = tokio::time::timeout(left.min(Duration::from_millis(100)), notified).await;
+        }
     }
 
     pub fn recorded(&self) -> Vec<Recorded> {
@@ -338,17 +568,104 @@ async fn gateway(State(inner): State<Arc<Inner>>, ws: WebSocketUpgrade) -> Respo
     ws.on_upgrade(move |socket| run_gateway(inner, socket))
 }
 
-fn ready_payload(inner: &Inner) -> Value {
+fn ready_payload(inner: &Inner, session_id: &str, shard: [u64; 2]) -> Value {
     json!({
         "v": 10,
         "user": {"id": BOT_USER_ID.to_string(), "username": "paradarum-bot", "discriminator": "0000",
                  "global_name": null, "avatar": null, "bot": true},
         "guilds": [{"id": GUILD_ID.to_string(), "unavailable": true}],
-        "session_id": "fake-session",
+        "session_id": session_id,
         "resume_gateway_url": format!("ws://{}/gateway", inner.addr),
-        "shard": [0, 1],
+        "shard": shard,
         "application": {"id": APP_ID.to_string(), "flags": 0},
     })
+}
+
+/// What one socket's IDENTIFY or RESUME asks for: the frame to answer, or a close code.
+enum Answer {
+    Frame(Value),
+    Close(u16, &'static str),
+}
+
+/// IDENTIFY: a new session for its shard, unless over the budget or the shard is invalid.
+fn identify(
+    inner: &Inner,
+    d: &Value,
+    tx: &mpsc::UnboundedSender<Value>,
+) -> (Answer, Option<usize>) {
+    let n = inner.identifies.fetch_add(1, Ordering::SeqCst) + 1;
+    let now = Instant::now();
+    *inner.identified_at.lock().unwrap() = Some(now);
+    if n > inner.identify_budget.load(Ordering::SeqCst) {
+        return (Answer::Close(4004, "Authentication failed."), None);
+    }
+    let shard = match d.get("shard") {
+        None | Some(Value::Null) => Some([0, 1]),
+        Some(v) => v
+            .as_array()
+            .filter(|a| a.len() == 2)
+            .and_then(|a| Some([a[0].as_u64()?, a[1].as_u64()?])),
+    };
+    let Some(shard) = shard.filter(|[id, total]| id < total) else {
+        return (Answer::Close(4010, "Invalid shard."), None);
+    };
+    let mut sessions = inner.sessions.lock().unwrap();
+    let number = sessions.len();
+    let session_id = format!("fake-session-{number}");
+    let ready =
+        json!({"op": 0, "s": 1, "t": "READY", "d": ready_payload(inner, &session_id, shard)});
+    sessions.push(SessionState {
+        record: Session {
+            number,
+            session_id,
+            shard,
+            identified_at: now,
+            ready_at: now,
+            closed_at: None,
+            resumes: 0,
+            live: vec![(now, None)],
+        },
+        tx: Some(tx.clone()),
+        seq: 1,
+    });
+    (Answer::Frame(ready), Some(number))
+}
+
+/// RESUME: the session continues on this socket (any socket it was still live on is closed).
+fn resume(inner: &Inner, d: &Value, tx: &mpsc::UnboundedSender<Value>) -> (Answer, Option<usize>) {
+    let mut sessions = inner.sessions.lock().unwrap();
+    let wanted = d["session_id"].as_str().unwrap_or_default();
+    let Some(s) = sessions.iter_mut().find(|s| s.record.session_id == wanted) else {
+        return (Answer::Frame(json!({"op": 9, "d": false})), None);
+    };
+    let now = Instant::now();
+    if let Some(old) = s.tx.replace(tx.clone()) {
+        let _ = old.send(json!({"__close": true}));
+    } else {
+        s.record.live.push((now, None));
+    }
+    s.record.closed_at = None;
+    s.record.resumes += 1;
+    s.seq += 1;
+    let frame = json!({"op": 0, "s": s.seq, "t": "RESUMED", "d": {}});
+    (Answer::Frame(frame), Some(s.record.number))
+}
+
+/// The socket of session `number` ended: it is closed unless it already moved to another.
+fn detach(inner: &Inner, number: usize, tx: &mpsc::UnboundedSender<Value>) {
+    let mut sessions = inner.sessions.lock().unwrap();
+    let Some(s) = sessions.get_mut(number) else {
+        return;
+    };
+    if !s.tx.as_ref().is_some_and(|cur| cur.same_channel(tx)) {
+        return;
+    }
+    let now = Instant::now();
+    s.tx = None;
+    s.record.closed_at = Some(now);
+    if let Some(last) = s.record.live.last_mut() {
+        last.1 = Some(now);
+    }
 }
 
 async fn run_gateway(inner: Arc<Inner>, mut socket: WebSocket) {
@@ -363,6 +680,8 @@ async fn run_gateway(inner: Arc<Inner>, mut socket: WebSocket) {
     {
         return;
     }
+    // The session this socket carries, once identified or resumed.
+    let mut attached: Option<usize> = None;
     loop {
         tokio::select! {
             incoming = socket.recv() => {
@@ -373,30 +692,41 @@ async fn run_gateway(inner: Arc<Inner>, mut socket: WebSocket) {
                     _ => continue,
                 };
                 let Ok(v) = serde_json::from_str::<Value>(&text) else { continue };
-                let reply = match v["op"].as_u64() {
-                    Some(1) => Some(json!({"op": 11})),
+                let op = v["op"].as_u64();
+                if matches!(op, Some(2) | Some(6)) {
+                    // A second IDENTIFY/RESUME on one socket ends what it carried.
+                    if let Some(n) = attached.take() {
+                        detach(&inner, n, &tx);
+                    }
+                }
+                let (answer, now_attached) = match op {
+                    Some(1) => (Some(Answer::Frame(json!({"op": 11}))), attached),
                     Some(2) => {
-                        inner.identifies.fetch_add(1, Ordering::SeqCst);
-                        *inner.identified_at.lock().unwrap() = Some(Instant::now());
-                        *inner.gateway.lock().unwrap() = Some(tx.clone());
-                        // A new session: READY is sequence 1.
-                        inner.seq.store(1, Ordering::SeqCst);
-                        let s = 1;
-                        Some(json!({"op": 0, "s": s, "t": "READY", "d": ready_payload(&inner)}))
+                        let (a, n) = identify(&inner, &v["d"], &tx);
+                        (Some(a), n)
                     }
                     Some(6) => {
-                        *inner.gateway.lock().unwrap() = Some(tx.clone());
-                        let s = inner.seq.fetch_add(1, Ordering::SeqCst) + 1;
-                        Some(json!({"op": 0, "s": s, "t": "RESUMED", "d": {}}))
+                        let (a, n) = resume(&inner, &v["d"], &tx);
+                        (Some(a), n)
                     }
-                    _ => None,
+                    _ => (None, attached),
                 };
-                if let Some(r) = reply {
-                    if socket.send(WsMessage::Text(r.to_string().into())).await.is_err() {
-                        break;
+                attached = now_attached;
+                let open = match answer {
+                    Some(Answer::Frame(r)) => {
+                        socket.send(WsMessage::Text(r.to_string().into())).await.is_ok()
                     }
-                    inner.changed.notify_waiters();
+                    Some(Answer::Close(code, reason)) => {
+                        let frame = axum::extract::ws::CloseFrame { code, reason: reason.into() };
+                        let _ = socket.send(WsMessage::Close(Some(frame))).await;
+                        false
+                    }
+                    None => true,
+                };
+                if !open {
+                    break;
                 }
+                inner.changed.notify_waiters();
             }
             out = rx.recv() => {
                 let Some(frame) = out else { break };
@@ -410,10 +740,10 @@ async fn run_gateway(inner: Arc<Inner>, mut socket: WebSocket) {
             }
         }
     }
-    let mut g = inner.gateway.lock().unwrap();
-    if g.as_ref().is_some_and(|cur| cur.same_channel(&tx)) {
-        *g = None;
+    if let Some(n) = attached {
+        detach(&inner, n, &tx);
     }
+    inner.changed.notify_waiters();
 }
 
 fn message_json(inner: &Inner, channel: u64, body: &Value) -> Value {
@@ -573,22 +903,36 @@ fn route(
     }
     let app = APP_ID.to_string();
     match (method.as_str(), parts.as_slice()) {
-        ("GET", ["gateway"]) => Json(json!({"url": format!("ws://{}/gateway", inner.addr)})).into_response(),
-        ("GET", ["gateway", "bot"]) => Json(json!({
-            "url": format!("ws://{}/gateway", inner.addr), "shards": 1,
-            "session_start_limit": {"total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1}
-        }))
-        .into_response(),
+        ("GET", ["gateway"]) => {
+            Json(json!({"url": format!("ws://{}/gateway", inner.addr)})).into_response()
+        }
+        ("GET", ["gateway", "bot"]) => {
+            let total = inner.identify_budget.load(Ordering::SeqCst);
+            let used = inner.identifies.load(Ordering::SeqCst);
+            Json(json!({
+                "url": format!("ws://{}/gateway", inner.addr),
+                "shards": inner.recommended_shards.load(Ordering::SeqCst),
+                "session_start_limit": {"total": total, "remaining": total.saturating_sub(used),
+                    "reset_after": 86_400_000, "max_concurrency": 1}
+            }))
+            .into_response()
+        }
         ("GET", ["oauth2", "applications", "@me"]) => Json(json!({
             "id": app, "name": "paradarum-bot", "description": "", "bot_public": true,
             "bot_require_code_grant": false, "verify_key": "00", "icon": null, "flags": 0,
             "owner": {"id": "1", "username": "owner", "discriminator": "0000", "avatar": null}
         }))
         .into_response(),
-        ("PUT", ["applications", a, "guilds", _, "commands"]) | ("PUT", ["applications", a, "commands"])
+        ("PUT", ["applications", a, "guilds", _, "commands"])
+        | ("PUT", ["applications", a, "commands"])
             if *a == app =>
         {
-            if let Some(r) = check(inner, &inner.validators.commands, "command registration", body) {
+            if let Some(r) = check(
+                inner,
+                &inner.validators.commands,
+                "command registration",
+                body,
+            ) {
                 return r;
             }
             let cmds: Vec<Value> = body
@@ -613,7 +957,11 @@ fn route(
                 return discord_error(StatusCode::NOT_FOUND, 10062, "Unknown interaction");
             };
             if p.responded {
-                return discord_error(StatusCode::BAD_REQUEST, 40060, "Interaction has already been acknowledged.");
+                return discord_error(
+                    StatusCode::BAD_REQUEST,
+                    40060,
+                    "Interaction has already been acknowledged.",
+                );
             }
             if p.dispatched.elapsed() > Duration::from_secs(3) {
                 return discord_error(StatusCode::NOT_FOUND, 10062, "Unknown interaction");
@@ -636,7 +984,13 @@ fn route(
             StatusCode::NO_CONTENT.into_response()
         }
         ("PATCH", ["webhooks", a, token, "messages", "@original"]) if *a == app => {
-            if !inner.pending.lock().unwrap().get(*token).is_some_and(|p| p.responded) {
+            if !inner
+                .pending
+                .lock()
+                .unwrap()
+                .get(*token)
+                .is_some_and(|p| p.responded)
+            {
                 return discord_error(StatusCode::NOT_FOUND, 10015, "Unknown Webhook");
             }
             if let Some(r) = check(inner, &inner.validators.webhook_edit, "edit original", body) {
@@ -648,7 +1002,13 @@ fn route(
             Json(message_json(inner, CHANNEL_ID, body)).into_response()
         }
         ("POST", ["webhooks", a, token]) if *a == app => {
-            if !inner.pending.lock().unwrap().get(*token).is_some_and(|p| p.responded) {
+            if !inner
+                .pending
+                .lock()
+                .unwrap()
+                .get(*token)
+                .is_some_and(|p| p.responded)
+            {
                 return discord_error(StatusCode::NOT_FOUND, 10015, "Unknown Webhook");
             }
             if let Some(r) = check(inner, &inner.validators.webhook_post, "followup", body) {
@@ -701,7 +1061,12 @@ fn route(
                         .into_response();
                 }
             }
-            if let Some(r) = check(inner, &inner.validators.channel_message, "channel message", body) {
+            if let Some(r) = check(
+                inner,
+                &inner.validators.channel_message,
+                "channel message",
+                body,
+            ) {
                 return r;
             }
             if let Some(e) = message_limit_error(body) {
@@ -709,7 +1074,12 @@ fn route(
             }
             if body["enforce_nonce"] == true {
                 if let Some(nonce) = body["nonce"].as_str() {
-                    if let Some(existing) = inner.nonces.lock().unwrap().get(&(channel, nonce.to_string())) {
+                    if let Some(existing) = inner
+                        .nonces
+                        .lock()
+                        .unwrap()
+                        .get(&(channel, nonce.to_string()))
+                    {
                         return Json(existing.clone()).into_response();
                     }
                 }
@@ -718,7 +1088,10 @@ fn route(
             let now = Instant::now();
             let mut sends = inner.channel_sends.lock().unwrap();
             let window = sends.entry(channel).or_default();
-            while window.front().is_some_and(|t| now.duration_since(*t) > Duration::from_secs(5)) {
+            while window
+                .front()
+                .is_some_and(|t| now.duration_since(*t) > Duration::from_secs(5))
+            {
                 window.pop_front();
             }
             if window.len() >= 5 {
@@ -741,9 +1114,17 @@ fn route(
             drop(sends);
             let msg = message_json(inner, channel, body);
             if let Some(nonce) = body["nonce"].as_str() {
-                inner.nonces.lock().unwrap().insert((channel, nonce.to_string()), msg.clone());
+                inner
+                    .nonces
+                    .lock()
+                    .unwrap()
+                    .insert((channel, nonce.to_string()), msg.clone());
             }
-            inner.channel_messages.lock().unwrap().push((channel, body.clone()));
+            inner
+                .channel_messages
+                .lock()
+                .unwrap()
+                .push((channel, body.clone()));
             (
                 [
                     ("x-ratelimit-limit", "5".to_string()),

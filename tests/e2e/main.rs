@@ -11,4 +11,5 @@ mod harness;
 mod keys;
 mod notifications;
 mod operations;
+mod replicas;
 mod scenarios;

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 
 use super::{text_of, ticket_id_in, Bot, Sent, User};
-use crate::fake_discord::{APP_ID, BOT_USER_ID, CHANNEL_ID, GUILD_ID};
+use crate::fake_discord::{FakeDiscord, APP_ID, BOT_USER_ID, CHANNEL_ID, GUILD_ID};
 
 impl Bot {
     fn base(&self, kind: u8, user: &User, in_guild: bool) -> (Sent, Value) {
@@ -21,46 +21,7 @@ impl Bot {
 
     /// An interaction from `guild` (a member of it), or from a DM when `None`.
     fn base_in(&self, kind: u8, user: &User, guild: Option<u64>, ago: Duration) -> (Sent, Value) {
-        let id = self.fake.id_created(ago);
-        let token = format!("tok{id}");
-        let user_json = json!({"id": user.id.to_string(), "username": user.name,
-            "discriminator": "0", "global_name": user.name, "avatar": null});
-        let mut v = json!({
-            "id": id.to_string(),
-            "application_id": APP_ID.to_string(),
-            "type": kind,
-            "token": token,
-            "version": 1,
-            "locale": "en-US",
-            "entitlements": [],
-            "attachment_size_limit": 26214400,
-            "channel_id": CHANNEL_ID.to_string(),
-            "app_permissions": "2248473465835073",
-            "authorizing_integration_owners": {"0": GUILD_ID.to_string()},
-        });
-        if let Some(guild) = guild {
-            v["guild_id"] = guild.to_string().into();
-            v["authorizing_integration_owners"] = json!({"0": guild.to_string()});
-            v["guild_locale"] = "en-US".into();
-            v["context"] = 0.into();
-            let roles: Vec<String> = user.roles.iter().map(|r| r.to_string()).collect();
-            v["member"] = json!({
-                "user": user_json, "roles": roles, "deaf": false, "mute": false, "flags": 0,
-                "permissions": if user.admin { "8" } else { "0" }, "joined_at": "2026-01-01T00:00:00.000000+00:00",
-                "pending": false, "nick": null, "avatar": null, "premium_since": null
-            });
-        } else {
-            v["context"] = 1.into();
-            v["user"] = user_json;
-        }
-        (
-            Sent {
-                id,
-                token,
-                at: Instant::now(),
-            },
-            v,
-        )
+        interaction_base(&self.fake, kind, user, guild, ago)
     }
 
     /// `/ticket <sub> options…` as `user` in the guild.
@@ -277,4 +238,55 @@ impl Bot {
             )
         })
     }
+}
+
+/// An interaction of `kind` from `guild` (a member of it), or from a DM when `None`, created
+/// `ago`: what Discord would deliver (without its `data`).
+pub fn interaction_base(
+    fake: &FakeDiscord,
+    kind: u8,
+    user: &User,
+    guild: Option<u64>,
+    ago: Duration,
+) -> (Sent, Value) {
+    let id = fake.id_created(ago);
+    let token = format!("tok{id}");
+    let user_json = json!({"id": user.id.to_string(), "username": user.name,
+        "discriminator": "0", "global_name": user.name, "avatar": null});
+    let mut v = json!({
+        "id": id.to_string(),
+        "application_id": APP_ID.to_string(),
+        "type": kind,
+        "token": token,
+        "version": 1,
+        "locale": "en-US",
+        "entitlements": [],
+        "attachment_size_limit": 26214400,
+        "channel_id": CHANNEL_ID.to_string(),
+        "app_permissions": "2248473465835073",
+        "authorizing_integration_owners": {"0": GUILD_ID.to_string()},
+    });
+    if let Some(guild) = guild {
+        v["guild_id"] = guild.to_string().into();
+        v["authorizing_integration_owners"] = json!({"0": guild.to_string()});
+        v["guild_locale"] = "en-US".into();
+        v["context"] = 0.into();
+        let roles: Vec<String> = user.roles.iter().map(|r| r.to_string()).collect();
+        v["member"] = json!({
+            "user": user_json, "roles": roles, "deaf": false, "mute": false, "flags": 0,
+            "permissions": if user.admin { "8" } else { "0" }, "joined_at": "2026-01-01T00:00:00.000000+00:00",
+            "pending": false, "nick": null, "avatar": null, "premium_since": null
+        });
+    } else {
+        v["context"] = 1.into();
+        v["user"] = user_json;
+    }
+    (
+        Sent {
+            id,
+            token,
+            at: Instant::now(),
+        },
+        v,
+    )
 }

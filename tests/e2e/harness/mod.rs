@@ -6,15 +6,20 @@
 //! - `sandbox`: the embedded sandbox as staff, and a sandbox of the test's own;
 //! - `proxy`: a ticket API proxy that can be slowed, stopped or made to fail;
 //! - `text`: what a message shows (text, buttons, ticket ids);
-//! - `bound`: the ports the bot bound on port 0, read from its log.
+//! - `bound`: the ports the bot bound on port 0, read from its log;
+//! - `cluster`: several replicas as one bot, with PostgreSQL and a sandbox process (#12).
 
 mod bound;
+#[allow(dead_code)] // benches/bench.rs includes this harness but not the cluster
+pub mod cluster;
 mod interactions;
 mod proxy;
 mod sandbox;
 mod text;
 
 // What the tests name; benches/bench.rs includes this harness too and uses only part of it.
+#[allow(unused_imports)]
+pub use interactions::interaction_base;
 #[allow(unused_imports)]
 pub use proxy::{ApiProxy, ProxyMode};
 pub use sandbox::external_sandbox;
