@@ -26,6 +26,7 @@ use crate::notify::delivery::DiscordRest;
 use crate::notify::health::Health;
 use crate::notify::webhook::WebhookState;
 use crate::notify::{PipelineDeps, Wakers};
+use crate::replica::{Role, Roles, ShardPlan};
 use crate::sandbox::{Sandbox, SandboxConfig, WebhookTarget};
 use crate::store::Store;
 use crate::ticket::api::scope;
@@ -59,6 +60,8 @@ pub enum StartError {
     Discord(#[from] crate::discord::DiscordError),
     #[error("DISCORD_TOKEN is required to run the bot")]
     NoDiscordToken,
+    #[error("the role coordinator's database URL: {0}")]
+    Roles(sqlx::Error),
 }
 
 const KEY_FILE: &str = "secret.key";
@@ -306,6 +309,7 @@ struct Shared {
     wakers: Wakers,
     gateway: Arc<GatewayState>,
     health: Arc<Health>,
+    roles: Roles,
 }
 
 /// The bot, built: every part that can fail at start-up has been opened or bound, and
@@ -324,6 +328,8 @@ pub struct Application {
     /// Stops every part: the caller's token cancels it, and so does a fatal Discord error.
     stop: CancellationToken,
     shutdown_grace: Duration,
+    roles: Roles,
+    gateway: Arc<GatewayState>,
 }
 
 impl Application {
@@ -360,6 +366,7 @@ impl Application {
             wakers: Wakers::default(),
             gateway: Arc::new(GatewayState::default()),
             health: Arc::new(Health::default()),
+            roles: roles(&settings)?,
         };
         let state = http_state(&settings, &store, &api.backend, &shared);
         let http = HttpServer::on(http_listener, state.clone());
@@ -395,7 +402,7 @@ impl Application {
                 integration_token,
                 metrics: shared.metrics,
                 downloads,
-                gateway: shared.gateway,
+                gateway: shared.gateway.clone(),
             },
         );
         let discord = DiscordSetup {
@@ -416,6 +423,8 @@ impl Application {
             tasks,
             stop,
             shutdown_grace: settings.shutdown.grace_ms.0,
+            roles: shared.roles,
+            gateway: shared.gateway,
         })
     }
 
@@ -441,6 +450,8 @@ impl Application {
             mut tasks,
             stop,
             shutdown_grace,
+            roles,
+            gateway,
             ..
         } = self;
         let token = stop.clone();
@@ -458,13 +469,15 @@ impl Application {
             });
         }
         if let Some(deps) = pipeline {
-            crate::notify::spawn(deps, &mut tasks, stop.clone());
+            let role = roles.watch(Role::Pipeline);
+            tasks.spawn(pipeline_while_held(Arc::new(deps), role, stop.clone()));
         }
         // The Discord client ends on shutdown (Ok) or on a fatal error, which stops the rest.
         let discord = {
             let stop = stop.clone();
+            let roles = roles.clone();
             tokio::spawn(async move {
-                let result = crate::discord::run(discord, stop.clone()).await;
+                let result = crate::discord::run(discord, roles, stop.clone()).await;
                 stop.cancel();
                 result
             })
@@ -474,6 +487,15 @@ impl Application {
             _ = shutdown.cancelled() => {}
             _ = stop.cancelled() => {}
         }
+        // Handoff: interactions in flight finish (within the grace), then every role is
+        // released so the standbys take over at once, then the gateway closes.
+        if tokio::time::timeout(shutdown_grace, gateway.drained())
+            .await
+            .is_err()
+        {
+            tracing::warn!(grace = ?shutdown_grace, "interactions still running after the grace period");
+        }
+        roles.release_all().await;
         stop.cancel();
         let discord_result = match tokio::time::timeout(shutdown_grace, discord).await {
             Ok(Ok(r)) => r,
@@ -496,6 +518,57 @@ impl Application {
         tracing::info!("stopped cleanly");
         Ok(())
     }
+}
+
+/// The notification stages, running only while this replica holds the `pipeline` role:
+/// started when it is taken, stopped when it is lost.
+async fn pipeline_while_held(
+    deps: Arc<PipelineDeps>,
+    mut role: tokio::sync::watch::Receiver<bool>,
+    stop: CancellationToken,
+) {
+    loop {
+        tokio::select! {
+            held = role.wait_for(|h| *h) => if held.is_err() { return },
+            _ = stop.cancelled() => return,
+        }
+        let stages = stop.child_token();
+        let mut running = JoinSet::new();
+        crate::notify::spawn(deps.clone(), &mut running, stages.clone());
+        let lost = tokio::select! {
+            lost = role.wait_for(|h| !*h) => lost.is_ok(),
+            _ = stop.cancelled() => false,
+        };
+        stages.cancel();
+        while running.join_next().await.is_some() {}
+        if !lost {
+            return;
+        }
+        tracing::warn!(target: "replica", "pipeline role lost: notification stages stopped");
+    }
+}
+
+/// This replica's roles: with SQLite the one process holds them all; with PostgreSQL a
+/// coordinator takes them against the other replicas.
+fn roles(settings: &Settings) -> Result<Roles, StartError> {
+    let plan = ShardPlan::new(
+        settings.discord.shards.0,
+        settings.discord.shards_per_replica.map(|k| k.0),
+    );
+    let replica = crate::replica::replica_id();
+    let url = settings.database_url();
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        let (roles, _task) = Roles::start_postgres(
+            &url,
+            replica,
+            plan,
+            crate::replica::Tuning::default(),
+            CancellationToken::new(),
+        )
+        .map_err(StartError::Roles)?;
+        return Ok(roles);
+    }
+    Ok(Roles::solo(replica, plan))
 }
 
 /// `paradarum-bot run`: the bot.
@@ -707,6 +780,7 @@ fn http_state(settings: &Settings, store: &Store, backend: &str, shared: &Shared
         health: shared.health.clone(),
         backend: backend.to_string(),
         probes: Arc::new(Probes::default()),
+        roles: Some(shared.roles.clone()),
     }
 }
 
@@ -822,7 +896,7 @@ fn discord_data(settings: &Settings, parts: Parts) -> Data {
         downloads,
         gateway,
     } = parts;
-    Data {
+    Data::new(crate::discord::FrontEnd {
         client,
         backend,
         store,
@@ -842,7 +916,7 @@ fn discord_data(settings: &Settings, parts: Parts) -> Data {
             crate::discord::DOWNLOAD_CONCURRENCY,
             crate::discord::DOWNLOAD_BYTES_IN_FLIGHT,
         ),
-    }
+    })
 }
 
 #[cfg(test)]

@@ -75,6 +75,9 @@ settings! {
         open_cooldown_secs: Secs<0, 86_400>;
         gateway_stall_secs: Secs<10, 3_600>;
         global_rate_per_sec: Num<1, 50>;
+        shards: Num<1, 1024>;
+        /// Unset: all of them (one gateway group).
+        shards_per_replica: Option<Num<1, 1024>>;
     }
     api: ApiSettings {
         url: Backend = "PARADARUM_API_URL";

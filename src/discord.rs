@@ -23,12 +23,13 @@ use std::time::{Duration, Instant};
 
 use poise::serenity_prelude as serenity;
 use secrecy::{ExposeSecret, SecretString};
-use tokio::sync::Semaphore;
+use tokio::sync::{watch, Semaphore};
 use tokio_util::sync::CancellationToken;
 
 use crate::client::ApiClient;
 use crate::config::AttachmentSettings;
 use crate::crypto::TokenCipher;
+use crate::replica::{Role, Roles};
 use crate::store::discord::LinkRecord;
 use crate::store::Store;
 pub use errors::CommandError;
@@ -54,6 +55,9 @@ pub struct GatewayState {
     connected: AtomicBool,
     /// Unix ms of the last gateway event or successful shard check.
     last_seen: AtomicI64,
+    /// Interactions being handled (by id), so a shutdown can let them finish.
+    in_flight: Mutex<std::collections::HashSet<u64>>,
+    idle: tokio::sync::Notify,
 }
 
 impl GatewayState {
@@ -65,10 +69,63 @@ impl GatewayState {
         self.last_seen
             .store(crate::store::now_millis(), Ordering::Relaxed);
     }
+
+    pub(crate) fn begin(&self, interaction: u64) {
+        let mut set = self.in_flight.lock().unwrap_or_else(|p| p.into_inner());
+        set.insert(interaction);
+    }
+
+    pub(crate) fn end(&self, interaction: u64) {
+        let mut set = self.in_flight.lock().unwrap_or_else(|p| p.into_inner());
+        if set.remove(&interaction) && set.is_empty() {
+            self.idle.notify_waiters();
+        }
+    }
+
+    fn busy(&self) -> bool {
+        !self
+            .in_flight
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .is_empty()
+    }
+
+    /// Returns once no interaction is being handled.
+    pub async fn drained(&self) {
+        loop {
+            let idle = self.idle.notified();
+            if !self.busy() {
+                return;
+            }
+            // Woken by the last `end`, or looked at again (an id may never end: a
+            // handler that panicked).
+            let _ = tokio::time::timeout(Duration::from_millis(100), idle).await;
+        }
+    }
+}
+
+/// What every handler shares: cheap to clone, because each gateway client (one per shard
+/// group this replica holds, started again when a group is taken again) gets its own
+/// copy while cooldowns, slots and limits stay one per process.
+#[derive(Clone)]
+pub struct Data(Arc<FrontEnd>);
+
+impl Data {
+    pub fn new(front_end: FrontEnd) -> Self {
+        Self(Arc::new(front_end))
+    }
+}
+
+impl std::ops::Deref for Data {
+    type Target = FrontEnd;
+
+    fn deref(&self) -> &FrontEnd {
+        &self.0
+    }
 }
 
 /// Everything a command needs, shared by every handler.
-pub struct Data {
+pub struct FrontEnd {
     pub client: ApiClient,
     /// The identity of the ticket API in use (see `api.backend_id`).
     pub backend: String,
@@ -95,7 +152,7 @@ pub struct Data {
     pub download_limits: commands::reply::DownloadLimits,
 }
 
-impl Data {
+impl FrontEnd {
     /// Whether the ticket API announces extension `cap` (`ticket::api::capability`). An
     /// API that cannot be asked announces nothing: the bot then uses no extension.
     pub async fn announces(&self, cap: &str) -> bool {
@@ -263,14 +320,14 @@ fn allowed_mentions_none() -> serenity::CreateAllowedMentions {
         .replied_user(false)
 }
 
-/// Connects to Discord and runs until `shutdown` or a fatal error.
-pub async fn run(setup: DiscordSetup, shutdown: CancellationToken) -> Result<(), DiscordError> {
+/// serenity's HTTP client with timeouts (serenity builds its own without), through the
+/// proxy when one is configured.
+fn discord_http(setup: &DiscordSetup) -> Result<serenity::Http, DiscordError> {
     let reqwest_client = reqwest::Client::builder()
         .connect_timeout(Duration::from_secs(5))
         .timeout(Duration::from_secs(15))
         .build()
         .map_err(|e| DiscordError::Http(e.to_string()))?;
-    // serenity builds its client without a timeout; this one has them.
     let mut http = serenity::HttpBuilder::new(setup.token.expose_secret()).client(reqwest_client);
     if let Some(proxy) = &setup.proxy_url {
         // serenity honours a proxy only with its own rate limiter off (serenity #1739).
@@ -278,9 +335,18 @@ pub async fn run(setup: DiscordSetup, shutdown: CancellationToken) -> Result<(),
             .proxy(proxy.as_str().trim_end_matches('/'))
             .ratelimiter_disabled(true);
     }
-    let http = http.build();
+    Ok(http.build())
+}
 
-    let gateway = setup.data.gateway.clone();
+/// Connects to Discord and runs until `shutdown` or a fatal error: a gateway client for
+/// each shard group while this replica holds its role, and command registration while
+/// it holds that one.
+pub async fn run(
+    setup: DiscordSetup,
+    roles: Roles,
+    shutdown: CancellationToken,
+) -> Result<(), DiscordError> {
+    let setup = Arc::new(setup);
     let guild_id = setup.guild_id;
     // Never global: in every server the bot is invited to, admins could act as staff.
     let sandbox = setup.data.sandbox_admin.is_some() && guild_id.is_some();
@@ -289,50 +355,208 @@ pub async fn run(setup: DiscordSetup, shutdown: CancellationToken) -> Result<(),
             "/sandbox is not registered: set DISCORD_GUILD_ID to your test server to use it"
         );
     }
-    let framework = poise::Framework::builder()
-        .options(poise::FrameworkOptions {
-            commands: commands(sandbox),
-            on_error: |e| Box::pin(interactions::on_error(e)),
-            event_handler: |fw, event| Box::pin(interactions::on_event(fw, event)),
-            allowed_mentions: Some(allowed_mentions_none()),
-            ..Default::default()
-        })
-        .initialize_owners(false)
-        .setup(move |ctx, ready, _framework| {
-            Box::pin(async move {
-                tracing::info!(user = %ready.user.name, guilds = ready.guilds.len(), "connected to Discord");
-                let body = registration_json(sandbox);
-                let registered = match guild_id {
-                    Some(g) => ctx
-                        .http
-                        .create_guild_commands(serenity::GuildId::new(g), &body)
-                        .await
-                        .map(|_| ()),
-                    None => ctx.http.create_global_commands(&body).await.map(|_| ()),
-                };
-                match registered {
-                    Ok(()) => tracing::info!(guild = ?guild_id, "slash commands registered"),
-                    Err(e) => tracing::error!(error = %e, "registering slash commands failed"),
-                }
-                Ok(setup.data)
-            })
-        })
-        .build();
+    // The application id, from the first READY (registration needs it).
+    let app_id = watch::channel(None).0;
+    let mut parts = tokio::task::JoinSet::new();
+    parts.spawn(register_while_held(
+        setup.clone(),
+        roles.clone(),
+        sandbox,
+        app_id.subscribe(),
+        shutdown.clone(),
+    ));
+    for group in 0..roles.plan().groups() {
+        parts.spawn(gateway_while_held(
+            setup.clone(),
+            roles.clone(),
+            group,
+            sandbox,
+            app_id.clone(),
+            shutdown.clone(),
+        ));
+    }
+    // The first part to fail ends the front end (the others stop when the set drops).
+    while let Some(ended) = parts.join_next().await {
+        match ended {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => return Err(e),
+            Err(e) => return Err(DiscordError::Http(format!("Discord task failed: {e}"))),
+        }
+    }
+    Ok(())
+}
 
-    let mut client = serenity::ClientBuilder::new_with_http(http, serenity::GatewayIntents::GUILDS)
-        .framework(framework)
-        .await
-        .map_err(|e| DiscordError::Client(Box::new(e)))?;
-
-    let shards = client.shard_manager.clone();
-    let watchdog = watch_gateway(shards.clone(), gateway, setup.gateway_stall);
+/// Waits until `role` reads `held` (true) or `shutdown`; false on shutdown.
+async fn until_held(role: &mut watch::Receiver<bool>, shutdown: &CancellationToken) -> bool {
     tokio::select! {
-        r = client.start() => r.map_err(|e| DiscordError::Client(Box::new(e))),
-        stalled = watchdog => Err(DiscordError::Stalled(stalled)),
-        _ = shutdown.cancelled() => {
-            // Close the gateway politely, but never let it hold up the process.
-            let _ = tokio::time::timeout(Duration::from_secs(3), shards.shutdown_all()).await;
-            Ok(())
+        r = role.wait_for(|h| *h) => r.is_ok(),
+        _ = shutdown.cancelled() => false,
+    }
+}
+
+/// Returns once `role` is no longer held (never if its coordinator is gone).
+async fn until_lost(role: &mut watch::Receiver<bool>) {
+    if role.wait_for(|h| !*h).await.is_err() {
+        std::future::pending::<()>().await;
+    }
+}
+
+/// One shard group: while its role is held, a serenity client runs its shards; when the
+/// role is lost they are shut down, and a new client starts when it is taken again.
+async fn gateway_while_held(
+    setup: Arc<DiscordSetup>,
+    roles: Roles,
+    group: u32,
+    sandbox: bool,
+    app_id: watch::Sender<Option<serenity::ApplicationId>>,
+    shutdown: CancellationToken,
+) -> Result<(), DiscordError> {
+    let plan = roles.plan();
+    let (first, last) = plan.shards(group);
+    let mut role = roles.watch(Role::Gateway(group));
+    loop {
+        if !until_held(&mut role, &shutdown).await {
+            return Ok(());
+        }
+        let http = discord_http(&setup)?;
+        tokio::select! {
+            _ = identify_budget(&http, last - first + 1) => {}
+            _ = until_lost(&mut role) => continue,
+            _ = shutdown.cancelled() => return Ok(()),
+        }
+        let data = setup.data.clone();
+        let gateway = data.gateway.clone();
+        let app_id = app_id.clone();
+        let framework = poise::Framework::builder()
+            .options(poise::FrameworkOptions {
+                commands: commands(sandbox),
+                on_error: |e| Box::pin(interactions::on_error(e)),
+                event_handler: |fw, event| Box::pin(interactions::on_event(fw, event)),
+                // Ended in `on_event`, which poise calls after the command ran.
+                pre_command: |ctx| {
+                    Box::pin(async move { ctx.data().gateway.begin(ctx.id()) })
+                },
+                allowed_mentions: Some(allowed_mentions_none()),
+                ..Default::default()
+            })
+            .initialize_owners(false)
+            .setup(move |_ctx, ready, _framework| {
+                Box::pin(async move {
+                    tracing::info!(user = %ready.user.name, guilds = ready.guilds.len(), "connected to Discord");
+                    app_id.send_replace(Some(ready.application.id));
+                    Ok(data)
+                })
+            })
+            .build();
+        let mut client =
+            serenity::ClientBuilder::new_with_http(http, serenity::GatewayIntents::GUILDS)
+                .framework(framework)
+                .await
+                .map_err(|e| DiscordError::Client(Box::new(e)))?;
+        let shards = client.shard_manager.clone();
+        let watchdog = watch_gateway(shards.clone(), gateway.clone(), setup.gateway_stall);
+        tracing::info!(target: "replica", shards = %format!("{first}..={last}/{}", plan.total()), "starting the gateway");
+        // serenity 0.12.5 treats the range's end as INCLUSIVE: `first..last` starts
+        // shards first, …, last.
+        #[allow(clippy::reversed_empty_ranges, clippy::range_plus_one)]
+        let range = first..last;
+        let ended = tokio::select! {
+            r = client.start_shard_range(range, plan.total()) => Some(r.map_err(|e| DiscordError::Client(Box::new(e)))),
+            stalled = watchdog => Some(Err(DiscordError::Stalled(stalled))),
+            _ = until_lost(&mut role) => None,
+            _ = shutdown.cancelled() => Some(Ok(())),
+        };
+        // Close the gateway politely, but never let it hold up the process.
+        let _ = tokio::time::timeout(Duration::from_secs(3), shards.shutdown_all()).await;
+        gateway.connected.store(false, Ordering::Relaxed);
+        match ended {
+            Some(result) => return result,
+            None => {
+                tracing::warn!(target: "replica", shards = %format!("{first}..={last}/{}", plan.total()), "gateway role lost: shards shut down")
+            }
+        }
+    }
+}
+
+/// Waits while Discord's IDENTIFY budget (1,000 a day) cannot start `shards` sessions:
+/// starting anyway would get the token reset.
+async fn identify_budget(http: &serenity::Http, shards: u32) {
+    match tokio::time::timeout(Duration::from_secs(10), http.get_bot_gateway()).await {
+        Ok(Ok(gw)) => {
+            let limit = gw.session_start_limit;
+            if limit.remaining < u64::from(shards) {
+                let wait = Duration::from_millis(limit.reset_after);
+                tracing::error!(
+                    remaining = limit.remaining,
+                    total = limit.total,
+                    ?wait,
+                    "Discord's IDENTIFY budget is used up; waiting for it to reset before \
+                     starting the gateway"
+                );
+                tokio::time::sleep(wait).await;
+            }
+        }
+        Ok(Err(e)) => tracing::warn!(error = %e, "could not read the IDENTIFY budget; starting"),
+        Err(_) => tracing::warn!("reading the IDENTIFY budget timed out; starting"),
+    }
+}
+
+/// Registers the slash commands each time this replica takes the registration role, once
+/// the application id is known (from a READY here, or asked of Discord when this replica
+/// runs no gateway).
+async fn register_while_held(
+    setup: Arc<DiscordSetup>,
+    roles: Roles,
+    sandbox: bool,
+    mut app_id: watch::Receiver<Option<serenity::ApplicationId>>,
+    shutdown: CancellationToken,
+) -> Result<(), DiscordError> {
+    let mut role = roles.watch(Role::Registration);
+    let guild_id = setup.guild_id;
+    loop {
+        if !until_held(&mut role, &shutdown).await {
+            return Ok(());
+        }
+        let http = discord_http(&setup)?;
+        let id = loop {
+            if let Some(id) = *app_id.borrow_and_update() {
+                break Some(id);
+            }
+            if roles.snapshot().gateway.is_empty() {
+                let asked = tokio::time::timeout(
+                    Duration::from_secs(10),
+                    http.get_current_application_info(),
+                );
+                match asked.await {
+                    Ok(Ok(info)) => break Some(info.id),
+                    Ok(Err(e)) => tracing::warn!(error = %e, "could not read the application id"),
+                    Err(_) => tracing::warn!("reading the application id timed out"),
+                }
+            }
+            tokio::select! {
+                _ = app_id.changed() => {}
+                _ = tokio::time::sleep(Duration::from_secs(5)) => {}
+                _ = until_lost(&mut role) => break None,
+                _ = shutdown.cancelled() => return Ok(()),
+            }
+        };
+        let Some(id) = id else { continue };
+        http.set_application_id(id);
+        let body = registration_json(sandbox);
+        let registered = match guild_id {
+            Some(g) => http
+                .create_guild_commands(serenity::GuildId::new(g), &body)
+                .await
+                .map(|_| ()),
+            None => http.create_global_commands(&body).await.map(|_| ()),
+        };
+        match registered {
+            Ok(()) => tracing::info!(guild = ?guild_id, "slash commands registered"),
+            Err(e) => tracing::error!(error = %e, "registering slash commands failed"),
+        }
+        tokio::select! {
+            _ = until_lost(&mut role) => {}
+            _ = shutdown.cancelled() => return Ok(()),
         }
     }
 }

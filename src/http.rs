@@ -1,6 +1,7 @@
 //! The bot's own HTTP endpoints. On `HTTP_LISTEN` (public): `/healthz` (the process is
-//! up), `/readyz` (the gateway is connected and the store answers; its body also says how
-//! the notification pipeline is doing) and `POST /webhooks/paradarum` (signed ticket
+//! up), `/readyz` (the store answers, and for a single process the gateway is connected;
+//! its body also says which roles this replica holds and how the notification pipeline is
+//! doing) and `POST /webhooks/paradarum` (signed ticket
 //! events). On `METRICS_LISTEN` (loopback by default): `/metrics` (Prometheus), so the
 //! public listener never shows the bot's internals.
 //!
@@ -27,6 +28,7 @@ use crate::discord::GatewayState;
 use crate::metrics::{Format, Metrics, Scrape};
 use crate::notify::health::Health;
 use crate::notify::webhook::{self, WebhookState};
+use crate::replica::{Role, Roles};
 use crate::store::Store;
 
 /// What the endpoints read.
@@ -44,6 +46,8 @@ pub struct HttpState {
     pub backend: String,
     /// Slots for `/readyz` and `/metrics` (see [`Probes`]).
     pub probes: Arc<Probes>,
+    /// The roles this replica holds (see `crate::replica`).
+    pub roles: Option<Roles>,
 }
 
 /// `/readyz` answers that may run at once. Each holds a read connection for one query;
@@ -190,6 +194,14 @@ async fn metrics(
         inbox_oldest_age_secs: age,
         paused: state.health.is_paused(),
         gateway_connected: state.gateway.as_ref().map(|g| g.is_connected()),
+        roles: state.roles.as_ref().map_or_else(Vec::new, |r| {
+            let snap = r.snapshot();
+            vec![
+                (Role::Pipeline.name(), snap.pipeline),
+                (Role::Registration.name(), snap.registration),
+                ("gateway", !snap.gateway.is_empty()),
+            ]
+        }),
     };
     // Prometheus asks for OpenMetrics first; anything else gets the classic text format.
     let accept = headers
@@ -217,8 +229,15 @@ async fn readyz(State(state): State<HttpState>) -> axum::response::Response {
         }
     };
     let gateway = state.gateway.as_ref().map(|g| g.is_connected());
-    let ready = store_ok && gateway.unwrap_or(true);
-    let body = json!({
+    let snapshot = state.roles.as_ref().map(|r| (r.is_solo(), r.snapshot()));
+    // One process (SQLite): ready needs its gateway, as always. Among replicas the code
+    // means only "can take webhooks" (store reachable), so standbys stay in the balancer.
+    let gateway_gates = match &snapshot {
+        Some((solo, snap)) => *solo && !snap.gateway.is_empty(),
+        None => true,
+    };
+    let ready = store_ok && (!gateway_gates || gateway.unwrap_or(true));
+    let mut body = json!({
         "status": if ready { "ready" } else { "not ready" },
         "store": if store_ok { "ok" } else { "failing" },
         "gateway": match gateway {
@@ -230,6 +249,11 @@ async fn readyz(State(state): State<HttpState>) -> axum::response::Response {
         "notifications": state.health.summary(),
         "stages": state.health.stages(),
     });
+    if let Some((_, snap)) = snapshot {
+        let (replica, roles) = snap.to_json();
+        body["replica"] = replica;
+        body["roles"] = roles;
+    }
     let code = if ready {
         StatusCode::OK
     } else {

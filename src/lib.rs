@@ -26,6 +26,7 @@ pub mod discord;
 pub mod http;
 pub mod metrics;
 pub mod notify;
+pub mod replica;
 pub mod sandbox;
 pub mod shutdown;
 pub mod signing;

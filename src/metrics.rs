@@ -51,6 +51,11 @@ struct StageLabel {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RoleLabel {
+    role: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct ApiCallLabels {
     endpoint: &'static str,
     outcome: &'static str,
@@ -255,6 +260,8 @@ pub struct Metrics {
     /// `/readyz` and `/metrics` answered 503 because all their slots were taken.
     pub readyz_refused: Counter,
     pub scrapes_refused: Counter,
+    /// Gateway sessions identified (READY events): Discord allows 1,000 a day.
+    pub identifies: Counter,
     /// The ticket API client's request counts and durations.
     pub api: ApiMetrics,
     stage_restarts: Family<StageLabel, Counter>,
@@ -267,6 +274,7 @@ pub struct Metrics {
     inbox_oldest_age: Gauge<f64, AtomicU64>,
     paused: Gauge,
     gateway_connected: Gauge,
+    role_held: Family<RoleLabel, Gauge>,
 }
 
 impl Default for Metrics {
@@ -419,6 +427,18 @@ impl Metrics {
             "1 while the Discord gateway is connected and heard from",
             gateway_connected.clone(),
         );
+        let role_held = Family::<RoleLabel, Gauge>::default();
+        r.register(
+            "role_held",
+            "1 while this replica holds the role (gateway: any shard group)",
+            role_held.clone(),
+        );
+        let identifies = Counter::default();
+        r.register(
+            "gateway_identifies",
+            "Gateway sessions identified (READY events); Discord allows 1,000 a day",
+            identifies.clone(),
+        );
         let discord_invalid_10m = Gauge::default();
         r.register(
             "discord_invalid_requests_10m",
@@ -520,6 +540,8 @@ impl Metrics {
             inbox_oldest_age,
             paused,
             gateway_connected,
+            role_held,
+            identifies,
         }
     }
 
@@ -581,6 +603,11 @@ impl Metrics {
         self.paused.set(i64::from(now.paused));
         self.gateway_connected
             .set(i64::from(now.gateway_connected.unwrap_or(false)));
+        for (role, held) in &now.roles {
+            self.role_held
+                .get_or_create(&RoleLabel { role })
+                .set(i64::from(*held));
+        }
         let mut out = String::new();
         // Writing to a String cannot fail; an encoding error would be a bug in a label.
         let encoded = match format {
@@ -635,6 +662,8 @@ pub struct Scrape {
     pub paused: bool,
     /// None when the bot runs without the gateway (the gauge then reads 0).
     pub gateway_connected: Option<bool>,
+    /// Each role and whether this replica holds it.
+    pub roles: Vec<(&'static str, bool)>,
 }
 
 #[cfg(test)]
@@ -648,6 +677,7 @@ mod tests {
             inbox_oldest_age_secs: 1.5,
             paused: true,
             gateway_connected: Some(true),
+            roles: vec![("pipeline", true), ("registration", false)],
         }
     }
 
@@ -679,6 +709,9 @@ mod tests {
             "paradarum_inbox_oldest_age_seconds 1.5",
             "paradarum_notifications_paused 1",
             "paradarum_gateway_connected 1",
+            "paradarum_role_held{role=\"pipeline\"} 1",
+            "paradarum_role_held{role=\"registration\"} 0",
+            "paradarum_gateway_identifies_total 0",
             "paradarum_stage_restarts_total{stage=\"poller\"} 2",
             "paradarum_events_received_total{source=\"webhook\"} 1",
             "paradarum_events_received_total{source=\"poll\"} 0",

@@ -113,8 +113,7 @@ pub struct PipelineDeps {
 
 /// Starts the poller (when there is a token), the processor, the dispatcher and the
 /// retention pass, each supervised.
-pub fn spawn(deps: PipelineDeps, tasks: &mut JoinSet<()>, shutdown: CancellationToken) {
-    let deps = Arc::new(deps);
+pub fn spawn(deps: Arc<PipelineDeps>, tasks: &mut JoinSet<()>, shutdown: CancellationToken) {
     deps.health.enable();
     if deps.token.is_some() {
         tasks.spawn(supervise(

@@ -34,6 +34,7 @@ pub mod copy;
 pub mod discord;
 pub mod kept;
 pub mod notify;
+pub mod roles;
 pub mod sandbox;
 #[cfg(test)]
 pub(crate) mod test_db;

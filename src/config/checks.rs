@@ -45,6 +45,20 @@ pub(super) fn cross_check(
         let spec = KEYS.iter().filter(|k| k.key == "sandbox.webhook_url");
         problems.extend(spec.map(|k| problem(k, f.find_metadata(k.key), what)));
     }
+    if let Some(k) = s
+        .discord
+        .shards_per_replica
+        .filter(|k| k.0 > s.discord.shards.0)
+    {
+        let what = format!(
+            "is {} but there are only {} shards (discord.shards): at most that many",
+            k.0, s.discord.shards.0
+        );
+        let spec = KEYS
+            .iter()
+            .filter(|k| k.key == "discord.shards_per_replica");
+        problems.extend(spec.map(|k| problem(k, f.find_metadata(k.key), &what)));
+    }
     let (no_key, no_token) = (s.bot.secret_key.is_none(), s.api.token.is_none());
     let dir = s.storage.data_dir.display();
     // (when, a problem or a warning, what to say)

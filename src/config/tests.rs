@@ -466,3 +466,35 @@ fn values_of_the_wrong_type_in_a_file_are_problems_and_secrets_are_not_quoted() 
         "{text}"
     );
 }
+
+#[test]
+fn shards_default_to_one_group_and_a_group_cannot_be_bigger_than_the_shards() {
+    let s = load_env(&[]).unwrap().settings;
+    assert_eq!(
+        (s.discord.shards.0, s.discord.shards_per_replica),
+        (1, None)
+    );
+    let s = load_env(&[
+        ("PARADARUM_BOT__DISCORD__SHARDS", "4"),
+        ("PARADARUM_BOT__DISCORD__SHARDS_PER_REPLICA", "2"),
+    ])
+    .unwrap()
+    .settings;
+    assert_eq!(
+        (
+            s.discord.shards.0,
+            s.discord.shards_per_replica.map(|k| k.0)
+        ),
+        (4, Some(2))
+    );
+    let err = load_env(&[
+        ("PARADARUM_BOT__DISCORD__SHARDS", "2"),
+        ("PARADARUM_BOT__DISCORD__SHARDS_PER_REPLICA", "3"),
+    ])
+    .unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.contains("discord.shards_per_replica") && text.contains("only 2 shards"),
+        "{text}"
+    );
+}

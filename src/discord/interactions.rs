@@ -67,13 +67,26 @@ pub async fn on_event(
 ) -> Result<(), CommandError> {
     let data = fw.user_data;
     data.gateway.seen();
+    if let serenity::FullEvent::Ready { .. } = event {
+        // Each READY is one IDENTIFY of Discord's 1,000 a day (a RESUME makes none).
+        crate::metrics::Metrics::inc(&data.metrics.identifies);
+    }
     if let serenity::FullEvent::InteractionCreate { interaction } = event {
         let ctx = fw.serenity_context;
+        let id = interaction.id().get();
         match interaction {
-            serenity::Interaction::Modal(m) => on_modal(ctx, data, m).await,
-            serenity::Interaction::Component(c) => on_component(ctx, data, c).await,
+            serenity::Interaction::Modal(m) => {
+                data.gateway.begin(id);
+                on_modal(ctx, data, m).await;
+            }
+            serenity::Interaction::Component(c) => {
+                data.gateway.begin(id);
+                on_component(ctx, data, c).await;
+            }
             _ => {}
         }
+        // A command began in `pre_command`; poise calls this after it ran.
+        data.gateway.end(id);
     }
     Ok(())
 }

@@ -9,7 +9,7 @@ use poise::serenity_prelude as serenity;
 use secrecy::{ExposeSecret, SecretString};
 use zeroize::Zeroize;
 
-use super::{errors, CommandError, Data};
+use super::{errors, CommandError, FrontEnd};
 use crate::crypto::{KeyUsed, TokenCipher};
 use crate::store::discord::LinkRecord;
 use crate::store::StoreError;
@@ -84,7 +84,7 @@ impl From<StoreError> for LinkError {
 }
 
 /// True when `e` is the advice given for a link no configured key opens (for callers that
-/// only have the [`CommandError`] of `Data::customer_token`).
+/// only have the [`CommandError`] of `FrontEnd::customer_token`).
 pub fn is_unreadable(e: &CommandError) -> bool {
     matches!(e, CommandError::User(m) if m == UNREADABLE || m == UNREADABLE_SANDBOX)
 }
@@ -116,7 +116,7 @@ pub fn seal(
 /// The user's own Paradarum token: opened from their link, or on the sandbox a new
 /// sandbox account linked on first use.
 pub async fn customer_token(
-    data: &Data,
+    data: &FrontEnd,
     user: &serenity::User,
 ) -> Result<(SecretString, LinkRecord), LinkError> {
     let uid = user.id.get();
@@ -157,7 +157,7 @@ pub async fn customer_token(
 /// re-sealing or marking): for checks made before an interaction's first answer, which a
 /// second delivery of the same interaction must be able to repeat without effect.
 pub async fn linked_token(
-    data: &Data,
+    data: &FrontEnd,
     user: &serenity::User,
 ) -> Result<(SecretString, LinkRecord), LinkError> {
     let uid = user.id.get();
@@ -171,7 +171,7 @@ pub async fn linked_token(
 /// current key; one no key opens is marked (and kept); a marked one that opens again is
 /// unmarked. Those writes are best effort: the user's command does not depend on them.
 async fn open(
-    data: &Data,
+    data: &FrontEnd,
     uid: u64,
     mut link: LinkRecord,
     maintain: bool,

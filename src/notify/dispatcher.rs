@@ -134,7 +134,14 @@ pub async fn run(deps: Arc<PipelineDeps>, shutdown: CancellationToken) {
         }
     };
     let mut pacer = Pacer::default();
-    seed_pacer(&deps, &mut pacer).await;
+    if !seed_pacer(&deps, &mut pacer).await {
+        // Not knowing what the previous owner sent, wait out its window: no 429 after a
+        // takeover.
+        tokio::select! {
+            _ = shutdown.cancelled() => return,
+            _ = tokio::time::sleep(WINDOW) => {}
+        }
+    }
     loop {
         let next = match round(&deps, &mut pacer, &prefix).await {
             Ok(wait) => wait,
@@ -162,8 +169,9 @@ pub async fn run(deps: Arc<PipelineDeps>, shutdown: CancellationToken) {
 }
 
 /// What was sent in the last window before this dispatcher started (another process, or
-/// this one before a crash) counts against the limit now.
-async fn seed_pacer(deps: &PipelineDeps, pacer: &mut Pacer) {
+/// this one before a crash, or the replica that held the pipeline before) counts against
+/// the limit now. False if the outbox could not be read.
+async fn seed_pacer(deps: &PipelineDeps, pacer: &mut Pacer) -> bool {
     let now_ms = now_millis();
     let now = Instant::now();
     let window_ms = WINDOW.as_millis() as i64;
@@ -176,8 +184,12 @@ async fn seed_pacer(deps: &PipelineDeps, pacer: &mut Pacer) {
                     .unwrap_or(now);
                 pacer.record_at(target, at);
             }
+            true
         }
-        Err(e) => tracing::warn!(error = %e, "could not read recent sends; pacing from now"),
+        Err(e) => {
+            tracing::warn!(error = %e, "could not read recent sends; waiting one window");
+            false
+        }
     }
 }
 

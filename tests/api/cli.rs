@@ -273,6 +273,17 @@ fn run_serves_health_and_the_sandbox_then_stops_cleanly_on_sigterm() {
     let body: serde_json::Value = ready.json().unwrap();
     assert_eq!(body["gateway"], "disconnected");
     assert_eq!(body["store"], "ok");
+    // On SQLite the one process holds every role.
+    assert!(
+        body["replica"].as_str().is_some_and(|r| !r.is_empty()),
+        "{body}"
+    );
+    assert_eq!(body["roles"]["pipeline"], "held");
+    assert_eq!(body["roles"]["registration"], "held");
+    assert_eq!(
+        body["roles"]["gateway"],
+        serde_json::json!({"state": "held", "shards": [0, 0], "groups": [0], "of": 1})
+    );
 
     // The embedded sandbox answers on its port with the configured admin token.
     let resp = reqwest::blocking::Client::new()
