@@ -366,7 +366,7 @@ impl Application {
             wakers: Wakers::default(),
             gateway: Arc::new(GatewayState::default()),
             health: Arc::new(Health::default()),
-            roles: roles(&settings)?,
+            roles: roles(&settings, &store)?,
         };
         let state = http_state(&settings, &store, &api.backend, &shared);
         let http = HttpServer::on(http_listener, state.clone());
@@ -550,14 +550,14 @@ async fn pipeline_while_held(
 
 /// This replica's roles: with SQLite the one process holds them all; with PostgreSQL a
 /// coordinator takes them against the other replicas.
-fn roles(settings: &Settings) -> Result<Roles, StartError> {
+fn roles(settings: &Settings, store: &Store) -> Result<Roles, StartError> {
     let plan = ShardPlan::new(
         settings.discord.shards.0,
         settings.discord.shards_per_replica.map(|k| k.0),
     );
     let replica = crate::replica::replica_id();
     let url = settings.database_url();
-    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+    if store.is_postgres() {
         let (roles, _task) = Roles::start_postgres(
             &url,
             replica,

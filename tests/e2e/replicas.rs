@@ -636,6 +636,20 @@ async fn replicas_6_two_shards_one_per_replica_route_each_guild_to_discords_shar
     )
     .await;
     wait_steady(&c, 2, Duration::from_secs(40)).await;
+    // The first replica up takes both groups (it is alone); once it counts the second it
+    // gives one back, which the second takes within its next round.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let mut states = Vec::new();
+        for i in 0..2 {
+            states.push(c.roles(i).await["gateway"]["state"].clone());
+        }
+        if states.iter().all(|s| s == "held") || tokio::time::Instant::now() > deadline {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    wait_steady(&c, 2, Duration::from_secs(10)).await;
     let mut held = BTreeSet::new();
     for i in 0..2 {
         let g = c.roles(i).await["gateway"].clone();
