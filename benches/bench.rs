@@ -943,8 +943,10 @@ fn main() {
         .unwrap_or_default();
     if !only.is_empty() {
         // A partial run replaces its own rows in BENCHMARKS.md (adding new ones) and says
-        // so under the table; the other rows keep the run they came from.
+        // so under the table; the other rows keep the run they came from. It redraws the
+        // charts whose part ran.
         update_rows(&r, &only, &commit);
+        draw_charts(&points, &drained);
         return;
     }
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
@@ -963,13 +965,26 @@ fn main() {
     }
     md.push_str("\n![latency against rate](benchmarks/latency.svg)\n");
     md.push_str("\n![announcing a backlog](benchmarks/backlog.svg)\n");
+    draw_charts(&points, &drained);
+    let root = env!("CARGO_MANIFEST_DIR");
+    std::fs::write(format!("{root}/BENCHMARKS.md"), md).unwrap();
+    println!("wrote BENCHMARKS.md");
+    let _ = Arc::new(());
+}
+
+/// benchmarks/latency.svg from the interaction part's points and benchmarks/backlog.svg
+/// from the burst's drain, each only when its part ran.
+fn draw_charts(points: &[(u32, f64, f64, f64)], drained: &[(f64, usize)]) {
     let root = env!("CARGO_MANIFEST_DIR");
     let _ = std::fs::create_dir_all(format!("{root}/benchmarks"));
-    let latency = plot::latency_chart(&points).unwrap();
-    std::fs::write(format!("{root}/benchmarks/latency.svg"), latency).unwrap();
-    let backlog = plot::backlog_chart(&drained, 1000).unwrap();
-    std::fs::write(format!("{root}/benchmarks/backlog.svg"), backlog).unwrap();
-    std::fs::write(format!("{root}/BENCHMARKS.md"), md).unwrap();
-    println!("wrote BENCHMARKS.md, benchmarks/latency.svg and benchmarks/backlog.svg");
-    let _ = Arc::new(());
+    if !points.is_empty() {
+        let latency = plot::latency_chart(points).unwrap();
+        std::fs::write(format!("{root}/benchmarks/latency.svg"), latency).unwrap();
+        println!("wrote benchmarks/latency.svg");
+    }
+    if !drained.is_empty() {
+        let backlog = plot::backlog_chart(drained, 1000).unwrap();
+        std::fs::write(format!("{root}/benchmarks/backlog.svg"), backlog).unwrap();
+        println!("wrote benchmarks/backlog.svg");
+    }
 }
