@@ -516,20 +516,9 @@ impl FakeDiscord {
     pub async fn wait_sessions<T>(
         &self,
         timeout: Duration,
-        mut pick: impl FnMut(&[Session]) -> Option<T>,
+        pick: impl FnMut(&[Session]) -> Option<T>,
     ) -> Option<T> {
-        let deadline = Instant::now() + timeout;
-        loop {
-            let notified = self.inner.changed.notified();
-            if let Some(v) = pick(&self.sessions()) {
-                return Some(v);
-            }
-            let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                return None;
-            }
-            let _ = tokio::time::timeout(left.min(Duration::from_millis(100)), notified).await;
-        }
+        self.wait_on(timeout, || self.sessions(), pick).await
     }
 
     pub fn recorded(&self) -> Vec<Recorded> {
@@ -540,12 +529,23 @@ impl FakeDiscord {
     pub async fn wait_for<T>(
         &self,
         timeout: Duration,
-        mut pick: impl FnMut(&[Recorded]) -> Option<T>,
+        pick: impl FnMut(&[Recorded]) -> Option<T>,
+    ) -> Option<T> {
+        self.wait_on(timeout, || self.recorded(), pick).await
+    }
+
+    /// Waits (bounded) until `pick` finds something in `read`'s snapshot, looking again at
+    /// every change the fake records.
+    async fn wait_on<S, T>(
+        &self,
+        timeout: Duration,
+        read: impl Fn() -> Vec<S>,
+        mut pick: impl FnMut(&[S]) -> Option<T>,
     ) -> Option<T> {
         let deadline = Instant::now() + timeout;
         loop {
             let notified = self.inner.changed.notified();
-            if let Some(v) = pick(&self.recorded()) {
+            if let Some(v) = pick(&read()) {
                 return Some(v);
             }
             let left = deadline.saturating_duration_since(Instant::now());
