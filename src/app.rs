@@ -207,11 +207,16 @@ pub fn redacted_url(url: &Url) -> String {
     u.to_string()
 }
 
-/// The scopes the bot's own sandbox token needs.
-const SANDBOX_SCOPES: [&str; 3] = [
+/// The scopes the bot's own sandbox token needs: the events feed, ticket subjects and the
+/// messages a DM shows, escalation, and staff actions from Discord (Start and Resolve
+/// need `tickets:status`, a staff reply `tickets:write`). A token minted at an earlier
+/// start with fewer is replaced (its sealing names the scopes).
+const SANDBOX_SCOPES: [&str; 5] = [
     scope::EVENTS_READ,
     scope::TICKETS_READ,
     scope::TICKETS_TOPIC,
+    scope::TICKETS_STATUS,
+    scope::TICKETS_WRITE,
 ];
 
 /// On the sandbox: the integration token minted at an earlier start if it still works and

@@ -2,7 +2,7 @@
 //! id, the original interaction), so a button works after a restart with no in-memory
 //! state. Discord allows 100 characters; anything longer is refused at encoding.
 
-use crate::ticket::api::TicketId;
+use crate::ticket::api::{MessageId, TicketId};
 use crate::ticket::{Status, Topic};
 
 pub const CUSTOM_ID_MAX: usize = 100;
@@ -43,6 +43,18 @@ pub enum CustomId {
     },
     /// "Reply" under a DM about a ticket: opens the reply modal.
     ReplyButton(TicketId),
+    /// "Read all" under a staff reply's DM whose words were cut: the message's first page,
+    /// in a new message only the presser sees.
+    ReadAll {
+        ticket: TicketId,
+        message: MessageId,
+    },
+    /// Another page of *Read all* (1-based): edits the page in place.
+    ReadPage {
+        ticket: TicketId,
+        message: MessageId,
+        page: u32,
+    },
 }
 
 impl CustomId {
@@ -92,6 +104,12 @@ impl CustomId {
                 status.map_or("-".to_string(), |s| s.api_value().to_string())
             ),
             CustomId::ReplyButton(t) => format!("t:dmreply:{t}"),
+            CustomId::ReadAll { ticket, message } => format!("t:readall:{ticket}:{message}"),
+            CustomId::ReadPage {
+                ticket,
+                message,
+                page,
+            } => format!("t:readpage:{ticket}:{message}:{page}"),
         };
         (s.len() <= CUSTOM_ID_MAX).then_some(s)
     }
@@ -135,6 +153,15 @@ impl CustomId {
             ("keep", 1) => CustomId::KeepOpen(id(0)?),
             ("retry", 1) => CustomId::Retry(id(0)?),
             ("dmreply", 1) => CustomId::ReplyButton(id(0)?),
+            ("readall", 2) => CustomId::ReadAll {
+                ticket: id(0)?,
+                message: id(1)?,
+            },
+            ("readpage", 3) => CustomId::ReadPage {
+                ticket: id(0)?,
+                message: id(1)?,
+                page: rest[2].parse().ok()?,
+            },
             ("list", 3) => CustomId::ListPage {
                 status: match rest[0] {
                     "-" => None,
@@ -191,6 +218,15 @@ mod tests {
                 cursor: "a:b".into(),
             },
             CustomId::ReplyButton(77),
+            CustomId::ReadAll {
+                ticket: u64::MAX,
+                message: u64::MAX,
+            },
+            CustomId::ReadPage {
+                ticket: u64::MAX,
+                message: u64::MAX,
+                page: u32::MAX,
+            },
         ];
         for id in all {
             let text = id.encode().unwrap();
@@ -313,6 +349,15 @@ mod properties {
                 }
             ),
             any::<u64>().prop_map(CustomId::ReplyButton),
+            (any::<u64>(), any::<u64>())
+                .prop_map(|(ticket, message)| CustomId::ReadAll { ticket, message }),
+            (any::<u64>(), any::<u64>(), any::<u32>()).prop_map(|(ticket, message, page)| {
+                CustomId::ReadPage {
+                    ticket,
+                    message,
+                    page,
+                }
+            }),
         ]
     }
 
@@ -320,7 +365,7 @@ mod properties {
     fn id_like() -> impl Strategy<Value = String> {
         let kind = prop::sample::select(vec![
             "open", "reply", "link", "close", "closeok", "keep", "retry", "list", "dmreply",
-            "nuke", "",
+            "readall", "readpage", "nuke", "",
         ]);
         let part = prop_oneof![
             any::<u64>().prop_map(|n| n.to_string()),

@@ -17,10 +17,10 @@ use super::health::Refused;
 use super::{plan, PipelineDeps};
 use crate::client::ApiError;
 use crate::metrics::Metrics;
-use crate::store::notify::InboxEvent;
+use crate::store::notify::{Change, InboxEvent, NewJob, ReplyText};
 use crate::store::{now_millis, StoreError};
 use crate::ticket::api::{EventKind, Ticket};
-use crate::ticket::Status;
+use crate::ticket::{Author, Status};
 
 const BATCH: u32 = 200;
 const IDLE_WAIT: Duration = Duration::from_secs(1);
@@ -175,7 +175,7 @@ async fn process_one(deps: &PipelineDeps, item: &InboxEvent) -> Result<(), Round
         Lookup::Found(t) => Some(t),
         Lookup::Without => None,
     };
-    let jobs = plan::plan(
+    let mut jobs = plan::plan(
         &deps.backend,
         e,
         ticket,
@@ -183,6 +183,13 @@ async fn process_one(deps: &PipelineDeps, item: &InboxEvent) -> Result<(), Round
         &deps.settings,
         item.received_at,
     );
+    if let EventKind::MessageCreated {
+        message_id,
+        author: Author::Staff,
+    } = kind
+    {
+        attach_reply_text(deps, e.ticket_id, message_id, &mut jobs).await;
+    }
     let closed = matches!(
         kind,
         EventKind::StatusChanged {
@@ -198,6 +205,46 @@ async fn process_one(deps: &PipelineDeps, item: &InboxEvent) -> Result<(), Round
         deps.wakers.dispatcher.notify_one();
     }
     Ok(())
+}
+
+/// Gives a staff reply's DMs the staff member's words, read with the integration token.
+/// One try: if the message cannot be read the DM goes out saying only that support
+/// replied; a DM is never held back or lost for want of its text.
+async fn attach_reply_text(
+    deps: &PipelineDeps,
+    ticket: u64,
+    message_id: u64,
+    jobs: &mut [NewJob],
+) {
+    let wanted = |j: &NewJob| j.payload.change == Change::StaffReply;
+    let Some(token) = &deps.token else {
+        return;
+    };
+    if !jobs.iter().any(wanted) {
+        return;
+    }
+    let found = match deps.client.messages(token, ticket).await {
+        Ok(messages) => messages.into_iter().find(|m| m.id == message_id),
+        Err(error) => {
+            tracing::warn!(
+                ticket, message = message_id, %error,
+                "could not read a staff reply for its DM; the DM says only that support replied"
+            );
+            return;
+        }
+    };
+    let Some(message) = found else {
+        tracing::warn!(
+            ticket,
+            message = message_id,
+            "a staff reply is not among its ticket's messages; its DM says only that support replied"
+        );
+        return;
+    };
+    let text = ReplyText::of(&message);
+    for job in jobs.iter_mut().filter(|j| wanted(j)) {
+        job.payload.reply = Some(text.clone());
+    }
 }
 
 /// The Discord user who opened `ticket` of this backend, only if the record is for the
