@@ -127,9 +127,7 @@ async fn on_component(ctx: &serenity::Context, data: &Data, c: &serenity::Compon
         CustomId::CloseConfirm(t) => close::confirm(ctx, data, c, t).await,
         CustomId::KeepOpen(t) => close::keep(ctx, data, c, t).await,
         CustomId::ReplyButton(t) => reply::button(ctx, data, c, t).await,
-        CustomId::ReadAll { ticket, message } => {
-            read::button(ctx, data, c, ticket, message).await
-        }
+        CustomId::ReadAll { ticket, message } => read::button(ctx, data, c, ticket, message).await,
         CustomId::ReadPage {
             ticket,
             message,

@@ -691,11 +691,19 @@ mod tests {
 
     #[test]
     fn a_staff_reply_shows_its_words_and_its_signer_inert() {
-        let (card, cut) = reply("Renewed. @everyone [see](http://x) <@1>", true, Some("Ana *P*"));
+        let (card, cut) = reply(
+            "Renewed. @everyone [see](http://x) <@1>",
+            true,
+            Some("Ana *P*"),
+        );
         assert!(!cut);
         assert_eq!(card.title, "Ana \\*P\\* replied to ticket #7");
-        assert!(card.description.starts_with("**Cert \\*\\*expired\\*\\***\n\n"));
-        assert!(card.description.contains("Renewed. @\u{200B}everyone \\[see\\]"));
+        assert!(card
+            .description
+            .starts_with("**Cert \\*\\*expired\\*\\***\n\n"));
+        assert!(card
+            .description
+            .contains("Renewed. @\u{200B}everyone \\[see\\]"));
         assert!(!card.description.contains("<@1>"));
         assert_eq!(card.footer, None);
         let (unsigned, _) = reply("Done.", true, None);
@@ -750,7 +758,10 @@ mod tests {
                 .any(|n| n.starts_with("Ana @\u{200B}here · Paradarum support · ")),
             "{names:?}"
         );
-        assert!(names.iter().any(|n| n.starts_with("Paradarum support · ")), "{names:?}");
+        assert!(
+            names.iter().any(|n| n.starts_with("Paradarum support · ")),
+            "{names:?}"
+        );
     }
 }
 

@@ -488,7 +488,10 @@ mod tests {
         let text = e["description"].as_str().unwrap();
         assert!(text.contains("Renewed it @\u{200B}everyone"), "{text}");
         assert!(!d.to_string().contains("<@1>"));
-        assert_eq!(d["allowed_mentions"], json!({"parse": [], "roles": [], "users": []}));
+        assert_eq!(
+            d["allowed_mentions"],
+            json!({"parse": [], "roles": [], "users": []})
+        );
         assert_eq!(button_ids(&d), ["t:dmreply:9", "t:close:9"]);
     }
 
@@ -496,7 +499,14 @@ mod tests {
     fn a_long_staff_reply_dm_is_one_embed_with_read_all() {
         let d = staff_reply_dm(&"x".repeat(4096), false);
         assert!(embed_chars(&d) <= 6000);
-        assert!(d["embeds"][0]["description"].as_str().unwrap().chars().count() <= 4096);
+        assert!(
+            d["embeds"][0]["description"]
+                .as_str()
+                .unwrap()
+                .chars()
+                .count()
+                <= 4096
+        );
         assert_eq!(
             button_ids(&d),
             ["t:readall:9:31", "t:dmreply:9", "t:close:9"]

@@ -210,12 +210,7 @@ async fn process_one(deps: &PipelineDeps, item: &InboxEvent) -> Result<(), Round
 /// Gives a staff reply's DMs the staff member's words, read with the integration token.
 /// One try: if the message cannot be read the DM goes out saying only that support
 /// replied; a DM is never held back or lost for want of its text.
-async fn attach_reply_text(
-    deps: &PipelineDeps,
-    ticket: u64,
-    message_id: u64,
-    jobs: &mut [NewJob],
-) {
+async fn attach_reply_text(deps: &PipelineDeps, ticket: u64, message_id: u64, jobs: &mut [NewJob]) {
     let wanted = |j: &NewJob| j.payload.change == Change::StaffReply;
     let Some(token) = &deps.token else {
         return;
