@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use paradarum_bot::discord::render::inert;
 use serde_json::{json, Value};
 
-use crate::harness::{alice, bob, buttons, text_of, Bot, User, ADMIN};
+use crate::harness::{alice, bob, buttons, external_sandbox, text_of, ApiProxy, Bot, User, ADMIN};
 
 const STAFF: u64 = 700_000_000_000_000_001;
 
@@ -176,5 +176,72 @@ async fn a_long_staff_reply_is_cut_with_read_all_whose_pages_are_the_whole_text(
     let previous = button(&page, "Previous page").unwrap();
     let back = press(&bot, &a, &previous).await;
     assert_eq!(description(&back), pages[pages.len() - 2]);
+    bot.assert_no_schema_errors();
+}
+
+#[tokio::test]
+async fn a_staff_reply_that_cannot_be_read_is_still_dmed_saying_support_replied() {
+    // "Paradarum": a sandbox of its own behind a proxy that can fail one path.
+    let (port, _dir) = external_sandbox().await;
+    let proxy = ApiProxy::start(format!("http://127.0.0.1:{port}")).await;
+    let sandbox = |path: &str| format!("http://127.0.0.1:{port}/{path}");
+    let http = reqwest::Client::new();
+    let minted: Value = http
+        .post(sandbox("v1/sandbox/tokens"))
+        .bearer_auth(ADMIN)
+        .json(&json!({"scopes": ["events:read", "tickets:read"]}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let account: Value = http
+        .post(sandbox("v1/sandbox/accounts"))
+        .bearer_auth(ADMIN)
+        .json(&json!({"name": "Alice"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let key = paradarum_bot::config::SecretKey::generate_text();
+    let staff = STAFF.to_string();
+    let mut bot = Bot::start_with(&[
+        ("PARADARUM_API_URL", proxy.url.as_str()),
+        ("PARADARUM_API_TOKEN", minted["token"].as_str().unwrap()),
+        ("BOT_SECRET_KEY", &key),
+        ("STAFF_CHANNEL_ID", &staff),
+    ])
+    .await;
+    bot.sandbox_port = port;
+    let a = alice();
+    let slash = bot.command(&a, "link", json!([]));
+    let modal = bot.callback(&slash).await;
+    let cid = modal["data"]["custom_id"].as_str().unwrap().to_string();
+    let sub = bot.submit_modal(&a, &cid, &[("token", account["token"].as_str().unwrap())]);
+    assert!(text_of(&bot.final_message(&sub, 10).await).contains("Linked"));
+    let (id, _) = bot.open_via_discord(&a, 0, "Mail bounces").await;
+
+    // The ticket reads, its messages do not.
+    proxy.fail(&format!("/v1/tickets/{id}/messages"), 500);
+    panel_reply(&bot, id, "Your MX record was wrong; fixed.", "Ana").await;
+
+    let dm = wait_dm(&bot, 30, |m| text_of(m).contains(&format!("#{id}"))).await;
+    let shown = text_of(&dm);
+    assert!(
+        shown.contains(&format!("Support replied to ticket #{id}")),
+        "{shown}"
+    );
+    assert!(shown.contains("/ticket status"), "{shown}");
+    assert!(!shown.contains("MX record"), "{shown}");
+    let labels: Vec<String> = buttons(&dm).into_iter().map(|(l, _)| l).collect();
+    assert_eq!(labels, ["Reply", "Close ticket (final)"]);
+    assert!(!proxy
+        .seen("GET", &format!("/v1/tickets/{id}/messages"))
+        .is_empty());
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(dms(&bot).len(), 1, "one DM, not lost and not doubled");
     bot.assert_no_schema_errors();
 }
