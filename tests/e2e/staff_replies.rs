@@ -122,6 +122,33 @@ async fn a_panel_reply_with_a_staff_name_reaches_the_customers_dm_with_its_words
     assert!(card.contains("Ana Pérez · Paradarum support"), "{card}");
     assert_eq!(dms(&bot).len(), 1, "one DM for one reply");
     bot.assert_no_schema_errors();
+
+    // The integration token the bot minted itself on the sandbox (it read this reply with
+    // it) holds the scopes staff actions from Discord need.
+    let db = format!(
+        "sqlite://{}/data/paradarum-bot.db",
+        bot.dir.path().display()
+    );
+    let pool = sqlx::SqlitePool::connect(&db).await.unwrap();
+    let minted: Vec<String> =
+        sqlx::query_scalar("SELECT scopes FROM sandbox_tokens WHERE account_id IS NULL")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    pool.close().await;
+    assert_eq!(minted.len(), 1, "{minted:?}");
+    let mut scopes: Vec<&str> = minted[0].split_whitespace().collect();
+    scopes.sort_unstable();
+    assert_eq!(
+        scopes,
+        [
+            "events:read",
+            "tickets:read",
+            "tickets:status",
+            "tickets:topic",
+            "tickets:write"
+        ]
+    );
 }
 
 #[tokio::test]
