@@ -269,14 +269,19 @@ pub fn commands(sandbox: bool) -> Vec<Command> {
     if sandbox {
         cmds.push(commands::sandbox());
     }
+    // Every language's names and descriptions (locales/*.ftl), sent at registration.
+    crate::i18n::registration::apply(&mut cmds);
     cmds
 }
 
 /// The exact JSON the bot PUTs to register its commands.
 pub fn registration_json(sandbox: bool) -> serde_json::Value {
-    let cmds = poise::builtins::create_application_commands(&commands(sandbox));
+    let list = commands(sandbox);
+    let cmds = poise::builtins::create_application_commands(&list);
     let mut v = serde_json::to_value(cmds).unwrap_or(serde_json::Value::Null);
     commands::escalate::fix_registration(&mut v);
+    // poise sends no localizations for context-menu commands.
+    crate::i18n::registration::localize_context_menus(&mut v, &list);
     // serenity writes permission sets as strings; Discord's schema for this field is an
     // integer (it accepts both, but a validator would not): send the integer.
     for cmd in v.as_array_mut().into_iter().flatten() {

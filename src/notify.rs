@@ -58,6 +58,8 @@ pub struct NotifySettings {
     pub max_event_attempts: u32,
     /// How long a user whose DMs are closed is not tried again.
     pub dm_closed_for: Duration,
+    /// `notifications.locale`: the language of staff messages (unset: the server's).
+    pub locale: Option<crate::i18n::Locale>,
 }
 
 impl Default for NotifySettings {
@@ -74,6 +76,7 @@ impl Default for NotifySettings {
             retention_every: Duration::from_secs(3_600),
             max_event_attempts: 8,
             dm_closed_for: Duration::from_secs(86_400),
+            locale: None,
         }
     }
 }

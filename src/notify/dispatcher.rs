@@ -16,6 +16,7 @@ use tokio_util::sync::CancellationToken;
 use super::compose;
 use super::delivery::{SendError, CANNOT_DM, INVALID_BAN_LINE};
 use super::PipelineDeps;
+use crate::i18n::Locale;
 use crate::metrics::{DeliveryOutcome, DeliveryTarget, Metrics};
 use crate::store::notify::{Job, JobKind, JobState, Target};
 use crate::store::{now_millis, StoreError};
@@ -274,9 +275,15 @@ async fn round(
         let used = if kind == JobKind::Dm {
             1
         } else {
-            compose::staff(kind, &pending, deps.settings.staff_role, "x")
-                .used
-                .max(1)
+            compose::staff(
+                kind,
+                &pending,
+                deps.settings.staff_role,
+                "x",
+                staff_locale(deps),
+            )
+            .used
+            .max(1)
         };
         if let Some(wait) = hold(pacer, target, &pending, used, now) {
             next = next.min(wait);
@@ -379,7 +386,8 @@ async fn send_batch(
     let result = match first.target {
         Target::Dm(user) => send_dm(deps, user, first, &nonce).await,
         Target::Channel(channel) => {
-            let body = compose::staff(kind, jobs, deps.settings.staff_role, &nonce).body;
+            let locale = staff_locale(deps);
+            let body = compose::staff(kind, jobs, deps.settings.staff_role, &nonce, locale).body;
             deps.rest.create_message(channel, &body).await.map(|_| ())
         }
     };
@@ -468,6 +476,11 @@ async fn send_batch(
     Ok(())
 }
 
+/// The language of staff messages: `notifications.locale`, else English.
+fn staff_locale(deps: &PipelineDeps) -> Locale {
+    deps.settings.locale.unwrap_or_default()
+}
+
 async fn send_dm(deps: &PipelineDeps, user: u64, job: &Job, nonce: &str) -> Result<(), SendError> {
     let store = deps.store.notify();
     let channel = match store.dm_channel(user).await {
@@ -475,7 +488,7 @@ async fn send_dm(deps: &PipelineDeps, user: u64, job: &Job, nonce: &str) -> Resu
         Ok(None) => deps.rest.open_dm(user).await?,
         Err(e) => return Err(SendError::Transient(e.to_string())),
     };
-    let body = compose::dm(job, nonce);
+    let body = compose::dm(job, nonce, Locale::EN_US);
     deps.rest.create_message(channel, &body).await?;
     // Saved (and its use time refreshed) after a delivery, for retention.
     let _ = store.save_dm_channel(user, channel).await;

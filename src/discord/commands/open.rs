@@ -6,15 +6,17 @@ use poise::serenity_prelude as serenity;
 
 use super::TopicChoice;
 use crate::discord::common::{
-    answer, api_err, modal_value, property_name, sentence, show_modal, with_api_slot, Answer,
+    answer, api_err, modal_value, property_name, show_modal, text_error, with_api_slot, Answer,
     Handled,
 };
 use crate::discord::ids::CustomId;
 use crate::discord::render;
 use crate::discord::{CommandError, Context, Data};
+use crate::i18n::{self, Locale, LocaleSource};
 use crate::store::kept::Submission;
 use crate::ticket::api::CreateTicket;
 use crate::ticket::{self, Topic};
+use crate::tr;
 
 /// Open a new support ticket
 #[poise::command(slash_command, rename = "open")]
@@ -36,12 +38,7 @@ pub async fn open(
         property,
     })
     .encode() else {
-        return answer(
-            ctx,
-            "That property could not be used. Pick one from the list, or leave it empty.",
-            None,
-        )
-        .await;
+        return answer(ctx, &tr!(ctx, "open-bad-property"), None).await;
     };
     let data = ctx.data();
     let uid = ctx.author().id.get();
@@ -49,15 +46,10 @@ pub async fn open(
     // first answer): a second delivery of this interaction reserves nothing.
     if let Some(left) = data.open_cooldown_left(uid, origin).await {
         let secs = left.as_secs().max(1);
-        return answer(
-            ctx,
-            &format!("You just opened a ticket. You can open another in {secs} s."),
-            None,
-        )
-        .await;
+        return answer(ctx, &tr!(ctx, "open-cooldown", seconds = secs), None).await;
     }
     data.showing_open_form(uid, origin);
-    match show_modal(ctx, open_modal(custom_id, topic)).await {
+    match show_modal(ctx, open_modal(custom_id, topic, ctx.to_locale())).await {
         Ok(()) => {
             data.start_open_cooldown(uid, origin).await;
             Ok(())
@@ -69,23 +61,34 @@ pub async fn open(
     }
 }
 
-pub fn open_modal(custom_id: String, topic: Topic) -> serenity::CreateModal {
-    let subject =
-        serenity::CreateInputText::new(serenity::InputTextStyle::Short, "Subject", "subject")
-            .min_length(1)
-            .max_length(render::MODAL_SUBJECT_MAX)
-            .placeholder("One line: what is wrong?")
-            .required(true);
+/// The open form in `locale` (Discord's limits: labels 45, placeholders 100 characters).
+pub fn open_modal(custom_id: String, topic: Topic, locale: Locale) -> serenity::CreateModal {
+    let subject = serenity::CreateInputText::new(
+        serenity::InputTextStyle::Short,
+        render::truncate(&tr!(locale, "open-form-subject"), 45),
+        "subject",
+    )
+    .min_length(1)
+    .max_length(render::MODAL_SUBJECT_MAX)
+    .placeholder(render::truncate(
+        &tr!(locale, "open-form-subject-placeholder"),
+        100,
+    ))
+    .required(true);
     let description = serenity::CreateInputText::new(
         serenity::InputTextStyle::Paragraph,
-        "Description",
+        render::truncate(&tr!(locale, "open-form-description"), 45),
         "description",
     )
     .min_length(1)
     .max_length(render::MODAL_DESCRIPTION_MAX)
-    .placeholder(render::truncate(topic.hint(), 100))
+    .placeholder(render::truncate(
+        &i18n::topic_hint(topic).render(locale),
+        100,
+    ))
     .required(true);
-    serenity::CreateModal::new(custom_id, render::open_modal_title(topic)).components(vec![
+    let title = render::open_modal_title(topic, locale);
+    serenity::CreateModal::new(custom_id, title).components(vec![
         serenity::CreateActionRow::InputText(subject),
         serenity::CreateActionRow::InputText(description),
     ])
@@ -101,9 +104,8 @@ pub async fn submit(
 ) -> Handled {
     let subject = modal_value(&m.data, "subject").unwrap_or_default();
     let description = modal_value(&m.data, "description").unwrap_or_default();
-    ticket::validate_subject(&subject).map_err(|e| CommandError::user(sentence(&e.to_string())))?;
-    ticket::validate_message(&description)
-        .map_err(|e| CommandError::user(sentence(&e.to_string())))?;
+    ticket::validate_subject(&subject).map_err(text_error)?;
+    ticket::validate_message(&description).map_err(text_error)?;
     let body = CreateTicket {
         topic,
         subject: subject.trim().to_string(),
@@ -117,7 +119,7 @@ pub async fn submit(
         message: body.message.clone(),
         property_id: body.property_id.clone(),
     };
-    let result = create(data, &m.user, origin, &body, &key).await;
+    let result = create(data, &m.user, origin, &body, &key, m.to_locale()).await;
     // Creation keys are part of the v1 contract: an unknown outcome can always be retried.
     super::retry::keep_if_unknown(data, origin, m.user.id.get(), &key, submission, result).await
 }
@@ -134,6 +136,7 @@ pub async fn create(
     origin: u64,
     body: &CreateTicket,
     key: &str,
+    locale: Locale,
 ) -> Handled {
     let (ticket, property_name) = with_api_slot(data, async {
         let (token, _) = data.customer_token(user).await?;
@@ -162,7 +165,7 @@ pub async fn create(
         "ticket opened from Discord"
     );
     Ok(Answer::with_card(
-        format!("Ticket #{} is open. Only you can see this.", ticket.id),
-        render::ticket_card(&ticket, property_name.as_deref(), &[]),
+        tr!(locale, "open-opened", ticket_id = ticket.id),
+        render::ticket_card(&ticket, property_name.as_deref(), &[], locale),
     ))
 }

@@ -13,12 +13,9 @@ use crate::discord::common::{
 use crate::discord::ids::CustomId;
 use crate::discord::render;
 use crate::discord::{CommandError, Data};
+use crate::i18n::{Locale, LocaleSource};
 use crate::ticket::api::{MessageId, TicketId};
-
-// What the pages say, in one place.
-const NO_SUCH_MESSAGE: &str = "That reply is no longer on the ticket.";
-const PREVIOUS: &str = "Previous page";
-const NEXT: &str = "Next page";
+use crate::{text, tr};
 
 /// The DM's *Read all*: page 1, in a new message only the presser sees.
 pub async fn button(
@@ -31,7 +28,7 @@ pub async fn button(
     if !acknowledge(ctx, data, c, Ack::NewEphemeral).await {
         return;
     }
-    let handled = page(data, &c.user, ticket, message, 1).await;
+    let handled = page(data, &c.user, ticket, message, 1, c.to_locale()).await;
     finish_component(ctx, c, handled, "read all").await;
 }
 
@@ -47,7 +44,7 @@ pub async fn page_button(
     if !acknowledge(ctx, data, c, Ack::Update).await {
         return;
     }
-    let handled = page(data, &c.user, ticket, message, page_number).await;
+    let handled = page(data, &c.user, ticket, message, page_number, c.to_locale()).await;
     finish_component(ctx, c, handled, "read all page").await;
 }
 
@@ -59,6 +56,7 @@ async fn page(
     ticket: TicketId,
     message: MessageId,
     number: u32,
+    locale: Locale,
 ) -> Handled {
     let (t, m) = with_api_slot(data, async {
         // The API enforces ownership, and the bot checks the account again.
@@ -71,7 +69,7 @@ async fn page(
         let m = messages
             .into_iter()
             .find(|m| m.id == message)
-            .ok_or_else(|| CommandError::user(NO_SUCH_MESSAGE))?;
+            .ok_or_else(|| CommandError::user(text!("read-all-gone")))?;
         Ok::<_, CommandError>((t, m))
     })
     .await?;
@@ -79,7 +77,7 @@ async fn page(
     let count = pages.len().max(1);
     let number = (number as usize).clamp(1, count);
     let mut buttons = Vec::new();
-    let mut button = |to: usize, label: &str| {
+    let mut button = |to: usize, label: String| {
         let id = CustomId::ReadPage {
             ticket,
             message,
@@ -94,14 +92,14 @@ async fn page(
         }
     };
     if number > 1 {
-        button(number - 1, PREVIOUS);
+        button(number - 1, tr!(locale, "read-all-previous"));
     }
     if number < count {
-        button(number + 1, NEXT);
+        button(number + 1, tr!(locale, "read-all-next"));
     }
     Ok(Answer {
         content: String::new(),
-        card: Some(render::read_page_card(&t, &m, number, &pages)),
+        card: Some(render::read_page_card(&t, &m, number, &pages, locale)),
         components: if buttons.is_empty() {
             vec![]
         } else {
