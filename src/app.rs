@@ -208,10 +208,12 @@ pub fn redacted_url(url: &Url) -> String {
 }
 
 /// The scopes the bot's own sandbox token needs.
-const SANDBOX_SCOPES: [&str; 3] = [
+const SANDBOX_SCOPES: [&str; 5] = [
     scope::EVENTS_READ,
     scope::TICKETS_READ,
     scope::TICKETS_TOPIC,
+    scope::TICKETS_STATUS,
+    scope::TICKETS_WRITE,
 ];
 
 /// On the sandbox: the integration token minted at an earlier start if it still works and
@@ -904,6 +906,7 @@ fn discord_data(settings: &Settings, parts: Parts) -> Data {
         sandbox_admin,
         integration_token,
         moderator_roles: settings.moderation.role_ids.0.clone(),
+        staff_roles: settings.staff.role_ids.0.clone(),
         metrics,
         attachments: settings.attachments.clone(),
         downloads,

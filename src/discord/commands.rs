@@ -10,6 +10,7 @@ pub mod open;
 pub mod reply;
 pub mod retry;
 pub mod sandbox_admin;
+pub mod staff;
 pub mod status;
 
 use super::errors::CommandError;

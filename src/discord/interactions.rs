@@ -5,7 +5,7 @@
 use poise::serenity_prelude as serenity;
 use poise::CreateReply;
 
-use super::commands::{close, link, list, open, reply, retry};
+use super::commands::{close, link, list, open, reply, retry, staff};
 use super::common::{
     command_acked, defer_modal, duplicate, finish_modal, interaction_id, log_error,
     not_yet_answered,
@@ -14,6 +14,7 @@ use super::errors::{already_acknowledged, new_reference, CommandError};
 use super::ids::CustomId;
 use super::Data;
 use crate::metrics::InteractionKind;
+use crate::ticket::Status;
 
 /// poise's error hook. Never poise's `builtins::on_error`: that shows users the error chain.
 pub async fn on_error(error: poise::FrameworkError<'_, Data, CommandError>) {
@@ -112,6 +113,9 @@ async fn on_modal(ctx: &serenity::Context, data: &Data, m: &serenity::ModalInter
             attachment,
         } => reply::submit(data, m, ticket, origin, attachment).await,
         CustomId::LinkModal => link::submit(data, m).await,
+        CustomId::StaffReplyModal { ticket, origin } => {
+            staff::reply_submit(data, m, ticket, origin).await
+        }
         _ => Err(CommandError::user("That form is not one I know.")),
     };
     finish_modal(ctx, m, handled, "form").await;
@@ -133,6 +137,17 @@ async fn on_component(ctx: &serenity::Context, data: &Data, c: &serenity::Compon
             cursor,
         } => list::page_button(ctx, data, c, status, page, cursor).await,
         CustomId::Retry(origin) => retry::press(ctx, data, c, origin).await,
-        CustomId::OpenModal { .. } | CustomId::ReplyModal { .. } | CustomId::LinkModal => {}
+        CustomId::StaffView(t) => staff::view(ctx, data, c, t).await,
+        CustomId::StaffStart { ticket, seen } => {
+            staff::set_status(ctx, data, c, ticket, seen, Status::InProgress).await
+        }
+        CustomId::StaffResolve { ticket, seen } => {
+            staff::set_status(ctx, data, c, ticket, seen, Status::Resolved).await
+        }
+        CustomId::StaffReply(t) => staff::reply_button(ctx, data, c, t).await,
+        CustomId::OpenModal { .. }
+        | CustomId::ReplyModal { .. }
+        | CustomId::LinkModal
+        | CustomId::StaffReplyModal { .. } => {}
     }
 }

@@ -10,6 +10,7 @@ use serde_json::{json, Value};
 use crate::discord::ids::CustomId;
 use crate::discord::render::{user_text, Card, DESCRIPTION_MAX};
 use crate::store::notify::{Change, Job, JobKind};
+use crate::store::staff::{Acted, Action};
 use crate::ticket::{Status, Topic};
 
 /// Total embed characters per message we allow ourselves (Discord: 6,000).
@@ -68,30 +69,36 @@ fn subject_line(job: &Job, max: usize) -> String {
     subject(job, max).replace(['\n', '\r'], " ")
 }
 
+/// The ticket's id as a list shows it: a link to the panel where configured.
+fn id_ref(id: u64, link: Option<&str>) -> String {
+    match link {
+        Some(t) => format!("[`#{id}`]({})", t.replace("{id}", &id.to_string())),
+        None => format!("`#{id}`"),
+    }
+}
+
 /// One line for a coalesced staff message.
-fn line(kind: JobKind, job: &Job) -> String {
+fn line(kind: JobKind, job: &Job, link: Option<&str>) -> String {
     let p = &job.payload;
     let who = opener(job).map(|o| format!(" · {o}")).unwrap_or_default();
+    let id = id_ref(job.ticket_id, link);
     match kind {
         JobKind::StaffTopic => format!(
-            "`#{}` {} → **{}** · {}{}",
-            job.ticket_id,
+            "{id} {} → **{}** · {}{}",
             topic_label(p.from_topic),
             topic_label(p.to_topic),
             subject_line(job, 40),
             who
         ),
         JobKind::StaffStatus => format!(
-            "`#{}` {} · now **{}** · {}{}",
-            job.ticket_id,
+            "{id} {} · now **{}** · {}{}",
             topic_label(p.topic),
             status_label(p.to_status),
             subject_line(job, 40),
             who
         ),
         _ => format!(
-            "`#{}` {} · {}{}",
-            job.ticket_id,
+            "{id} {} · {}{}",
             topic_label(p.topic),
             subject_line(job, 40),
             who
@@ -135,6 +142,7 @@ fn single_card(kind: JobKind, job: &Job) -> Card {
                 topic_label(p.to_topic)
             )
         }
+        JobKind::StaffOpened => format!("New ticket #{}", job.ticket_id),
         _ => format!(
             "Ticket #{} is now {}",
             job.ticket_id,
@@ -155,12 +163,20 @@ fn heading(kind: JobKind, n: usize) -> String {
     match kind {
         JobKind::StaffTopic => format!("{n} tickets moved to another topic"),
         JobKind::StaffStatus => format!("{n} tickets changed status"),
+        JobKind::StaffOpened => format!("{n} new tickets"),
         _ => format!("{n} tickets resolved"),
     }
 }
 
-/// A staff message for as many of `jobs` (same kind, same channel) as fit.
-pub fn staff(kind: JobKind, jobs: &[Job], role: Option<u64>, nonce: &str) -> Composed {
+/// A staff message for as many of `jobs` (same kind, same channel) as fit. A single
+/// ticket's notice carries the staff desk's buttons; `link` is `notifications.ticket_url`.
+pub fn staff(
+    kind: JobKind,
+    jobs: &[Job],
+    role: Option<u64>,
+    link: Option<&str>,
+    nonce: &str,
+) -> Composed {
     let base = |embeds: Vec<Value>| {
         json!({
             "content": role_content(role),
@@ -170,11 +186,19 @@ pub fn staff(kind: JobKind, jobs: &[Job], role: Option<u64>, nonce: &str) -> Com
             "enforce_nonce": true,
         })
     };
-    if jobs.len() <= 1 {
-        let embeds = jobs.iter().map(|j| embed(&single_card(kind, j))).collect();
+    if let [job] = jobs {
+        let mut e = embed(&single_card(kind, job));
+        if let Some(t) = link {
+            e["url"] = t.replace("{id}", &job.ticket_id.to_string()).into();
+        }
+        let mut body = base(vec![e]);
+        body["components"] = desk_buttons(job.ticket_id, notice_status(kind, job));
+        return Composed { body, used: 1 };
+    }
+    if jobs.is_empty() {
         return Composed {
-            body: base(embeds),
-            used: jobs.len(),
+            body: base(vec![]),
+            used: 0,
         };
     }
     // The title counts against the budget; reserve room for the longest it can be.
@@ -183,7 +207,7 @@ pub fn staff(kind: JobKind, jobs: &[Job], role: Option<u64>, nonce: &str) -> Com
     let mut descriptions: Vec<String> = vec![String::new()];
     let mut used = 0;
     for job in jobs {
-        let l = line(kind, job);
+        let l = line(kind, job, link);
         let cost = l.chars().count() + 1;
         if cost > budget {
             break;
@@ -225,6 +249,128 @@ pub fn staff(kind: JobKind, jobs: &[Job], role: Option<u64>, nonce: &str) -> Com
     }
 }
 
+/// The status a single notice of `kind` shows.
+fn notice_status(kind: JobKind, job: &Job) -> Option<Status> {
+    let p = &job.payload;
+    match kind {
+        JobKind::StaffResolved => Some(Status::Resolved),
+        JobKind::StaffStatus => p.to_status,
+        JobKind::StaffOpened => p.status.or(Some(Status::Open)),
+        _ => p.status,
+    }
+}
+
+/// The staff desk's buttons for a ticket in `status` (the status they were drawn for
+/// travels in Start's and Resolve's ids: the API refuses them if it changed since). No
+/// Start once work started, none at all on a Closed ticket.
+pub fn desk_buttons(ticket: u64, status: Option<Status>) -> Value {
+    let button = |style: u8, label: &str, id: Option<String>| {
+        id.map(|id| json!({"type": 2, "style": style, "label": label, "custom_id": id}))
+    };
+    let mut row = Vec::new();
+    if status != Some(Status::Closed) {
+        row.push(button(2, text::VIEW, CustomId::StaffView(ticket).encode()));
+    }
+    if let Some(seen) = status.filter(|s| s.is_known()) {
+        if seen == Status::Open {
+            let id = CustomId::StaffStart { ticket, seen }.encode();
+            row.push(button(1, text::START, id));
+        }
+        if matches!(seen, Status::Open | Status::InProgress) {
+            let id = CustomId::StaffResolve { ticket, seen }.encode();
+            row.push(button(3, text::RESOLVE, id));
+        }
+        if seen != Status::Closed {
+            row.push(button(
+                2,
+                text::REPLY,
+                CustomId::StaffReply(ticket).encode(),
+            ));
+        }
+    }
+    let row: Vec<Value> = row.into_iter().flatten().collect();
+    if row.is_empty() {
+        json!([])
+    } else {
+        json!([{"type": 1, "components": row}])
+    }
+}
+
+/// The words of staff notices' edits and buttons, in one place.
+mod text {
+    pub const VIEW: &str = "View";
+    pub const START: &str = "Start";
+    pub const RESOLVE: &str = "Resolve";
+    pub const REPLY: &str = "Reply";
+}
+
+/// What the event behind an edit did, in a few words.
+fn latest(p: &crate::store::notify::Payload) -> String {
+    match p.change {
+        Change::Resolved => "Resolved".into(),
+        Change::InProgress => "Work started (In Progress)".into(),
+        Change::Reopened => "Open again".into(),
+        Change::Closed => "Closed".into(),
+        Change::Topic => format!("Moved to {}", topic_label(p.topic)),
+        Change::StaffReply => "Support replied".into(),
+        Change::CustomerReply => "The customer wrote".into(),
+        Change::Opened => "Opened".into(),
+        Change::Unknown => "Updated".into(),
+    }
+}
+
+/// The edit of a single-ticket staff notice (a `StaffEdit` job): the ticket as the API
+/// has it now, who acted last from Discord, and only the buttons that still apply. The
+/// content (and so the role mention) is left as it was.
+pub fn edit(job: &Job, acted: Option<&Acted>, link: Option<&str>) -> Value {
+    let p = &job.payload;
+    let mut fields = vec![
+        ("Status".to_string(), status_label(p.status), true),
+        ("Topic".to_string(), topic_label(p.topic), true),
+    ];
+    if p.subject.is_some() {
+        fields.push(("Subject".into(), subject(job, 1000), false));
+    }
+    if let Some(o) = opener(job) {
+        fields.push(("Opened from Discord by".into(), o, true));
+    }
+    fields.push(("Latest".into(), latest(p), true));
+    if let Some(a) = acted {
+        let what = match a.action {
+            Action::Start => "Started",
+            Action::Resolve => "Resolved",
+            Action::Reply => "Replied",
+        };
+        fields.push((
+            "Last action".into(),
+            format!(
+                "{what} by <@{}> ({}) <t:{}:R>",
+                a.user_id,
+                user_text(&a.user_name, 80),
+                a.at / 1000
+            ),
+            false,
+        ));
+    }
+    let card = Card {
+        title: format!("Ticket #{} · {}", job.ticket_id, status_label(p.status)),
+        description: String::new(),
+        colour: colour(p.topic),
+        fields,
+        footer: Some(format!("Event {}", p.event)),
+        timestamp: None,
+    };
+    let mut e = embed(&card);
+    if let Some(t) = link {
+        e["url"] = t.replace("{id}", &job.ticket_id.to_string()).into();
+    }
+    json!({
+        "embeds": [e],
+        "components": desk_buttons(job.ticket_id, p.status),
+        "allowed_mentions": allowed_mentions(None),
+    })
+}
+
 /// A DM to the customer about one ticket, with Reply / Close buttons while it is open.
 pub fn dm(job: &Job, nonce: &str) -> Value {
     debug_assert_eq!(job.kind, JobKind::Dm);
@@ -261,7 +407,9 @@ pub fn dm(job: &Job, nonce: &str) -> Value {
             format!("Support replied to ticket #{id}"),
             "See it with /ticket status.".to_string(),
         ),
-        Change::Unknown => (format!("Ticket #{id} was updated"), String::new()),
+        Change::Unknown | Change::Opened | Change::CustomerReply => {
+            (format!("Ticket #{id} was updated"), String::new())
+        }
     };
     let card = Card {
         title,
@@ -345,7 +493,7 @@ mod tests {
     #[test]
     fn many_tickets_coalesce_within_discords_limits() {
         let jobs: Vec<Job> = (0..1000).map(|i| job(i, &"x".repeat(200))).collect();
-        let c = staff(JobKind::StaffResolved, &jobs, None, "n1");
+        let c = staff(JobKind::StaffResolved, &jobs, None, None, "n1");
         assert!(c.used >= 50, "only {} per message", c.used);
         assert!(embed_chars(&c.body) <= 6000);
         let embeds = c.body["embeds"].as_array().unwrap();
@@ -371,7 +519,7 @@ mod tests {
     #[test]
     fn hostile_subjects_ping_nobody_and_only_the_staff_role_may_be_mentioned() {
         let jobs = vec![job(1, "@everyone <@&123> <@456>")];
-        let c = staff(JobKind::StaffResolved, &jobs, Some(777), "n");
+        let c = staff(JobKind::StaffResolved, &jobs, Some(777), None, "n");
         let text = c.body.to_string();
         assert!(!text.contains("@everyone"));
         assert!(!text.contains("<@&123>"));
@@ -393,7 +541,7 @@ mod tests {
     #[test]
     fn a_subject_with_newlines_stays_on_its_line_in_a_coalesced_list() {
         let jobs = vec![job(1, "ok\n`#999` Billing · forged"), job(2, "fine")];
-        let c = staff(JobKind::StaffResolved, &jobs, None, "n");
+        let c = staff(JobKind::StaffResolved, &jobs, None, None, "n");
         let text = c.body["embeds"][0]["description"].as_str().unwrap();
         assert_eq!(text.lines().count(), 2, "{text}");
         assert!(!text.contains("\n`#999`"), "{text}");
@@ -405,7 +553,7 @@ mod tests {
         j.payload.subject = None;
         j.payload.topic = None;
         j.payload.opened_by = None;
-        let c = staff(JobKind::StaffResolved, &[j], None, "n");
+        let c = staff(JobKind::StaffResolved, &[j], None, None, "n");
         let e = &c.body["embeds"][0];
         assert_eq!(e["title"], "Ticket #42 is now Resolved");
         let text = c.body.to_string();

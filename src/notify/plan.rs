@@ -8,8 +8,22 @@ use crate::ticket::api::{Event, EventKind, Ticket};
 use crate::ticket::{Author, Status};
 
 /// Whether planning this event needs the ticket (its subject and topic) from the API.
-pub fn needs_ticket(kind: &EventKind, s: &NotifySettings, opener: Option<u64>) -> bool {
+/// `noticed`: the ticket has staff notices to edit (they show its status as the API has
+/// it now).
+pub fn needs_ticket(
+    kind: &EventKind,
+    s: &NotifySettings,
+    opener: Option<u64>,
+    noticed: bool,
+) -> bool {
+    if noticed {
+        return true;
+    }
     match kind {
+        EventKind::Created { .. } => s.on_open,
+        EventKind::StatusChanged { from, to } if reopened(*from, *to) => {
+            s.on_reopen || s.staff_all_transitions || (s.customer_updates && opener.is_some())
+        }
         EventKind::StatusChanged {
             to: Status::Resolved,
             ..
@@ -69,9 +83,10 @@ pub fn plan(
                 to_status: Some(to),
                 ..base
             };
+            // One kind per change, so a change several settings select is posted once.
             let staff_kind = if to == Status::Resolved {
                 Some(JobKind::StaffResolved)
-            } else if s.staff_all_transitions {
+            } else if s.staff_all_transitions || (s.on_reopen && reopened(from, to)) {
                 Some(JobKind::StaffStatus)
             } else {
                 None
@@ -109,6 +124,20 @@ pub fn plan(
                 job(JobKind::Dm, Target::Dm(user), payload);
             }
         }
+        EventKind::Created { .. } if s.on_open => {
+            let payload = Payload {
+                change: Change::Opened,
+                to_status: Some(Status::Open),
+                status: ticket.map(|t| t.status),
+                ..base
+            };
+            let channel = payload
+                .topic
+                .map_or(s.default_channel, |t| s.channel_for(t));
+            if let Some(channel) = channel {
+                job(JobKind::StaffOpened, Target::Channel(channel), payload);
+            }
+        }
         EventKind::MessageCreated {
             author: Author::Staff,
             ..
@@ -124,6 +153,61 @@ pub fn plan(
         _ => {}
     }
     jobs
+}
+
+/// A ticket a customer reopened by replying to it while Resolved.
+fn reopened(from: Status, to: Status) -> bool {
+    from == Status::Resolved && to == Status::Open
+}
+
+/// Edits of the ticket's staff notices (channel, message) after one of its events: each
+/// shows the ticket as the API has it now (`ticket`; without it, what the event says).
+pub fn edits(
+    backend: &str,
+    event: &Event,
+    ticket: Option<&Ticket>,
+    opener: Option<u64>,
+    notices: &[(u64, u64)],
+    received_at: i64,
+) -> Vec<NewJob> {
+    let (change, event_status) = match event.kind() {
+        EventKind::StatusChanged { to, .. } => (Change::of_status(to), Some(to)),
+        EventKind::TopicChanged { .. } => (Change::Topic, None),
+        EventKind::MessageCreated {
+            author: Author::Staff,
+            ..
+        } => (Change::StaffReply, None),
+        EventKind::MessageCreated { .. } => (Change::CustomerReply, None),
+        _ => return Vec::new(),
+    };
+    let status = ticket.map(|t| t.status).or(event_status);
+    notices
+        .iter()
+        .map(|&(channel, message)| NewJob {
+            dedupe_key: format!(
+                "{backend}|{}:{}:{}:{message}",
+                JobKind::StaffEdit.as_str(),
+                event.ticket_id,
+                event.id
+            ),
+            kind: JobKind::StaffEdit,
+            target: Target::Channel(channel),
+            ticket_id: event.ticket_id,
+            payload: Payload {
+                event: event.id.clone(),
+                change,
+                subject: ticket.map(|t| t.subject.clone()),
+                topic: ticket.map(|t| t.topic),
+                to_status: status,
+                status,
+                opened_by: opener,
+                account: Some(event.account_id.clone()),
+                message: Some(message),
+                ..Payload::default()
+            },
+            received_at,
+        })
+        .collect()
 }
 
 #[cfg(test)]

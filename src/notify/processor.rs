@@ -17,7 +17,7 @@ use super::health::Refused;
 use super::{plan, PipelineDeps};
 use crate::client::ApiError;
 use crate::metrics::Metrics;
-use crate::store::notify::InboxEvent;
+use crate::store::notify::{InboxEvent, JobKind, Target};
 use crate::store::{now_millis, StoreError};
 use crate::ticket::api::{EventKind, Ticket};
 use crate::ticket::Status;
@@ -126,10 +126,15 @@ async fn process_one(deps: &PipelineDeps, item: &InboxEvent) -> Result<(), Round
     let e = &item.event;
     let kind = e.kind();
     let opener = verified_opener(deps, e.ticket_id, &e.account_id).await?;
+    let notices = deps
+        .store
+        .staff()
+        .notices(&deps.backend, e.ticket_id)
+        .await?;
     let mut degraded = false;
     let lookup = match (
         &deps.token,
-        plan::needs_ticket(&kind, &deps.settings, opener),
+        plan::needs_ticket(&kind, &deps.settings, opener, !notices.is_empty()),
     ) {
         (Some(token), true) => match deps.client.ticket(token, e.ticket_id).await {
             Ok(t) => {
@@ -175,7 +180,7 @@ async fn process_one(deps: &PipelineDeps, item: &InboxEvent) -> Result<(), Round
         Lookup::Found(t) => Some(t),
         Lookup::Without => None,
     };
-    let jobs = plan::plan(
+    let mut jobs = plan::plan(
         &deps.backend,
         e,
         ticket,
@@ -183,6 +188,19 @@ async fn process_one(deps: &PipelineDeps, item: &InboxEvent) -> Result<(), Round
         &deps.settings,
         item.received_at,
     );
+    // A channel that already shows this ticket's notice gets it edited, not a second one.
+    jobs.retain(|j| match (j.kind, j.target) {
+        (JobKind::Dm, _) | (_, Target::Dm(_)) => true,
+        (_, Target::Channel(c)) => !notices.iter().any(|(nc, _)| *nc == c),
+    });
+    jobs.extend(plan::edits(
+        &deps.backend,
+        e,
+        ticket,
+        opener,
+        &notices,
+        item.received_at,
+    ));
     let closed = matches!(
         kind,
         EventKind::StatusChanged {

@@ -13,3 +13,4 @@ mod notifications;
 mod operations;
 mod replicas;
 mod scenarios;
+mod staff_desk;

@@ -1,0 +1,507 @@
+//! The staff desk: the buttons on a single-ticket staff notice — *View* (the ticket's card,
+//! for the presser only), *Start* (→ In Progress), *Resolve* (→ Resolved) and *Reply* (a
+//! form; the text goes to the customer as a staff reply).
+//!
+//! Who is staff is checked here on every press and submit, from the member's roles in the
+//! interaction (`staff.role_ids`), never left to Discord's permissions; everyone else gets
+//! a private refusal and nothing changes. Staff act with the bot's integration token.
+//! The API decides: Start and Resolve send the status the notice showed as
+//! `expectedStatus` (where announced; elsewhere the ticket is read first), so a stale
+//! press is answered "already Resolved", naming who did it when the bot recorded it.
+//! The notice itself is edited by the notification pipeline when the change's event
+//! comes, like any later event of the ticket.
+
+use std::time::Duration;
+
+use poise::serenity_prelude as serenity;
+use secrecy::SecretString;
+
+use crate::client::ApiError;
+use crate::discord::common::{
+    acknowledge, finish_component, modal_value, respond_component, sentence, time_left,
+    with_api_slot, Ack, Answer, Handled,
+};
+use crate::discord::errors::{self, CommandError};
+use crate::discord::ids::CustomId;
+use crate::discord::render;
+use crate::discord::Data;
+use crate::metrics::StaffOutcome;
+use crate::store::staff::{Action, Outcome};
+use crate::ticket::api::{capability, Ticket, TicketId};
+use crate::ticket::{self, Status};
+
+/// The Closed check before the reply form never waits longer than this.
+const PRECHECK_MAX: Duration = Duration::from_millis(1500);
+
+/// Every word this feature shows, in one place.
+mod text {
+    pub const NOT_STAFF: &str =
+        "Only Paradarum staff can work tickets from these notices. Nothing was changed.";
+    pub const NOT_CONFIGURED: &str = "Staff actions are not configured: the bot has no \
+        PARADARUM_API_TOKEN. Nothing was changed.";
+    pub const TOKEN_REFUSED: &str = "The ticket API refuses the bot's PARADARUM_API_TOKEN. \
+        Nothing was changed; an operator needs to check the token.";
+
+    pub fn missing_scope(scope: &str) -> String {
+        format!(
+            "The bot's PARADARUM_API_TOKEN lacks the `{scope}` scope, so staff cannot do \
+             this from Discord. Nothing was changed; an operator can add the scope."
+        )
+    }
+
+    pub fn done(id: u64, status: &str) -> String {
+        format!("Ticket #{id} is now **{status}**. The notice will show it shortly.")
+    }
+
+    pub fn already(id: u64, status: &str, who: &str) -> String {
+        format!("Ticket #{id} is already **{status}**{who}. Nothing was changed.")
+    }
+
+    pub fn moved_on(id: u64, status: &str, who: &str) -> String {
+        format!(
+            "Ticket #{id} changed since this notice was drawn: it is **{status}** now{who}. \
+             Nothing was changed; the notice will show it shortly."
+        )
+    }
+
+    pub fn closed(id: u64) -> String {
+        format!("Ticket #{id} is Closed, and Closed tickets are locked. Nothing was changed.")
+    }
+
+    pub fn by(name: &str, unix: i64) -> String {
+        format!(" (by {name}, <t:{unix}:R>)")
+    }
+
+    pub fn replied(id: u64) -> String {
+        format!("Your reply was sent to the customer of ticket #{id}.")
+    }
+
+    pub fn reply_title(id: u64) -> String {
+        format!("Staff reply to ticket #{id}")
+    }
+
+    pub const REPLY_LABEL: &str = "Message to the customer";
+    pub const REPLY_PLACEHOLDER: &str = "The customer sees this, with your display name.";
+}
+
+/// A member of the guild holding one of the staff roles. From a DM: never.
+fn is_staff(
+    data: &Data,
+    guild: Option<serenity::GuildId>,
+    member: Option<&serenity::Member>,
+) -> bool {
+    guild.is_some()
+        && !data.staff_roles.is_empty()
+        && member.is_some_and(|m| m.roles.iter().any(|r| data.staff_roles.contains(&r.get())))
+}
+
+/// The name the customer sees on a staff reply: the member's nickname, else their display
+/// name, else their user name.
+fn display_name(user: &serenity::User, member: Option<&serenity::Member>) -> String {
+    member
+        .and_then(|m| m.nick.clone())
+        .or_else(|| user.global_name.clone())
+        .unwrap_or_else(|| user.name.clone())
+}
+
+/// Logs (`target: "audit"`) and counts one staff action.
+fn audit(
+    data: &Data,
+    user: &serenity::User,
+    ticket: TicketId,
+    action: &str,
+    outcome: StaffOutcome,
+) {
+    data.metrics.staff_action(action, outcome);
+    tracing::info!(
+        target: "audit",
+        user = user.id.get(),
+        user_name = %user.name,
+        ticket,
+        action,
+        outcome = outcome.label(),
+        "staff action"
+    );
+}
+
+/// Answers a press privately, as its first answer.
+async fn refuse(
+    ctx: &serenity::Context,
+    data: &Data,
+    c: &serenity::ComponentInteraction,
+    text: &str,
+) -> bool {
+    let msg = serenity::CreateInteractionResponseMessage::new()
+        .ephemeral(true)
+        .content(text)
+        .allowed_mentions(crate::discord::allowed_mentions_none());
+    respond_component(
+        ctx,
+        data,
+        c,
+        serenity::CreateInteractionResponse::Message(msg),
+    )
+    .await
+}
+
+/// The staff check for a press: refuses (and audits) non-staff. True when staff.
+async fn staff_only(
+    ctx: &serenity::Context,
+    data: &Data,
+    c: &serenity::ComponentInteraction,
+    ticket: TicketId,
+    action: &str,
+) -> bool {
+    if is_staff(data, c.guild_id, c.member.as_ref()) {
+        return true;
+    }
+    // Audited once: a second delivery stops at its answer (40060).
+    if refuse(ctx, data, c, text::NOT_STAFF).await {
+        audit(data, &c.user, ticket, action, StaffOutcome::Refused);
+    }
+    false
+}
+
+/// The bot's integration token, or the refusal to show.
+fn token(data: &Data) -> Result<&SecretString, CommandError> {
+    data.integration_token
+        .as_ref()
+        .ok_or_else(|| CommandError::user(text::NOT_CONFIGURED))
+}
+
+/// An API error of a staff action in the staff's words: a refused token or a missing
+/// scope is an operator's matter, said plainly (notifications are not paused by it).
+fn staff_error(id: TicketId, scope: &str) -> impl Fn(ApiError) -> CommandError + '_ {
+    move |e| match e {
+        ApiError::Unauthorized => CommandError::user(text::TOKEN_REFUSED),
+        ApiError::Forbidden { .. } => CommandError::user(text::missing_scope(scope)),
+        ApiError::NotFound => CommandError::user(format!("There is no ticket #{id}.")),
+        ApiError::TicketClosed => CommandError::user(text::closed(id)),
+        other => errors::from_api(other, Some(id)),
+    }
+}
+
+/// *View*: the ticket's card with its last messages, for the presser only.
+pub async fn view(
+    ctx: &serenity::Context,
+    data: &Data,
+    c: &serenity::ComponentInteraction,
+    id: TicketId,
+) {
+    if !staff_only(ctx, data, c, id, "view").await {
+        return;
+    }
+    if !acknowledge(ctx, data, c, Ack::NewEphemeral).await {
+        return;
+    }
+    let handled = async {
+        let token = token(data)?;
+        let read = |e| staff_error(id, ticket::api::scope::TICKETS_READ)(e);
+        let t = with_api_slot(data, data.client.ticket(token, id))
+            .await
+            .map_err(read)?;
+        let messages = with_api_slot(data, data.client.messages(token, id))
+            .await
+            .map_err(read)?;
+        let mut card = render::ticket_card(&t, None, &messages);
+        // "Next" speaks to the customer.
+        card.fields.retain(|f| f.0 != "Next");
+        Ok(Answer::with_card(String::new(), card))
+    }
+    .await;
+    let outcome = if handled.is_ok() {
+        StaffOutcome::Done
+    } else {
+        StaffOutcome::Failed
+    };
+    audit(data, &c.user, id, "view", outcome);
+    finish_component(ctx, c, handled, "staff view").await;
+}
+
+/// *Start* (→ In Progress) or *Resolve* (→ Resolved) from a notice that showed `seen`.
+pub async fn set_status(
+    ctx: &serenity::Context,
+    data: &Data,
+    c: &serenity::ComponentInteraction,
+    id: TicketId,
+    seen: Status,
+    target: Status,
+) {
+    let action = if target == Status::Resolved {
+        Action::Resolve
+    } else {
+        Action::Start
+    };
+    if !staff_only(ctx, data, c, id, action.as_str()).await {
+        return;
+    }
+    if !acknowledge(ctx, data, c, Ack::NewEphemeral).await {
+        return;
+    }
+    let (handled, outcome) = match change_status(data, &c.user, id, seen, target, action).await {
+        Ok((answer, outcome)) => (Ok(answer), outcome),
+        Err(e) => (Err(e), StaffOutcome::Failed),
+    };
+    audit(data, &c.user, id, action.as_str(), outcome);
+    finish_component(ctx, c, handled, "staff status").await;
+}
+
+/// What the API decided about a status change, as the staff member's answer.
+async fn change_status(
+    data: &Data,
+    user: &serenity::User,
+    id: TicketId,
+    seen: Status,
+    target: Status,
+    action: Action,
+) -> Result<(Answer, StaffOutcome), CommandError> {
+    let token = token(data)?;
+    let scope = ticket::api::scope::TICKETS_STATUS;
+    let expected = data.announces(contract::EXPECTED_STATUS).await;
+    if !expected {
+        // No expectedStatus: read first, and never change what moved on since the notice.
+        let now = with_api_slot(data, data.client.ticket(token, id))
+            .await
+            .map_err(staff_error(id, ticket::api::scope::TICKETS_READ))?;
+        if now.status != seen {
+            return Ok((stale(data, &now, target).await, StaffOutcome::Stale));
+        }
+    }
+    let staff = data.store.staff();
+    let recorded = staff
+        .begin_action(
+            &data.backend,
+            id,
+            action,
+            user.id.get(),
+            &user.name,
+            Some(target),
+        )
+        .await?;
+    let result = with_api_slot(
+        data,
+        contract::set_status(data, token, id, target, expected.then_some(seen)),
+    )
+    .await;
+    let finished = |o| async move {
+        if let Err(e) = data.store.staff().finish_action(recorded, o).await {
+            tracing::warn!(error = %e, ticket = id, "could not record how a staff action ended");
+        }
+    };
+    match result {
+        Ok(t) => {
+            finished(Outcome::Done).await;
+            Ok((
+                Answer::text(text::done(id, &t.status.label())),
+                StaffOutcome::Done,
+            ))
+        }
+        Err(e) => {
+            finished(Outcome::NotDone).await;
+            match contract::status_changed(e) {
+                Ok(ticket) => Ok((stale(data, &ticket, target).await, StaffOutcome::Stale)),
+                Err(e) => Err(staff_error(id, scope)(e)),
+            }
+        }
+    }
+}
+
+/// The answer to a press the ticket has moved past: what it is now, and who did it when
+/// the bot recorded it. Never an error.
+async fn stale(data: &Data, now: &Ticket, target: Status) -> Answer {
+    let id = now.id;
+    if now.status == Status::Closed {
+        return Answer::text(text::closed(id));
+    }
+    let who = match data
+        .store
+        .staff()
+        .last_action(&data.backend, id, Some(now.status))
+        .await
+    {
+        Ok(Some(a)) => text::by(&render::user_text(&a.user_name, 80), a.at / 1000),
+        Ok(None) => String::new(),
+        Err(e) => {
+            tracing::warn!(error = %e, ticket = id, "could not read who acted on a ticket");
+            String::new()
+        }
+    };
+    let status = now.status.label();
+    Answer::text(if now.status == target {
+        text::already(id, &status, &who)
+    } else {
+        text::moved_on(id, &status, &who)
+    })
+}
+
+/// *Reply*: the staff reply form, after checking the ticket is not Closed (when the API
+/// answers in time: the form must come within Discord's 3 seconds).
+pub async fn reply_button(
+    ctx: &serenity::Context,
+    data: &Data,
+    c: &serenity::ComponentInteraction,
+    id: TicketId,
+) {
+    if !staff_only(ctx, data, c, id, "reply").await {
+        return;
+    }
+    let token = match token(data) {
+        Ok(t) => t,
+        Err(e) => {
+            refuse(ctx, data, c, &e.user_message(&errors::new_reference())).await;
+            return;
+        }
+    };
+    let budget = time_left(c.id.get()).min(PRECHECK_MAX);
+    let checked = tokio::time::timeout(budget, data.client.ticket(token, id)).await;
+    let refusal = match checked {
+        Ok(Ok(t)) if t.status == Status::Closed => Some(text::closed(id)),
+        Ok(Err(e @ (ApiError::NotFound | ApiError::Unauthorized | ApiError::Forbidden { .. }))) => {
+            Some(staff_error(id, ticket::api::scope::TICKETS_READ)(e).user_message(""))
+        }
+        // Slow or failing: the form opens and the submit decides.
+        _ => None,
+    };
+    if let Some(text) = refusal {
+        if refuse(ctx, data, c, &text).await {
+            audit(data, &c.user, id, "reply", StaffOutcome::Refused);
+        }
+        return;
+    }
+    let Some(custom_id) = (CustomId::StaffReplyModal {
+        ticket: id,
+        origin: c.id.get(),
+    })
+    .encode() else {
+        return;
+    };
+    let body = serenity::CreateInputText::new(
+        serenity::InputTextStyle::Paragraph,
+        text::REPLY_LABEL,
+        "body",
+    )
+    .min_length(1)
+    .max_length(render::MODAL_DESCRIPTION_MAX)
+    .placeholder(text::REPLY_PLACEHOLDER)
+    .required(true);
+    let modal = serenity::CreateModal::new(custom_id, render::truncate(&text::reply_title(id), 45))
+        .components(vec![serenity::CreateActionRow::InputText(body)]);
+    respond_component(
+        ctx,
+        data,
+        c,
+        serenity::CreateInteractionResponse::Modal(modal),
+    )
+    .await;
+}
+
+/// The staff reply form was submitted: staff checked again, then the reply goes to the
+/// customer as a staff message, with the presser's display name where the API announces
+/// `messages.staff_name`, and the form's origin as idempotency key where announced.
+pub async fn reply_submit(
+    data: &Data,
+    m: &serenity::ModalInteraction,
+    id: TicketId,
+    origin: u64,
+) -> Handled {
+    if !is_staff(data, m.guild_id, m.member.as_ref()) {
+        audit(data, &m.user, id, "reply", StaffOutcome::Refused);
+        return Err(CommandError::user(text::NOT_STAFF));
+    }
+    let body = modal_value(&m.data, "body").unwrap_or_default();
+    ticket::validate_message(&body).map_err(|e| CommandError::user(sentence(&e.to_string())))?;
+    let token = token(data)?;
+    let name = display_name(&m.user, m.member.as_ref());
+    let named = data.announces(contract::STAFF_NAME).await;
+    let keyed = data.announces(capability::IDEMPOTENT_WRITES).await;
+    let key = keyed.then(|| format!("discord-staff-reply-{origin}"));
+    let staff = data.store.staff();
+    let recorded = staff
+        .begin_action(
+            &data.backend,
+            id,
+            Action::Reply,
+            m.user.id.get(),
+            &m.user.name,
+            None,
+        )
+        .await?;
+    let result = with_api_slot(
+        data,
+        contract::reply_as_staff(
+            data,
+            token,
+            id,
+            &body,
+            named.then_some(name.as_str()),
+            key.as_deref(),
+        ),
+    )
+    .await;
+    let outcome = if result.is_ok() {
+        Outcome::Done
+    } else {
+        Outcome::NotDone
+    };
+    if let Err(e) = staff.finish_action(recorded, outcome).await {
+        tracing::warn!(error = %e, ticket = id, "could not record how a staff reply ended");
+    }
+    let audited = if result.is_ok() {
+        StaffOutcome::Done
+    } else {
+        StaffOutcome::Failed
+    };
+    audit(data, &m.user, id, "reply", audited);
+    result.map_err(staff_error(id, ticket::api::scope::TICKETS_WRITE))?;
+    Ok(Answer::text(text::replied(id)))
+}
+
+/// TEMPORARY until staff-api's contract extensions are merged.
+mod contract {
+    use super::*;
+    pub const EXPECTED_STATUS: &str = "tickets.expected_status";
+    pub const STAFF_NAME: &str = "messages.staff_name";
+
+    pub async fn set_status(
+        data: &Data,
+        token: &SecretString,
+        id: TicketId,
+        target: Status,
+        _expected: Option<Status>,
+    ) -> Result<Ticket, ApiError> {
+        data.client.set_status(token, id, target).await
+    }
+
+    pub fn status_changed(e: ApiError) -> Result<Box<Ticket>, ApiError> {
+        Err(e)
+    }
+
+    pub async fn reply_as_staff(
+        data: &Data,
+        token: &SecretString,
+        id: TicketId,
+        body: &str,
+        _name: Option<&str>,
+        key: Option<&str>,
+    ) -> Result<crate::ticket::api::Reply, ApiError> {
+        data.client.reply(token, id, body, key).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stale_answers_name_the_status_and_who() {
+        let who = text::by("alice", 1_700_000_000);
+        let a = text::already(5, "Resolved", &who);
+        assert!(
+            a.contains("already **Resolved** (by alice, <t:1700000000:R>)"),
+            "{a}"
+        );
+        assert!(a.contains("Nothing was changed"), "{a}");
+        let m = text::moved_on(5, "In Progress", "");
+        assert!(m.contains("**In Progress** now."), "{m}");
+    }
+}
