@@ -576,4 +576,91 @@ mod tests {
         j.payload.change = Change::Closed;
         assert!(dm(&j, "n").get("components").is_none());
     }
+
+    #[test]
+    fn a_single_notice_links_to_the_panel_and_offers_the_buttons_its_status_allows() {
+        let j = job(7, "s");
+        let c = staff(
+            JobKind::StaffResolved,
+            &[j.clone()],
+            None,
+            Some("https://p/t/{id}"),
+            "n",
+        );
+        assert_eq!(c.body["embeds"][0]["url"], "https://p/t/7");
+        let labels = |v: &Value| -> Vec<String> {
+            v["components"][0]["components"]
+                .as_array()
+                .map(|b| {
+                    b.iter()
+                        .map(|b| b["label"].as_str().unwrap().to_string())
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        assert_eq!(labels(&c.body), ["View", "Reply"]);
+        let open = desk_buttons(7, Some(Status::Open));
+        let ids: Vec<&str> = open[0]["components"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|b| b["custom_id"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            ids,
+            ["t:sview:7", "t:sstart:7:0", "t:sres:7:0", "t:sreply:7"]
+        );
+        assert_eq!(
+            labels(&json!({"components": desk_buttons(7, Some(Status::InProgress))})),
+            ["View", "Resolve", "Reply"]
+        );
+        assert_eq!(desk_buttons(7, Some(Status::Closed)), json!([]));
+        // A coalesced list has no buttons; its ids link to the panel.
+        let c = staff(
+            JobKind::StaffResolved,
+            &[job(1, "a"), job(2, "b")],
+            None,
+            Some("https://p/{id}"),
+            "n",
+        );
+        assert!(c.body.get("components").is_none());
+        let text = c.body["embeds"][0]["description"].as_str().unwrap();
+        assert!(text.contains("[`#2`](https://p/2)"), "{text}");
+    }
+
+    #[test]
+    fn an_edit_shows_the_status_now_and_who_acted_and_pings_nobody() {
+        let mut j = job(7, "@everyone hi");
+        j.kind = JobKind::StaffEdit;
+        j.payload.status = Some(Status::InProgress);
+        j.payload.change = Change::InProgress;
+        j.payload.message = Some(99);
+        let acted = Acted {
+            action: Action::Start,
+            user_id: 5,
+            user_name: "sam *bold*".into(),
+            to_status: Some(Status::InProgress),
+            at: 1_700_000_000_000,
+        };
+        let body = edit(&j, Some(&acted), None);
+        let text = body.to_string();
+        assert!(text.contains("Ticket #7 · In Progress"), "{text}");
+        assert!(text.contains("Started by <@5>"), "{text}");
+        assert!(
+            !text.contains("@everyone") && !text.contains("*bold*"),
+            "{text}"
+        );
+        assert!(
+            body.get("content").is_none(),
+            "the mention line stays as it was"
+        );
+        assert_eq!(body["allowed_mentions"]["parse"], json!([]));
+        assert_eq!(
+            body["components"][0]["components"]
+                .as_array()
+                .unwrap()
+                .len(),
+            3
+        );
+    }
 }

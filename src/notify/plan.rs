@@ -370,4 +370,60 @@ mod tests {
         );
         assert_eq!(plan("b", &e, None, Some(1), &s, 0).len(), 1);
     }
+
+    #[test]
+    fn new_and_reopened_tickets_are_posted_when_configured_and_once() {
+        let mut s = settings();
+        let created = event("ticket.created", json!({"topic": 3, "status": 0}));
+        let t = ticket(Topic::Billing);
+        assert!(!needs_ticket(&created.kind(), &s, None, false));
+        assert!(plan("b", &created, Some(&t), None, &s, 0).is_empty());
+        s.on_open = true;
+        assert!(needs_ticket(&created.kind(), &s, None, false));
+        assert_eq!(
+            targets(&plan("b", &created, Some(&t), None, &s, 0)),
+            [(JobKind::StaffOpened, Target::Channel(300))]
+        );
+        let reopened = event("ticket.status_changed", json!({"from": 2, "to": 0}));
+        let started = event("ticket.status_changed", json!({"from": 0, "to": 1}));
+        assert!(plan("b", &reopened, Some(&t), None, &s, 0).is_empty());
+        s.on_reopen = true;
+        assert_eq!(
+            targets(&plan("b", &reopened, Some(&t), None, &s, 0)),
+            [(JobKind::StaffStatus, Target::Channel(300))]
+        );
+        assert!(plan("b", &started, Some(&t), None, &s, 0).is_empty());
+        // Selected twice (on_reopen and staff_all_transitions): one notice.
+        s.staff_all_transitions = true;
+        assert_eq!(plan("b", &reopened, Some(&t), None, &s, 0).len(), 1);
+    }
+
+    #[test]
+    fn every_later_event_edits_each_notice_of_its_ticket_with_the_status_now() {
+        let e = event(
+            "ticket.message_created",
+            json!({"messageId": 1, "author": "customer"}),
+        );
+        let mut t = ticket(Topic::General);
+        t.status = Status::InProgress;
+        let jobs = edits("b", &e, Some(&t), Some(42), &[(100, 1), (300, 2)], 0);
+        assert_eq!(
+            targets(&jobs),
+            [
+                (JobKind::StaffEdit, Target::Channel(100)),
+                (JobKind::StaffEdit, Target::Channel(300))
+            ]
+        );
+        assert_eq!(jobs[0].payload.message, Some(1));
+        assert_eq!(jobs[1].payload.status, Some(Status::InProgress));
+        assert_eq!(jobs[0].payload.change, Change::CustomerReply);
+        assert_ne!(jobs[0].dedupe_key, jobs[1].dedupe_key);
+        // Without the ticket: what the event says.
+        let e = event("ticket.status_changed", json!({"from": 1, "to": 2}));
+        let jobs = edits("b", &e, None, None, &[(100, 1)], 0);
+        assert_eq!(jobs[0].payload.status, Some(Status::Resolved));
+        assert!(needs_ticket(&e.kind(), &settings(), None, true));
+        let created = event("ticket.created", json!({"topic": 0, "status": 0}));
+        assert!(edits("b", &created, None, None, &[(100, 1)], 0).is_empty());
+    }
 }
