@@ -66,8 +66,9 @@ CUSTOMER="$(curl -fsS -X POST "$BASE/v1/sandbox/accounts" \
 
 # What the spec cannot say, told to schemathesis: a cursor is opaque (a well-formed one the
 # API did not give out is refused), `since` and `after` exclude each other, a `propertyId`
-# must be one of the caller's account, and too many attachments is refused with the
-# documented 413 rather than a 400.
+# must be one of the caller's account, too many attachments is refused with the
+# documented 413 rather than a 400, `staffName` is for staff tokens only, and an
+# `expectedStatus` that is not the ticket's is a 409.
 cat >"$DATA/schemathesis.toml" <<'TOML'
 # No state kept between runs (nor written into the work tree): each CI run is the same.
 [cache]
@@ -88,9 +89,19 @@ checks.positive_data_acceptance.expected-statuses = ["2xx", "3xx", 400, 401, 403
 # Multipart parts are untyped text: a "wrong-typed" generated part (`true` for the body, a
 # list sent as one file) is a valid text part or file to the server. Negative replies are
 # covered by tests/api; every other check still runs on this operation.
+#
+# `staffName` is valid in a reply's schema but staff-only: a customer token sending it is
+# refused with 400 (documented), so a schema-valid reply may be refused.
 [[operations]]
 include-operation-id = "replyToTicket"
 checks.negative_data_rejection.enabled = false
+checks.positive_data_acceptance.expected-statuses = ["2xx", 400, 401, 403, 404, 409, 413]
+
+# `expectedStatus` is the status the caller saw: a generated one is usually not the
+# ticket's, and that is the documented 409 `status_changed`.
+[[operations]]
+include-operation-id = "setStatus"
+checks.positive_data_acceptance.expected-statuses = ["2xx", 401, 403, 404, 409]
 TOML
 
 run() {

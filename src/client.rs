@@ -45,6 +45,10 @@ pub enum ApiError {
     Validation { field: String, message: String },
     #[error("the idempotency key was used with a different request")]
     IdempotencyConflict,
+    /// 409 `status_changed` (capability `tickets.expected_status`): the ticket was not in
+    /// the expected status, so nothing changed; this is the ticket as it is now.
+    #[error("the ticket's status is no longer the expected one (it is {})", ticket.status.label())]
+    StatusChanged { ticket: Box<Ticket> },
     #[error("rate limited (retry after {retry_after:?})")]
     RateLimited { retry_after: Option<Duration> },
     #[error("the token was not accepted")]
@@ -462,6 +466,33 @@ impl ApiClient {
         .await
     }
 
+    /// Replies as staff (a token with `tickets:write`), signed with `staff_name` where
+    /// given (only where `messages.staff_name` is announced: an API without it refuses
+    /// the unknown field). Retried only with an idempotency key, as [`ApiClient::reply`].
+    pub async fn reply_as_staff(
+        &self,
+        token: &SecretString,
+        id: TicketId,
+        body: &str,
+        staff_name: Option<&str>,
+        idempotency_key: Option<&str>,
+    ) -> Result<Reply, ApiError> {
+        let path = format!("v1/tickets/{id}/messages");
+        let mut payload = json!({ "body": body });
+        if let Some(name) = staff_name {
+            payload["staffName"] = json!(name);
+        }
+        self.send(
+            "POST /v1/tickets/{id}/messages",
+            || {
+                let req = self.request(Method::POST, &path, token)?.json(&payload);
+                Ok(with_key(req, idempotency_key))
+            },
+            retry_for(idempotency_key),
+        )
+        .await
+    }
+
     /// Replies with text and files (multipart); retried only with an idempotency key.
     pub async fn reply_with_files(
         &self,
@@ -517,15 +548,21 @@ impl ApiClient {
         .await
     }
 
-    /// Staff only (`tickets:status`): In Progress or Resolved.
+    /// Staff only (`tickets:status`): In Progress or Resolved. With `expected` (only where
+    /// `tickets.expected_status` is announced) the change is made only if the ticket is
+    /// still in that status; otherwise [`ApiError::StatusChanged`] carries it as it is.
     pub async fn set_status(
         &self,
         token: &SecretString,
         id: TicketId,
         status: Status,
+        expected: Option<Status>,
     ) -> Result<Ticket, ApiError> {
         let path = format!("v1/tickets/{id}/status");
-        let payload = json!({ "status": status });
+        let mut payload = json!({ "status": status });
+        if let Some(e) = expected {
+            payload["expectedStatus"] = json!(e);
+        }
         self.send(
             "POST /v1/tickets/{id}/status",
             || Ok(self.request(Method::POST, &path, token)?.json(&payload)),
@@ -745,6 +782,17 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     parse_retry_after_secs(headers.get(RETRY_AFTER)?.to_str().ok()?)
 }
 
+/// The `ticket` beside a `status_changed` error; None when it is missing or unreadable.
+fn current_ticket(body: &[u8]) -> Option<Box<Ticket>> {
+    #[derive(serde::Deserialize)]
+    struct WithTicket {
+        ticket: Box<Ticket>,
+    }
+    serde_json::from_slice::<WithTicket>(body)
+        .ok()
+        .map(|w| w.ticket)
+}
+
 fn error_from(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> ApiError {
     error_from_answer(status.as_u16(), retry_after(headers), body)
 }
@@ -764,6 +812,14 @@ pub fn error_from_answer(status: u16, retry_after: Option<Duration>, body: &[u8]
         404 => ApiError::NotFound,
         409 if code == code::TICKET_CLOSED => ApiError::TicketClosed,
         409 if code == code::IDEMPOTENCY_CONFLICT => ApiError::IdempotencyConflict,
+        409 if code == code::STATUS_CHANGED => match current_ticket(body) {
+            Some(ticket) => ApiError::StatusChanged { ticket },
+            None => ApiError::Rejected {
+                status,
+                code: code.to_string(),
+                message,
+            },
+        },
         400 if code == code::VALIDATION => ApiError::Validation {
             field: parsed.and_then(|b| b.field).unwrap_or_default(),
             message,
@@ -814,6 +870,35 @@ mod tests {
             ApiError::Undecodable { status: 418, .. }
         ));
         assert!(error_from(StatusCode::BAD_GATEWAY, &h, b"").is_retryable());
+    }
+
+    #[test]
+    fn status_changed_carries_the_ticket_or_falls_back_to_rejected() {
+        let h = HeaderMap::new();
+        let ticket = r#"{"id":7,"accountId":"acc_1","topic":0,"status":2,"subject":"s",
+            "propertyId":null,"createdAt":"2026-01-01T00:00:00Z",
+            "updatedAt":"2026-01-01T00:00:01Z"}"#;
+        let body = format!(r#"{{"error":"status_changed","message":"m","ticket":{ticket}}}"#);
+        match error_from(StatusCode::CONFLICT, &h, body.as_bytes()) {
+            ApiError::StatusChanged { ticket } => {
+                assert_eq!(ticket.id, 7);
+                assert_eq!(ticket.status, Status::Resolved);
+            }
+            other => panic!("{other:?}"),
+        }
+        for unreadable in [
+            r#"{"error":"status_changed","message":"m"}"#,
+            r#"{"error":"status_changed","message":"m","ticket":{"id":"x"}}"#,
+        ] {
+            assert_eq!(
+                error_from(StatusCode::CONFLICT, &h, unreadable.as_bytes()),
+                ApiError::Rejected {
+                    status: 409,
+                    code: "status_changed".into(),
+                    message: "m".into()
+                }
+            );
+        }
     }
 
     #[test]
@@ -874,6 +959,7 @@ mod properties {
             prop::sample::select(vec![
                 code::TICKET_CLOSED,
                 code::IDEMPOTENCY_CONFLICT,
+                code::STATUS_CHANGED,
                 code::VALIDATION,
                 code::NOT_FOUND,
                 "teapot",

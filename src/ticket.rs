@@ -22,6 +22,8 @@ pub const MESSAGE_MAX_CHARS: usize = 20_000;
 pub const REASON_MAX_CHARS: usize = 1000;
 /// Longest reason a moderator may give when escalating (the bot adds who escalated).
 pub const ESCALATION_REASON_MAX_CHARS: usize = 500;
+/// Longest staff name shown with a staff reply (`staffName`), in characters after trimming.
+pub const STAFF_NAME_MAX_CHARS: usize = 80;
 /// Most attachments on one message.
 pub const ATTACHMENTS_MAX: usize = 5;
 /// Largest single attachment, in bytes (10 MiB).
@@ -414,6 +416,8 @@ pub enum TextError {
         len: usize,
         max: usize,
     },
+    #[error("{what} must not contain control characters")]
+    ControlCharacters { what: &'static str },
 }
 
 fn check_text(what: &'static str, text: &str, max: usize) -> Result<(), TextError> {
@@ -440,6 +444,18 @@ pub fn validate_message(body: &str) -> Result<(), TextError> {
 /// A reason for a topic change: not blank, at most [`REASON_MAX_CHARS`] characters.
 pub fn validate_reason(reason: &str) -> Result<(), TextError> {
     check_text("the reason", reason, REASON_MAX_CHARS)
+}
+
+/// The name a staff reply is signed with, trimmed: 1–[`STAFF_NAME_MAX_CHARS`] characters
+/// and no control characters (it is shown on one line, next to the staff's words).
+pub fn validate_staff_name(name: &str) -> Result<&str, TextError> {
+    let what = "the staff name";
+    let name = name.trim();
+    check_text(what, name, STAFF_NAME_MAX_CHARS)?;
+    if name.chars().any(char::is_control) {
+        return Err(TextError::ControlCharacters { what });
+    }
+    Ok(name)
 }
 
 #[cfg(test)]
@@ -670,6 +686,36 @@ mod tests {
         assert!(validate_message("").is_err());
         assert!(validate_reason(&"r".repeat(1000)).is_ok());
         assert!(validate_reason(&"r".repeat(1001)).is_err());
+    }
+
+    #[test]
+    fn staff_names_are_trimmed_one_line_and_at_most_80_characters() {
+        assert_eq!(validate_staff_name("  Ana P.  "), Ok("Ana P."));
+        assert_eq!(
+            validate_staff_name(&"é".repeat(80)),
+            Ok("é".repeat(80).as_str())
+        );
+        assert_eq!(
+            validate_staff_name(&format!(" {} ", "é".repeat(81))),
+            Err(TextError::TooLong {
+                what: "the staff name",
+                len: 81,
+                max: 80
+            })
+        );
+        assert!(matches!(
+            validate_staff_name(" \t "),
+            Err(TextError::Empty { .. })
+        ));
+        for bad in ["Ana\nP.", "Ana\u{7}", "A\u{85}B", "A\rB"] {
+            assert_eq!(
+                validate_staff_name(bad),
+                Err(TextError::ControlCharacters {
+                    what: "the staff name"
+                }),
+                "{bad:?}"
+            );
+        }
     }
 
     #[test]

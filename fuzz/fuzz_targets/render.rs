@@ -52,6 +52,7 @@ fuzz_target!(|data: &[u8]| {
             max % 6
         ],
         created_at: at,
+        staff_name: (max % 2 == 0).then(|| text.clone()),
     };
     let messages = vec![message; max % 4];
     check_card(&ticket_card(&ticket, Some(&text), &messages));

@@ -165,6 +165,12 @@ pub fn from_api(e: ApiError, ticket: Option<u64>) -> CommandError {
         ApiError::Validation { field, message } => {
             CommandError::user(format!("That was not accepted ({field}): {message}"))
         }
+        // Only a caller that sent `expectedStatus` gets this; it is told what the ticket is.
+        ApiError::StatusChanged { ticket: now } => CommandError::user(format!(
+            "{} is already {}: nothing was changed.",
+            capitalise(&which),
+            now.status.label()
+        )),
         ApiError::IdempotencyConflict => CommandError::user(
             "That form was already submitted with different text. Start again with `/ticket open`.",
         ),

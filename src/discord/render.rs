@@ -384,6 +384,7 @@ mod tests {
             body: body.into(),
             attachments: vec![],
             created_at: DateTime::from_timestamp(1_700_000_050, 0).unwrap(),
+            staff_name: None,
         }
     }
 
@@ -815,6 +816,7 @@ mod properties {
                     })
                     .collect(),
                 created_at: at,
+                staff_name: None,
             })
     }
 

@@ -6,12 +6,23 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 
 use crate::store::StoreError;
-use crate::ticket::api::{code, ErrorBody};
+use crate::ticket::api::{code, ErrorBody, Ticket};
 
 #[derive(Debug)]
 pub struct ApiError {
     pub status: StatusCode,
     pub body: ErrorBody,
+    /// With `status_changed`: the ticket as it is now, sent beside the error fields.
+    pub ticket: Option<Box<Ticket>>,
+}
+
+/// The error body with the ticket beside it (`status_changed`).
+#[derive(serde::Serialize)]
+struct WithTicket<'a> {
+    #[serde(flatten)]
+    body: &'a ErrorBody,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ticket: Option<&'a Ticket>,
 }
 
 impl ApiError {
@@ -23,6 +34,7 @@ impl ApiError {
                 message: message.into(),
                 field: None,
             },
+            ticket: None,
         }
     }
 
@@ -59,6 +71,22 @@ impl ApiError {
             code::TICKET_CLOSED,
             "the ticket is Closed; Closed is final and locked",
         )
+    }
+
+    /// A status change whose `expectedStatus` is not the ticket's status: nothing changed,
+    /// and the caller sees what the ticket is now.
+    pub fn status_changed(now: Ticket) -> Self {
+        let mut e = Self::new(
+            StatusCode::CONFLICT,
+            code::STATUS_CHANGED,
+            format!(
+                "the ticket's status is {} ({}), not the expected one; nothing was changed",
+                now.status.api_value(),
+                now.status.label()
+            ),
+        );
+        e.ticket = Some(Box::new(now));
+        e
     }
 
     pub fn idempotency_conflict() -> Self {
@@ -107,6 +135,10 @@ impl From<StoreError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.status, Json(self.body)).into_response()
+        let body = WithTicket {
+            body: &self.body,
+            ticket: self.ticket.as_deref(),
+        };
+        (self.status, Json(body)).into_response()
     }
 }

@@ -207,7 +207,7 @@ pub async fn create_ticket(
     let ticket = tx
         .insert_ticket(&account_id, topic, status, subject, property_id, now)
         .await?;
-    tx.insert_message(ticket.id, Author::Customer, message, &[], now)
+    tx.insert_message(ticket.id, Author::Customer, message, &[], None, now)
         .await?;
     let data = json!({"topic": topic, "status": status});
     emit(&mut tx, EVENT_TICKET_CREATED, &ticket, data, now).await?;
@@ -327,6 +327,8 @@ struct ReplyBody {
     attachments: Vec<Attachment>,
     /// Each attachment's SHA-256 (URL-safe base64), in order; only for a keyed reply.
     file_hashes: Vec<String>,
+    /// `staffName` as sent (checked and trimmed by [`staff_name`]).
+    staff_name: Option<String>,
 }
 
 impl ReplyBody {
@@ -339,7 +341,13 @@ impl ReplyBody {
             .zip(&self.file_hashes)
             .map(|(a, h)| json!({"filename": a.filename, "contentType": a.content_type, "sha256": h}))
             .collect();
-        json!({"body": self.body, "attachments": files})
+        let mut content = json!({"body": self.body, "attachments": files});
+        // Only when sent: a reply without it hashes as it did before the extension, so a
+        // retry across an upgrade is still the same request.
+        if let Some(name) = &self.staff_name {
+            content["staffName"] = json!(name);
+        }
+        content
     }
 }
 
@@ -357,10 +365,20 @@ async fn read_multipart(mut form: Multipart, hash_files: bool) -> ApiResult<Repl
         }
     };
     let mut body = None;
+    let mut staff_name = None;
     let mut attachments = Vec::new();
     let mut file_hashes = Vec::new();
     while let Some(mut field) = form.next_field().await.map_err(too_large_or_bad)? {
         match field.name().unwrap_or_default() {
+            "staffName" => {
+                if staff_name.is_some() {
+                    return Err(ApiError::validation(
+                        "staffName",
+                        "`staffName` was sent twice",
+                    ));
+                }
+                staff_name = Some(field.text().await.map_err(too_large_or_bad)?);
+            }
             "body" => {
                 if body.is_some() {
                     return Err(ApiError::validation("body", "`body` was sent twice"));
@@ -423,7 +441,25 @@ async fn read_multipart(mut form: Multipart, hash_files: bool) -> ApiResult<Repl
         body,
         attachments,
         file_hashes,
+        staff_name,
     })
+}
+
+/// `staffName` of a reply: staff only, 1–80 characters after trimming, one line. Returns
+/// it trimmed (as stored, shown and compared for an Idempotency-Key).
+fn staff_name(author: Author, sent: Option<&str>) -> ApiResult<Option<String>> {
+    let Some(sent) = sent else {
+        return Ok(None);
+    };
+    if author != Author::Staff {
+        return Err(ApiError::validation(
+            "staffName",
+            "`staffName` is for staff replies; a customer's reply cannot carry one",
+        ));
+    }
+    ticket::validate_staff_name(sent)
+        .map(|n| Some(n.to_string()))
+        .map_err(|e| text_error("staffName", e))
 }
 
 pub async fn reply(
@@ -465,7 +501,7 @@ pub async fn reply(
         .get(axum::http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|ct| ct.to_ascii_lowercase().starts_with("multipart/form-data"));
-    let reply = if is_multipart {
+    let mut reply = if is_multipart {
         let form = Multipart::from_request(request, &state)
             .await
             .map_err(|e| ApiError::validation("body", e.body_text()))?;
@@ -484,14 +520,16 @@ pub async fn reply(
             .await
             .map_err(|_| ApiError::too_large("the request body is too large"))?;
         let map = parse_object(&bytes)?;
-        only_fields(&map, &["body"])?;
+        only_fields(&map, &["body", "staffName"])?;
         ReplyBody {
             body: required_str(&map, "body")?.to_string(),
             attachments: Vec::new(),
             file_hashes: Vec::new(),
+            staff_name: optional_str(&map, "staffName")?.map(str::to_string),
         }
     };
     ticket::validate_message(&reply.body).map_err(|e| text_error("body", e))?;
+    reply.staff_name = staff_name(author, reply.staff_name.as_deref())?;
     let hash = key.map(|_| write_hash(&format!("POST /v1/tickets/{id}/messages"), reply.content()));
     let keyed = key.zip(hash.as_deref()).map(|(k, h)| (caller, k, h));
 
@@ -506,7 +544,14 @@ pub async fn reply(
     let next =
         ticket::status_after_reply(ticket.status, author).map_err(|_| ApiError::ticket_closed())?;
     let message = tx
-        .insert_message(id, author, &reply.body, &reply.attachments, now)
+        .insert_message(
+            id,
+            author,
+            &reply.body,
+            &reply.attachments,
+            reply.staff_name.as_deref(),
+            now,
+        )
         .await?;
     let updated = tx.update_ticket(id, next, ticket.topic, now).await?;
     let data = json!({"messageId": message.id, "author": author});
@@ -563,6 +608,24 @@ pub async fn close(
     Ok(response)
 }
 
+/// The optional `expectedStatus` (capability `tickets.expected_status`): a status 0–3, or
+/// absent / null.
+fn expected_status(body: &serde_json::Map<String, Value>) -> ApiResult<Option<Status>> {
+    match body.get("expectedStatus") {
+        None | Some(Value::Null) => Ok(None),
+        Some(v) => v
+            .as_i64()
+            .and_then(Status::from_api)
+            .map(Some)
+            .ok_or_else(|| {
+                ApiError::validation(
+                    "expectedStatus",
+                    "`expectedStatus` must be an integer from 0 to 3",
+                )
+            }),
+    }
+}
+
 pub async fn set_status(
     State(state): State<AppState>,
     who: Principal,
@@ -570,8 +633,9 @@ pub async fn set_status(
     JsonObject(body): JsonObject,
 ) -> ApiResult<Json<Ticket>> {
     who.require(scope::TICKETS_STATUS)?;
-    only_fields(&body, &["status"])?;
+    only_fields(&body, &["status", "expectedStatus"])?;
     let target = Status::from(required_int(&body, "status")?);
+    let expected = expected_status(&body)?;
     // Decide what the request may ask before looking the ticket up: a bad target is a
     // 400 whatever the ticket.
     match ticket::check_staff_status(Status::Open, target, true) {
@@ -591,6 +655,11 @@ pub async fn set_status(
         .ticket(id, Visibility::All)
         .await?
         .ok_or_else(ApiError::not_found)?;
+    // Before the Closed check: a caller who expected another status learns what it is
+    // now, Closed included.
+    if expected.is_some_and(|e| e != ticket.status) {
+        return Err(ApiError::status_changed(ticket));
+    }
     match ticket::check_staff_status(ticket.status, target, true) {
         Ok(Change::Unchanged) => Ok(Json(ticket)),
         Ok(Change::To(next)) => {

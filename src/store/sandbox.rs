@@ -80,8 +80,11 @@ fn message_from_row(row: &SqliteRow) -> Result<Message, StoreError> {
         body: row.try_get("body")?,
         attachments,
         created_at: millis_to_time(row.try_get("created_at")?),
+        staff_name: row.try_get("staff_name")?,
     })
 }
+
+const MESSAGE_COLUMNS: &str = "id, ticket_id, author, body, attachments, created_at, staff_name";
 
 fn event_from_row(row: &SqliteRow) -> Result<Event, StoreError> {
     let seq: i64 = row.try_get("seq")?;
@@ -259,10 +262,9 @@ impl SandboxStore<'_> {
 
     /// A ticket's messages, oldest first.
     pub async fn messages(&self, ticket_id: TicketId) -> Result<Vec<Message>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT id, ticket_id, author, body, attachments, created_at FROM sandbox_messages \
-             WHERE ticket_id = $1 ORDER BY id",
-        )
+        let rows = sqlx::query(&format!(
+            "SELECT {MESSAGE_COLUMNS} FROM sandbox_messages WHERE ticket_id = $1 ORDER BY id"
+        ))
         .bind(ticket_id as i64)
         .fetch_all(self.read()?)
         .await?;
@@ -568,26 +570,29 @@ impl SandboxTx {
         ticket_from_row(&row)
     }
 
+    /// Stores a message; `staff_name` is the name a staff reply is signed with.
     pub async fn insert_message(
         &mut self,
         ticket_id: TicketId,
         author: Author,
         body: &str,
         attachments: &[Attachment],
+        staff_name: Option<&str>,
         now: i64,
     ) -> Result<Message, StoreError> {
         let attachments = serde_json::to_string(attachments)
             .map_err(|e| StoreError::Corrupt(format!("attachments: {e}")))?;
-        let row = sqlx::query(
-            "INSERT INTO sandbox_messages (ticket_id, author, body, attachments, created_at) \
-             VALUES ($1, $2, $3, $4, $5) \
-             RETURNING id, ticket_id, author, body, attachments, created_at",
-        )
+        let row = sqlx::query(&format!(
+            "INSERT INTO sandbox_messages \
+             (ticket_id, author, body, attachments, created_at, staff_name) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING {MESSAGE_COLUMNS}"
+        ))
         .bind(ticket_id as i64)
         .bind(author.as_str())
         .bind(body)
         .bind(attachments)
         .bind(now)
+        .bind(staff_name)
         .fetch_one(&mut *self.tx)
         .await?;
         message_from_row(&row)

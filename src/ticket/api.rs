@@ -58,6 +58,10 @@ pub struct Message {
     #[serde(default)]
     pub attachments: Vec<Attachment>,
     pub created_at: DateTime<Utc>,
+    /// The name a staff reply was signed with (capability `messages.staff_name`); None for
+    /// every other message, and from an API without the extension.
+    #[serde(default)]
+    pub staff_name: Option<String>,
 }
 
 /// One page of a listing.
@@ -222,6 +226,9 @@ pub mod code {
     pub const VALIDATION: &str = "validation";
     pub const TICKET_CLOSED: &str = "ticket_closed";
     pub const IDEMPOTENCY_CONFLICT: &str = "idempotency_conflict";
+    /// A status change whose `expectedStatus` was not the ticket's status (409); the body
+    /// also carries the ticket as it is now.
+    pub const STATUS_CHANGED: &str = "status_changed";
     pub const PAYLOAD_TOO_LARGE: &str = "payload_too_large";
     pub const INVALID_JSON: &str = "invalid_json";
     pub const RATE_LIMITED: &str = "rate_limited";
@@ -283,13 +290,22 @@ pub mod capability {
     /// `Idempotency-Key` on replies and closes, as on ticket creation: a retry with the
     /// same key gets the first answer and changes nothing. Without it a retry may double.
     pub const IDEMPOTENT_WRITES: &str = "tickets.idempotent_writes";
+    /// `expectedStatus` on `POST /v1/tickets/{id}/status`: a status change made only if
+    /// the ticket is still in the status the caller saw, else 409 `status_changed` with
+    /// the ticket as it is now. Without it a lost race answers 200 like a win.
+    pub const EXPECTED_STATUS: &str = "tickets.expected_status";
+    /// `staffName` on a staff reply, shown to the customer, and on every Message. Without
+    /// it a staff reply is just "staff".
+    pub const STAFF_NAME: &str = "messages.staff_name";
 
     /// Every extension the sandbox serves.
-    pub const ALL: [&str; 4] = [
+    pub const ALL: [&str; 6] = [
         EVENTS_AFTER_LATEST,
         EVENTS_SINCE,
         TOKEN_INTROSPECTION,
         IDEMPOTENT_WRITES,
+        EXPECTED_STATUS,
+        STAFF_NAME,
     ];
 }
 
@@ -477,7 +493,7 @@ mod properties {
     use proptest::prelude::*;
     use serde_json::{json, Value};
 
-    const FIELDS: [&str; 30] = [
+    const FIELDS: [&str; 32] = [
         "id",
         "accountId",
         "topic",
@@ -508,6 +524,8 @@ mod properties {
         "field",
         "capabilities",
         "scopes",
+        "staffName",
+        "expectedStatus",
     ];
 
     fn key() -> impl Strategy<Value = String> {
@@ -555,7 +573,7 @@ mod properties {
     fn valid_message() -> Value {
         json!({"id": 1, "ticketId": 7, "author": "staff", "body": "b",
                "attachments": [{"filename": "a.txt", "contentType": "text/plain", "size": 3}],
-               "createdAt": "2026-01-01T00:00:00Z"})
+               "createdAt": "2026-01-01T00:00:00Z", "staffName": "Ana"})
     }
 
     fn valid_event() -> Value {

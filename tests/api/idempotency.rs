@@ -130,7 +130,7 @@ async fn a_replayed_reply_answers_the_first_message_and_adds_none() {
     assert_eq!(first.json()["ticket"]["status"], 0);
     // The ticket moves on after the first answer.
     sb.client
-        .set_status(&sb.admin, t.id, Status::InProgress)
+        .set_status(&sb.admin, t.id, Status::InProgress, None)
         .await
         .unwrap();
 
@@ -400,7 +400,7 @@ async fn a_replay_emits_no_event_and_sends_no_webhook() {
     let (alice, _) = sb.customer("Alice").await;
     let t = sb.open(&alice, Topic::Ssl, "Cert").await;
     sb.client
-        .set_status(&sb.admin, t.id, Status::Resolved)
+        .set_status(&sb.admin, t.id, Status::Resolved, None)
         .await
         .unwrap();
 

@@ -17,5 +17,6 @@ mod operator_kit;
 mod plot;
 mod properties;
 mod registration;
+mod staff_extensions;
 mod tickets;
 mod webhooks;

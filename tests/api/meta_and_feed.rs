@@ -70,7 +70,9 @@ async fn meta_lists_every_capability_without_a_token() {
             "events.after_latest",
             "events.since",
             "token.introspection",
-            "tickets.idempotent_writes"
+            "tickets.idempotent_writes",
+            "tickets.expected_status",
+            "messages.staff_name"
         ])
     );
     // A token, even an unknown one, is ignored.
@@ -83,7 +85,7 @@ async fn meta_lists_every_capability_without_a_token() {
     for cap in capability::ALL {
         assert!(meta.has(cap), "{cap}");
     }
-    assert_eq!(meta.capabilities.len(), 4);
+    assert_eq!(meta.capabilities.len(), 6);
     assert!(!meta.has("events.teleport"));
 }
 
@@ -150,7 +152,7 @@ async fn after_latest_is_the_newest_id_and_the_feed_continues_from_it() {
     let (alice, _) = sb.customer("Alice").await;
     let t = sb.open(&alice, Topic::General, "Help").await;
     sb.client
-        .set_status(&sb.admin, t.id, Status::InProgress)
+        .set_status(&sb.admin, t.id, Status::InProgress, None)
         .await
         .unwrap();
     let events = all_events(&sb).await;
@@ -169,7 +171,7 @@ async fn after_latest_is_the_newest_id_and_the_feed_continues_from_it() {
         .unwrap();
     assert!(page.items.is_empty());
     sb.client
-        .set_status(&sb.admin, t.id, Status::Resolved)
+        .set_status(&sb.admin, t.id, Status::Resolved, None)
         .await
         .unwrap();
     sb.client.close(&alice, t.id, None).await.unwrap();

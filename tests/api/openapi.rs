@@ -373,12 +373,18 @@ async fn every_answer_of_the_sandbox_is_documented_and_read_by_the_wire_types() 
         "/v1/tickets/{id}/messages",
         &format!("{one}/messages"),
         Some(ADMIN),
-        Some(json!({"body": "Looking into it"})),
+        Some(json!({"body": "Looking into it", "staffName": "Ana"})),
         &[("Idempotency-Key", "contract-reply-1")],
     )
     .await;
     assert_eq!(s, 201);
-    wire_type::<Reply>(&spec, "Reply", &reply);
+    let reply: Reply = wire_type(&spec, "Reply", &reply);
+    assert_eq!(reply.message.staff_name.as_deref(), Some("Ana"));
+    spec.check(
+        &Spec::component("ReplyJson"),
+        &json!({"body": "Looking into it", "staffName": "Ana"}),
+        "a staff reply with a name",
+    );
     // A multipart reply with a file: the attachment's shape too.
     let form = reqwest::multipart::Form::new()
         .text("body", "The log")
@@ -435,11 +441,27 @@ async fn every_answer_of_the_sandbox_is_documented_and_read_by_the_wire_types() 
         "/v1/tickets/{id}/status",
         &format!("{one}/status"),
         Some(ADMIN),
-        Some(json!({"status": Status::Resolved.api_value()})),
+        Some(json!({"status": Status::Resolved.api_value(), "expectedStatus": 0})),
         &[],
     )
     .await;
     assert_eq!(s, 200);
+    // A lost race: the ticket is no longer Open. The error carries the ticket.
+    let (s, lost) = call(
+        &spec,
+        &sb,
+        p.clone(),
+        "/v1/tickets/{id}/status",
+        &format!("{one}/status"),
+        Some(ADMIN),
+        Some(json!({"status": 1, "expectedStatus": 0})),
+        &[],
+    )
+    .await;
+    assert_eq!(s, 409);
+    assert_eq!(lost["error"], code::STATUS_CHANGED);
+    let now: Ticket = wire_type(&spec, "Ticket", &lost["ticket"]);
+    assert_eq!(now.status, Status::Resolved);
     let change = ChangeTopic {
         topic: Topic::Networking,
         reason: Some("DNS, not the certificate".into()),
@@ -616,6 +638,15 @@ async fn every_answer_of_the_sandbox_is_documented_and_read_by_the_wire_types() 
         ),
         (
             p.clone(),
+            "/v1/tickets/{id}/status",
+            format!("{one}/status"),
+            Some(ADMIN),
+            Some(json!({"status": 2, "expectedStatus": 2})),
+            vec![],
+            code::STATUS_CHANGED,
+        ),
+        (
+            p.clone(),
             "/v1/tickets/{id}/close",
             format!("{one}/close"),
             Some(&customer),
@@ -664,7 +695,7 @@ async fn webhooks_carry_the_documented_headers_and_body() {
     let (alice, _) = sb.customer("Alice").await;
     let t = sb.open(&alice, Topic::Billing, "Invoice").await;
     sb.client
-        .set_status(&sb.admin, t.id, Status::InProgress)
+        .set_status(&sb.admin, t.id, Status::InProgress, None)
         .await
         .expect("status set");
 
@@ -725,6 +756,7 @@ fn the_documents_enumerations_are_the_codes() {
         code::VALIDATION,
         code::TICKET_CLOSED,
         code::IDEMPOTENCY_CONFLICT,
+        code::STATUS_CHANGED,
         code::PAYLOAD_TOO_LARGE,
         code::INVALID_JSON,
         code::RATE_LIMITED,

@@ -89,7 +89,7 @@ async fn every_event_arrives_signed_and_verifies_with_the_secret() {
     let (alice, _) = sb.customer("Alice").await;
     let t = sb.open(&alice, Topic::Ssl, "Cert").await;
     sb.client
-        .set_status(&sb.admin, t.id, Status::Resolved)
+        .set_status(&sb.admin, t.id, Status::Resolved, None)
         .await
         .unwrap();
 

@@ -80,7 +80,7 @@ async fn set(ctx: Context<'_>, ticket: &str, status: Status) -> Result<(), Comma
     if !is_admin(ctx) {
         return answer(ctx, "Only server administrators can use /sandbox.", None).await;
     }
-    let t = with_api_slot(data, data.client.set_status(admin, id, status))
+    let t = with_api_slot(data, data.client.set_status(admin, id, status, None))
         .await
         .map_err(api_err(Some(id)))?;
     tracing::info!(ticket = id, status = %t.status, by = ctx.author().id.get(), "sandbox status set from Discord");

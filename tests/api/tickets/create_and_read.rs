@@ -345,7 +345,7 @@ async fn listing_is_newest_first_paginated_and_filtered_by_status() {
 
     sb.client.close(&alice, mine[5], None).await.unwrap();
     sb.client
-        .set_status(&sb.admin, mine[6], Status::Resolved)
+        .set_status(&sb.admin, mine[6], Status::Resolved, None)
         .await
         .unwrap();
     let closed_or_resolved = sb

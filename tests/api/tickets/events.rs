@@ -13,16 +13,16 @@ async fn the_events_feed_shows_each_transition_once_in_order() {
     let (alice, _) = sb.customer("Alice").await;
     let t = sb.open(&alice, Topic::General, "Help").await;
     sb.client
-        .set_status(&sb.admin, t.id, Status::InProgress)
+        .set_status(&sb.admin, t.id, Status::InProgress, None)
         .await
         .unwrap();
     sb.client
-        .set_status(&sb.admin, t.id, Status::Resolved)
+        .set_status(&sb.admin, t.id, Status::Resolved, None)
         .await
         .unwrap();
     // Setting the same status again is no change and no event.
     sb.client
-        .set_status(&sb.admin, t.id, Status::Resolved)
+        .set_status(&sb.admin, t.id, Status::Resolved, None)
         .await
         .unwrap();
     sb.client

@@ -15,7 +15,7 @@ async fn a_customer_reply_to_a_resolved_ticket_reopens_it() {
     let t = sb.open(&alice, Topic::General, "Help").await;
     let resolved = sb
         .client
-        .set_status(&sb.admin, t.id, Status::Resolved)
+        .set_status(&sb.admin, t.id, Status::Resolved, None)
         .await
         .unwrap();
     assert_eq!(resolved.status, Status::Resolved);
@@ -39,7 +39,7 @@ async fn a_staff_reply_to_a_resolved_ticket_does_not_reopen_it() {
     let (alice, _) = sb.customer("Alice").await;
     let t = sb.open(&alice, Topic::General, "Help").await;
     sb.client
-        .set_status(&sb.admin, t.id, Status::Resolved)
+        .set_status(&sb.admin, t.id, Status::Resolved, None)
         .await
         .unwrap();
     let reply = sb

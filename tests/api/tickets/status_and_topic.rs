@@ -16,7 +16,10 @@ async fn a_customer_closes_their_own_ticket_from_any_status_but_closed() {
     for start in [Status::Open, Status::InProgress, Status::Resolved] {
         let t = sb.open(&alice, Topic::Billing, "Invoice").await;
         if start != Status::Open {
-            sb.client.set_status(&sb.admin, t.id, start).await.unwrap();
+            sb.client
+                .set_status(&sb.admin, t.id, start, None)
+                .await
+                .unwrap();
         }
         let closed = sb.client.close(&alice, t.id, None).await.unwrap();
         assert_eq!(closed.status, Status::Closed, "closing from {start}");
@@ -43,7 +46,10 @@ async fn closed_is_final_for_replies_status_and_topic() {
     );
     for s in [Status::InProgress, Status::Resolved] {
         assert_eq!(
-            sb.client.set_status(&sb.admin, t.id, s).await.unwrap_err(),
+            sb.client
+                .set_status(&sb.admin, t.id, s, None)
+                .await
+                .unwrap_err(),
             ApiError::TicketClosed
         );
     }
@@ -63,14 +69,18 @@ async fn a_customer_cannot_set_in_progress_or_resolved() {
     let (alice, _) = sb.customer("Alice").await;
     let t = sb.open(&alice, Topic::General, "Help").await;
     for s in [Status::InProgress, Status::Resolved] {
-        let err = sb.client.set_status(&alice, t.id, s).await.unwrap_err();
+        let err = sb
+            .client
+            .set_status(&alice, t.id, s, None)
+            .await
+            .unwrap_err();
         assert!(matches!(err, ApiError::Forbidden { .. }), "{err:?}");
     }
     // An integration token without the scope is refused too.
     let reader = sb.staff(&[scope::TICKETS_READ]).await;
     let err = sb
         .client
-        .set_status(&reader, t.id, Status::Resolved)
+        .set_status(&reader, t.id, Status::Resolved, None)
         .await
         .unwrap_err();
     assert!(matches!(err, ApiError::Forbidden { .. }));
@@ -88,7 +98,7 @@ async fn staff_with_the_status_scope_move_tickets_and_open_or_closed_are_refused
     let staff = sb.staff(&[scope::TICKETS_STATUS]).await;
     let t2 = sb
         .client
-        .set_status(&staff, t.id, Status::InProgress)
+        .set_status(&staff, t.id, Status::InProgress, None)
         .await
         .unwrap();
     assert_eq!(t2.status, Status::InProgress);
