@@ -55,12 +55,23 @@ async fn start(on_open: bool) -> Bot {
     .await
 }
 
-async fn wait_until(what: &str, secs: u64, mut ok: impl FnMut() -> bool) {
+async fn wait_until(what: &str, secs: u64, ok: impl FnMut() -> bool) {
+    assert!(
+        waited(secs, ok).await.is_some(),
+        "timed out waiting for {what}"
+    );
+}
+
+/// Some(()) once `ok`, None after `secs`.
+async fn waited(secs: u64, mut ok: impl FnMut() -> bool) -> Option<()> {
     let deadline = Instant::now() + Duration::from_secs(secs);
     while !ok() {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        if Instant::now() >= deadline {
+            return None;
+        }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+    Some(())
 }
 
 /// The staff channel's only notice, as Discord shows it now (edits applied).
@@ -259,12 +270,15 @@ async fn a_staff_reply_from_the_notice_reaches_the_ticket_and_the_customers_dm()
     let last = messages.last().unwrap();
     assert_eq!(last["author"], "staff", "{last}");
     assert_eq!(last["body"], "Open Billing → Renew.");
-    wait_until("the customer's DM", 15, || {
-        dms(&bot)
-            .iter()
-            .any(|m| text_of(m).contains(&format!("ticket #{id}")))
+    assert_eq!(last["staffName"], "kim", "the presser's display name: {last}");
+    waited(15, || {
+        dms(&bot).iter().any(|m| {
+            let t = text_of(m);
+            t.contains(&format!("#{id}")) && t.contains("Open Billing") && t.contains("kim")
+        })
     })
-    .await;
+    .await
+    .unwrap_or_else(|| panic!("{:#?}", dms(&bot)));
     wait_until("the notice edited after the reply", 15, || {
         text_of(&notice(&bot)).contains(&format!("Replied by <@{}>", kim().id))
     })

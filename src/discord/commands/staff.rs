@@ -257,7 +257,7 @@ async fn change_status(
 ) -> Result<(Answer, StaffOutcome), CommandError> {
     let token = token(data)?;
     let scope = ticket::api::scope::TICKETS_STATUS;
-    let expected = data.announces(contract::EXPECTED_STATUS).await;
+    let expected = data.announces(capability::EXPECTED_STATUS).await;
     if !expected {
         // No expectedStatus: read first, and never change what moved on since the notice.
         let now = with_api_slot(data, data.client.ticket(token, id))
@@ -280,7 +280,8 @@ async fn change_status(
         .await?;
     let result = with_api_slot(
         data,
-        contract::set_status(data, token, id, target, expected.then_some(seen)),
+        data.client
+            .set_status(token, id, target, expected.then_some(seen)),
     )
     .await;
     let finished = |o| async move {
@@ -296,12 +297,13 @@ async fn change_status(
                 StaffOutcome::Done,
             ))
         }
+        Err(ApiError::StatusChanged { ticket }) => {
+            finished(Outcome::NotDone).await;
+            Ok((stale(data, &ticket, target).await, StaffOutcome::Stale))
+        }
         Err(e) => {
             finished(Outcome::NotDone).await;
-            match contract::status_changed(e) {
-                Ok(ticket) => Ok((stale(data, &ticket, target).await, StaffOutcome::Stale)),
-                Err(e) => Err(staff_error(id, scope)(e)),
-            }
+            Err(staff_error(id, scope)(e))
         }
     }
 }
@@ -412,7 +414,7 @@ pub async fn reply_submit(
     ticket::validate_message(&body).map_err(|e| CommandError::user(sentence(&e.to_string())))?;
     let token = token(data)?;
     let name = display_name(&m.user, m.member.as_ref());
-    let named = data.announces(contract::STAFF_NAME).await;
+    let named = data.announces(capability::STAFF_NAME).await;
     let keyed = data.announces(capability::IDEMPOTENT_WRITES).await;
     let key = keyed.then(|| format!("discord-staff-reply-{origin}"));
     let staff = data.store.staff();
@@ -428,8 +430,7 @@ pub async fn reply_submit(
         .await?;
     let result = with_api_slot(
         data,
-        contract::reply_as_staff(
-            data,
+        data.client.reply_as_staff(
             token,
             id,
             &body,
@@ -454,38 +455,6 @@ pub async fn reply_submit(
     audit(data, &m.user, id, "reply", audited);
     result.map_err(staff_error(id, ticket::api::scope::TICKETS_WRITE))?;
     Ok(Answer::text(text::replied(id)))
-}
-
-/// TEMPORARY until staff-api's contract extensions are merged.
-mod contract {
-    use super::*;
-    pub const EXPECTED_STATUS: &str = "tickets.expected_status";
-    pub const STAFF_NAME: &str = "messages.staff_name";
-
-    pub async fn set_status(
-        data: &Data,
-        token: &SecretString,
-        id: TicketId,
-        target: Status,
-        _expected: Option<Status>,
-    ) -> Result<Ticket, ApiError> {
-        data.client.set_status(token, id, target).await
-    }
-
-    pub fn status_changed(e: ApiError) -> Result<Box<Ticket>, ApiError> {
-        Err(e)
-    }
-
-    pub async fn reply_as_staff(
-        data: &Data,
-        token: &SecretString,
-        id: TicketId,
-        body: &str,
-        _name: Option<&str>,
-        key: Option<&str>,
-    ) -> Result<crate::ticket::api::Reply, ApiError> {
-        data.client.reply(token, id, body, key).await
-    }
 }
 
 #[cfg(test)]
