@@ -207,7 +207,10 @@ pub fn redacted_url(url: &Url) -> String {
     u.to_string()
 }
 
-/// The scopes the bot's own sandbox token needs.
+/// The scopes the bot's own sandbox token needs: the events feed, ticket subjects and the
+/// messages a DM shows, escalation, and staff actions from Discord (Start and Resolve
+/// need `tickets:status`, a staff reply `tickets:write`). A token minted at an earlier
+/// start with fewer is replaced (its sealing names the scopes).
 const SANDBOX_SCOPES: [&str; 5] = [
     scope::EVENTS_READ,
     scope::TICKETS_READ,

@@ -7,6 +7,7 @@ pub mod escalate;
 pub mod link;
 pub mod list;
 pub mod open;
+pub mod read;
 pub mod reply;
 pub mod retry;
 pub mod sandbox_admin;

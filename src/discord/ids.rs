@@ -2,7 +2,7 @@
 //! id, the original interaction), so a button works after a restart with no in-memory
 //! state. Discord allows 100 characters; anything longer is refused at encoding.
 
-use crate::ticket::api::TicketId;
+use crate::ticket::api::{MessageId, TicketId};
 use crate::ticket::{Status, Topic};
 
 pub const CUSTOM_ID_MAX: usize = 100;
@@ -55,6 +55,18 @@ pub enum CustomId {
     /// The staff reply form; `origin` (the press that showed it) is the reply's
     /// idempotency key.
     StaffReplyModal { ticket: TicketId, origin: u64 },
+    /// "Read all" under a staff reply's DM whose words were cut: the message's first page,
+    /// in a new message only the presser sees.
+    ReadAll {
+        ticket: TicketId,
+        message: MessageId,
+    },
+    /// Another page of *Read all* (1-based): edits the page in place.
+    ReadPage {
+        ticket: TicketId,
+        message: MessageId,
+        page: u32,
+    },
 }
 
 impl CustomId {
@@ -118,6 +130,12 @@ impl CustomId {
             }
             CustomId::StaffReply(t) => format!("t:sreply:{t}"),
             CustomId::StaffReplyModal { ticket, origin } => format!("t:sreplym:{ticket}:{origin}"),
+            CustomId::ReadAll { ticket, message } => format!("t:readall:{ticket}:{message}"),
+            CustomId::ReadPage {
+                ticket,
+                message,
+                page,
+            } => format!("t:readpage:{ticket}:{message}:{page}"),
         };
         (s.len() <= CUSTOM_ID_MAX).then_some(s)
     }
@@ -174,6 +192,15 @@ impl CustomId {
             ("sreplym", 2) => CustomId::StaffReplyModal {
                 ticket: id(0)?,
                 origin: id(1)?,
+            },
+            ("readall", 2) => CustomId::ReadAll {
+                ticket: id(0)?,
+                message: id(1)?,
+            },
+            ("readpage", 3) => CustomId::ReadPage {
+                ticket: id(0)?,
+                message: id(1)?,
+                page: rest[2].parse().ok()?,
             },
             ("list", 3) => CustomId::ListPage {
                 status: match rest[0] {
@@ -244,6 +271,15 @@ mod tests {
             CustomId::StaffReplyModal {
                 ticket: u64::MAX,
                 origin: u64::MAX,
+            },
+            CustomId::ReadAll {
+                ticket: u64::MAX,
+                message: u64::MAX,
+            },
+            CustomId::ReadPage {
+                ticket: u64::MAX,
+                message: u64::MAX,
+                page: u32::MAX,
             },
         ];
         for id in all {
@@ -380,6 +416,15 @@ mod properties {
             any::<u64>().prop_map(CustomId::StaffReply),
             (any::<u64>(), any::<u64>())
                 .prop_map(|(ticket, origin)| CustomId::StaffReplyModal { ticket, origin }),
+            (any::<u64>(), any::<u64>())
+                .prop_map(|(ticket, message)| CustomId::ReadAll { ticket, message }),
+            (any::<u64>(), any::<u64>(), any::<u32>()).prop_map(|(ticket, message, page)| {
+                CustomId::ReadPage {
+                    ticket,
+                    message,
+                    page,
+                }
+            }),
         ]
     }
 
@@ -387,7 +432,7 @@ mod properties {
     fn id_like() -> impl Strategy<Value = String> {
         let kind = prop::sample::select(vec![
             "open", "reply", "link", "close", "closeok", "keep", "retry", "list", "dmreply",
-            "sview", "sstart", "sres", "sreply", "sreplym", "nuke", "",
+            "sview", "sstart", "sres", "sreply", "sreplym", "readall", "readpage", "nuke", "",
         ]);
         let part = prop_oneof![
             any::<u64>().prop_map(|n| n.to_string()),

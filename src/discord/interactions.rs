@@ -5,7 +5,7 @@
 use poise::serenity_prelude as serenity;
 use poise::CreateReply;
 
-use super::commands::{close, link, list, open, reply, retry, staff};
+use super::commands::{close, link, list, open, read, reply, retry, staff};
 use super::common::{
     command_acked, defer_modal, duplicate, finish_modal, interaction_id, log_error,
     not_yet_answered,
@@ -131,6 +131,12 @@ async fn on_component(ctx: &serenity::Context, data: &Data, c: &serenity::Compon
         CustomId::CloseConfirm(t) => close::confirm(ctx, data, c, t).await,
         CustomId::KeepOpen(t) => close::keep(ctx, data, c, t).await,
         CustomId::ReplyButton(t) => reply::button(ctx, data, c, t).await,
+        CustomId::ReadAll { ticket, message } => read::button(ctx, data, c, ticket, message).await,
+        CustomId::ReadPage {
+            ticket,
+            message,
+            page,
+        } => read::page_button(ctx, data, c, ticket, message, page).await,
         CustomId::ListPage {
             status,
             page,

@@ -7,7 +7,7 @@
 use chrono::{DateTime, Utc};
 use poise::serenity_prelude as serenity;
 
-use crate::ticket::api::{Message, Ticket};
+use crate::ticket::api::{Message, Ticket, TicketId};
 use crate::ticket::{self, Author, Status, Topic};
 
 pub const TITLE_MAX: usize = 256;
@@ -224,9 +224,18 @@ pub fn relative_time(t: DateTime<Utc>) -> String {
 fn author_label(a: Author) -> &'static str {
     match a {
         Author::Customer => "You",
-        Author::Staff => "Paradarum support",
+        Author::Staff => SUPPORT,
         Author::System => "System",
         Author::Unknown => "Someone",
+    }
+}
+
+/// Who wrote a message, as the customer sees it: a staff reply with the name it was
+/// signed with (`messages.staff_name`), inert.
+fn message_author(m: &Message) -> String {
+    match (m.author, m.staff_name.as_deref()) {
+        (Author::Staff, name) => staff_label(name),
+        (a, _) => author_label(a).to_string(),
     }
 }
 
@@ -271,7 +280,7 @@ pub fn ticket_card(ticket: &Ticket, property: Option<&str>, last: &[Message]) ->
         fields.push((
             format!(
                 "{} · {}",
-                author_label(m.author),
+                message_author(m),
                 m.created_at.format("%Y-%m-%d %H:%M UTC")
             ),
             value,
@@ -346,6 +355,128 @@ pub fn close_confirmation(ticket: &Ticket) -> Card {
         fields: vec![("Status now".into(), ticket.status.label(), true)],
         footer: None,
         timestamp: None,
+    }
+    .within_limits()
+}
+
+// ---- a staff reply's words: its DM and *Read all* ---------------------------------------
+
+// What these cards say, in one place.
+const SUPPORT: &str = "Paradarum support";
+const READ_ALL_FOOTER: &str =
+    "This reply is longer than one message can show: Read all shows the whole of it.";
+
+fn staff_reply_title(name: Option<&str>, id: TicketId) -> String {
+    match name {
+        Some(n) => format!("{} replied to ticket #{id}", user_text(n, 80)),
+        None => format!("Support replied to ticket #{id}"),
+    }
+}
+
+fn read_page_footer(page: usize, pages: usize) -> String {
+    format!("Page {page} of {pages}")
+}
+
+/// A staff member as the customer sees them: the name a reply was signed with, and that
+/// they are Paradarum's support (a name alone could be anyone's).
+pub fn staff_label(name: Option<&str>) -> String {
+    match name {
+        Some(n) => format!("{} · {SUPPORT}", user_text(n, 80)),
+        None => SUPPORT.to_string(),
+    }
+}
+
+/// Characters of a staff reply per *Read all* page (an embed's description holds 4,096).
+pub const READ_PAGE_CHARS: usize = 4000;
+
+/// A staff reply for its DM: what was said (inert).
+pub struct StaffReply<'a> {
+    pub ticket: TicketId,
+    /// None when the ticket could not be read.
+    pub subject: Option<&'a str>,
+    pub text: &'a str,
+    /// Whether `text` is the whole message.
+    pub complete: bool,
+    pub staff_name: Option<&'a str>,
+    pub colour: u32,
+}
+
+/// The DM card of a staff reply: the subject and the staff member's words, as many as one
+/// embed holds. Returns whether the words were cut (then the DM offers *Read all*).
+pub fn staff_reply_card(r: &StaffReply<'_>) -> (Card, bool) {
+    let header = r
+        .subject
+        .map(|s| format!("**{}**\n\n", user_text(s, 200)))
+        .unwrap_or_default();
+    let words = inert(r.text);
+    let room = DESCRIPTION_MAX - header.chars().count();
+    let n = words.chars().count();
+    let cut = !r.complete || n > room;
+    let shown = match (n > room, r.complete) {
+        (true, _) => truncate(&words, room),
+        // Only the start was kept: it ends in an ellipsis too.
+        (false, false) if n < room => format!("{words}…"),
+        (false, false) => truncate(&words, room - 1),
+        (false, true) => words,
+    };
+    let card = Card {
+        title: staff_reply_title(r.staff_name, r.ticket),
+        description: format!("{header}{shown}"),
+        colour: r.colour,
+        fields: Vec::new(),
+        footer: cut.then(|| READ_ALL_FOOTER.to_string()),
+        timestamp: None,
+    }
+    .within_limits();
+    (card, cut)
+}
+
+/// A message's text, inert, in pages of at most [`READ_PAGE_CHARS`] characters that
+/// together are exactly [`inert`] of it: each page ends after a line break or a space
+/// where one is near its end, and never inside an escape pair.
+pub fn reply_pages(text: &str) -> Vec<String> {
+    let all: Vec<char> = inert(text).chars().collect();
+    let mut pages = Vec::new();
+    let mut start = 0;
+    while start < all.len() {
+        let mut end = (start + READ_PAGE_CHARS).min(all.len());
+        if end < all.len() {
+            // The last break in the page's second half, if any.
+            let half = start + READ_PAGE_CHARS / 2;
+            if let Some(at) = (half..end).rev().find(|&i| all[i] == '\n') {
+                end = at + 1;
+            } else if let Some(at) = (half..end).rev().find(|&i| all[i] == ' ') {
+                end = at + 1;
+            }
+            // A page ending in an odd run of backslashes would split an escape pair.
+            let run = all[start..end]
+                .iter()
+                .rev()
+                .take_while(|c| **c == '\\')
+                .count();
+            if run % 2 == 1 && end - start > 1 {
+                end -= 1;
+            }
+        }
+        pages.push(all[start..end].iter().collect());
+        start = end;
+    }
+    pages
+}
+
+/// One page of *Read all*: the message's page `page` (1-based) of `pages`.
+pub fn read_page_card(ticket: &Ticket, message: &Message, page: usize, pages: &[String]) -> Card {
+    let text = pages
+        .get(page.saturating_sub(1))
+        .cloned()
+        .unwrap_or_default();
+    Card {
+        title: format!("Ticket #{} · {}", ticket.id, message_author(message)),
+        description: text,
+        colour: ticket.topic.colour(),
+        fields: Vec::new(),
+        footer: Some(read_page_footer(page, pages.len())),
+        timestamp: Some(message.created_at),
     }
     .within_limits()
 }
@@ -545,6 +676,92 @@ mod tests {
                 c as u32
             );
         }
+    }
+
+    fn reply(text: &str, complete: bool, name: Option<&'static str>) -> (Card, bool) {
+        staff_reply_card(&StaffReply {
+            ticket: 7,
+            subject: Some("Cert **expired**"),
+            text,
+            complete,
+            staff_name: name,
+            colour: 1,
+        })
+    }
+
+    #[test]
+    fn a_staff_reply_shows_its_words_and_its_signer_inert() {
+        let (card, cut) = reply(
+            "Renewed. @everyone [see](http://x) <@1>",
+            true,
+            Some("Ana *P*"),
+        );
+        assert!(!cut);
+        assert_eq!(card.title, "Ana \\*P\\* replied to ticket #7");
+        assert!(card
+            .description
+            .starts_with("**Cert \\*\\*expired\\*\\***\n\n"));
+        assert!(card
+            .description
+            .contains("Renewed. @\u{200B}everyone \\[see\\]"));
+        assert!(!card.description.contains("<@1>"));
+        assert_eq!(card.footer, None);
+        let (unsigned, _) = reply("Done.", true, None);
+        assert_eq!(unsigned.title, "Support replied to ticket #7");
+    }
+
+    #[test]
+    fn a_long_staff_reply_is_cut_to_one_embed_and_offers_read_all() {
+        let long = "word ".repeat(2000);
+        let (card, cut) = reply(&long, true, Some("Ana"));
+        assert!(cut);
+        assert_eq!(card.description.chars().count(), DESCRIPTION_MAX);
+        assert!(card.description.ends_with('…'));
+        assert!(card.footer.is_some());
+        assert!(card.total_chars() <= EMBED_TOTAL_MAX);
+        // Kept short by the pipeline (not the whole message): cut, whatever its length.
+        let (card, cut) = reply("short start", false, None);
+        assert!(cut);
+        assert!(card.description.ends_with("short start…"));
+        // Escapes grow the text: 3,000 asterisks are 6,000 characters shown.
+        let (card, cut) = reply(&"*".repeat(3000), true, None);
+        assert!(cut);
+        assert!(card.description.chars().count() <= DESCRIPTION_MAX);
+        assert!(!card.description.trim_end_matches('…').ends_with("\\\\*\\"));
+    }
+
+    #[test]
+    fn read_all_pages_are_the_whole_inert_text() {
+        let text = format!("{}\n{}", "line of words ".repeat(500), "*_`".repeat(3000));
+        let pages = reply_pages(&text);
+        assert!(pages.len() >= 4, "{}", pages.len());
+        assert_eq!(pages.concat(), inert(&text));
+        for p in &pages {
+            assert!(p.chars().count() <= READ_PAGE_CHARS);
+            assert_eq!(p.chars().rev().take_while(|c| *c == '\\').count() % 2, 0);
+        }
+        // The first page ends at the line break, not mid-word.
+        assert!(pages[0].ends_with(' ') || pages[0].ends_with('\n'));
+        assert_eq!(reply_pages("short"), vec!["short".to_string()]);
+        assert!(reply_pages("").is_empty());
+    }
+
+    #[test]
+    fn the_ticket_card_names_the_staff_member_who_signed_a_reply() {
+        let mut signed = message("On it.");
+        signed.staff_name = Some("Ana @here".into());
+        let card = ticket_card(&ticket("s"), None, &[message("older"), signed]);
+        let names: Vec<&str> = card.fields.iter().map(|(n, _, _)| n.as_str()).collect();
+        assert!(
+            names
+                .iter()
+                .any(|n| n.starts_with("Ana @\u{200B}here · Paradarum support · ")),
+            "{names:?}"
+        );
+        assert!(
+            names.iter().any(|n| n.starts_with("Paradarum support · ")),
+            "{names:?}"
+        );
     }
 }
 
@@ -831,6 +1048,16 @@ mod properties {
             }
             // And it reads as typed: only the dropped characters are gone.
             prop_assert_eq!(unescape(&out), visible(&text));
+        }
+
+        #[test]
+        fn read_all_pages_rebuild_the_inert_text_and_fit_an_embed(text in prop_oneof![hostile_text(200), long(20_000)]) {
+            let pages = reply_pages(&text);
+            prop_assert_eq!(pages.concat(), inert(&text));
+            for p in &pages {
+                prop_assert!(!p.is_empty());
+                prop_assert!(p.chars().count() <= READ_PAGE_CHARS);
+            }
         }
 
         #[test]

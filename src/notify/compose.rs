@@ -8,7 +8,7 @@
 use serde_json::{json, Value};
 
 use crate::discord::ids::CustomId;
-use crate::discord::render::{user_text, Card, DESCRIPTION_MAX};
+use crate::discord::render::{self, user_text, Card, DESCRIPTION_MAX};
 use crate::store::notify::{Change, Job, JobKind};
 use crate::store::staff::{Acted, Action};
 use crate::ticket::{Status, Topic};
@@ -371,11 +371,13 @@ pub fn edit(job: &Job, acted: Option<&Acted>, link: Option<&str>) -> Value {
     })
 }
 
-/// A DM to the customer about one ticket, with Reply / Close buttons while it is open.
+/// A DM to the customer about one ticket, with Reply / Close buttons while it is open;
+/// a staff reply's DM shows the staff member's words, with *Read all* when they are cut.
 pub fn dm(job: &Job, nonce: &str) -> Value {
     debug_assert_eq!(job.kind, JobKind::Dm);
     let p = &job.payload;
     let id = job.ticket_id;
+    let mut read_all = None;
     let (title, text) = match p.change {
         Change::Resolved => (
             format!("Your ticket #{id} is Resolved"),
@@ -411,13 +413,33 @@ pub fn dm(job: &Job, nonce: &str) -> Value {
             (format!("Ticket #{id} was updated"), String::new())
         }
     };
-    let card = Card {
-        title,
-        description: format!("**{}**\n{text}", subject(job, 200)),
-        colour: colour(p.topic),
-        fields: Vec::new(),
-        footer: None,
-        timestamp: None,
+    let card = match (&p.change, &p.reply) {
+        (Change::StaffReply, Some(reply)) => {
+            let (card, cut) = render::staff_reply_card(&render::StaffReply {
+                ticket: id,
+                subject: p.subject.as_deref(),
+                text: &reply.text,
+                complete: reply.complete,
+                staff_name: reply.staff_name.as_deref(),
+                colour: colour(p.topic),
+            });
+            if cut {
+                read_all = CustomId::ReadAll {
+                    ticket: id,
+                    message: reply.message_id,
+                }
+                .encode();
+            }
+            card
+        }
+        _ => Card {
+            title,
+            description: format!("**{}**\n{text}", subject(job, 200)),
+            colour: colour(p.topic),
+            fields: Vec::new(),
+            footer: None,
+            timestamp: None,
+        },
     };
     let mut body = json!({
         "content": "",
@@ -430,10 +452,17 @@ pub fn dm(job: &Job, nonce: &str) -> Value {
         let reply = CustomId::ReplyButton(id).encode();
         let close = CustomId::Close(id).encode();
         if let (Some(reply), Some(close)) = (reply, close) {
-            body["components"] = json!([{"type": 1, "components": [
-                {"type": 2, "style": 1, "label": "Reply", "custom_id": reply},
-                {"type": 2, "style": 4, "label": "Close ticket (final)", "custom_id": close},
-            ]}]);
+            let mut buttons = vec![
+                json!({"type": 2, "style": 1, "label": "Reply", "custom_id": reply}),
+                json!({"type": 2, "style": 4, "label": "Close ticket (final)", "custom_id": close}),
+            ];
+            if let Some(read) = read_all {
+                buttons.insert(
+                    0,
+                    json!({"type": 2, "style": 2, "label": "Read all", "custom_id": read}),
+                );
+            }
+            body["components"] = json!([{"type": 1, "components": buttons}]);
         }
     }
     body
@@ -575,6 +604,75 @@ mod tests {
         assert_eq!(ids, ["t:dmreply:9", "t:close:9"]);
         j.payload.change = Change::Closed;
         assert!(dm(&j, "n").get("components").is_none());
+    }
+
+    fn staff_reply_dm(text: &str, complete: bool) -> Value {
+        let mut j = job(9, "Cert");
+        j.kind = JobKind::Dm;
+        j.payload.change = Change::StaffReply;
+        j.payload.reply = Some(crate::store::notify::ReplyText {
+            message_id: 31,
+            text: text.into(),
+            complete,
+            staff_name: Some("Ana <@1>".into()),
+        });
+        dm(&j, "n")
+    }
+
+    fn button_ids(body: &Value) -> Vec<&str> {
+        body["components"][0]["components"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|b| b["custom_id"].as_str().unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn a_staff_reply_dm_shows_the_words_and_the_name_pinging_nobody() {
+        let d = staff_reply_dm("Renewed it @everyone, see <#5>.", true);
+        let e = &d["embeds"][0];
+        assert_eq!(e["title"], "Ana \\<@\u{200B}1\\> replied to ticket #9");
+        let text = e["description"].as_str().unwrap();
+        assert!(text.contains("Renewed it @\u{200B}everyone"), "{text}");
+        assert!(!d.to_string().contains("<@1>"));
+        assert_eq!(
+            d["allowed_mentions"],
+            json!({"parse": [], "roles": [], "users": []})
+        );
+        assert_eq!(button_ids(&d), ["t:dmreply:9", "t:close:9"]);
+    }
+
+    #[test]
+    fn a_long_staff_reply_dm_is_one_embed_with_read_all() {
+        let d = staff_reply_dm(&"x".repeat(4096), false);
+        assert!(embed_chars(&d) <= 6000);
+        assert!(
+            d["embeds"][0]["description"]
+                .as_str()
+                .unwrap()
+                .chars()
+                .count()
+                <= 4096
+        );
+        assert_eq!(
+            button_ids(&d),
+            ["t:readall:9:31", "t:dmreply:9", "t:close:9"]
+        );
+    }
+
+    #[test]
+    fn a_staff_reply_dm_without_its_words_says_support_replied() {
+        let mut j = job(9, "Cert");
+        j.kind = JobKind::Dm;
+        j.payload.change = Change::StaffReply;
+        let d = dm(&j, "n");
+        assert_eq!(d["embeds"][0]["title"], "Support replied to ticket #9");
+        assert!(d["embeds"][0]["description"]
+            .as_str()
+            .unwrap()
+            .contains("/ticket status"));
+        assert_eq!(button_ids(&d), ["t:dmreply:9", "t:close:9"]);
     }
 
     #[test]

@@ -17,10 +17,10 @@ use super::health::Refused;
 use super::{plan, PipelineDeps};
 use crate::client::ApiError;
 use crate::metrics::Metrics;
-use crate::store::notify::{InboxEvent, JobKind, Target};
+use crate::store::notify::{Change, InboxEvent, JobKind, NewJob, ReplyText, Target};
 use crate::store::{now_millis, StoreError};
 use crate::ticket::api::{EventKind, Ticket};
-use crate::ticket::Status;
+use crate::ticket::{Author, Status};
 
 const BATCH: u32 = 200;
 const IDLE_WAIT: Duration = Duration::from_secs(1);
@@ -193,6 +193,13 @@ async fn process_one(deps: &PipelineDeps, item: &InboxEvent) -> Result<(), Round
         (JobKind::Dm, _) | (_, Target::Dm(_)) => true,
         (_, Target::Channel(c)) => !notices.iter().any(|(nc, _)| *nc == c),
     });
+    if let EventKind::MessageCreated {
+        message_id,
+        author: Author::Staff,
+    } = kind
+    {
+        attach_reply_text(deps, e.ticket_id, message_id, &mut jobs).await;
+    }
     jobs.extend(plan::edits(
         &deps.backend,
         e,
@@ -216,6 +223,41 @@ async fn process_one(deps: &PipelineDeps, item: &InboxEvent) -> Result<(), Round
         deps.wakers.dispatcher.notify_one();
     }
     Ok(())
+}
+
+/// Gives a staff reply's DMs the staff member's words, read with the integration token.
+/// One try: if the message cannot be read the DM goes out saying only that support
+/// replied; a DM is never held back or lost for want of its text.
+async fn attach_reply_text(deps: &PipelineDeps, ticket: u64, message_id: u64, jobs: &mut [NewJob]) {
+    let wanted = |j: &NewJob| j.payload.change == Change::StaffReply;
+    let Some(token) = &deps.token else {
+        return;
+    };
+    if !jobs.iter().any(wanted) {
+        return;
+    }
+    let found = match deps.client.messages(token, ticket).await {
+        Ok(messages) => messages.into_iter().find(|m| m.id == message_id),
+        Err(error) => {
+            tracing::warn!(
+                ticket, message = message_id, %error,
+                "could not read a staff reply for its DM; the DM says only that support replied"
+            );
+            return;
+        }
+    };
+    let Some(message) = found else {
+        tracing::warn!(
+            ticket,
+            message = message_id,
+            "a staff reply is not among its ticket's messages; its DM says only that support replied"
+        );
+        return;
+    };
+    let text = ReplyText::of(&message);
+    for job in jobs.iter_mut().filter(|j| wanted(j)) {
+        job.payload.reply = Some(text.clone());
+    }
 }
 
 /// The Discord user who opened `ticket` of this backend, only if the record is for the

@@ -8,7 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{now_millis, Store, StoreError};
-use crate::ticket::api::{Event, TicketId};
+use crate::ticket::api::{Event, Message, MessageId, TicketId};
 use crate::ticket::{Status, Topic};
 
 /// What a job sends.
@@ -161,6 +161,38 @@ pub struct Payload {
     pub account: Option<String>,
     /// The staff notice a `StaffEdit` job edits.
     pub message: Option<u64>,
+    /// A staff reply's words, for its DM; None when the message could not be read (the
+    /// DM then says only that support replied).
+    pub reply: Option<ReplyText>,
+}
+
+/// The start of a staff reply as its DM shows it, read when its event is processed. One
+/// embed shows at most 4,096 characters, so no more is kept; *Read all* reads the whole
+/// message afresh with the customer's own token.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct ReplyText {
+    pub message_id: MessageId,
+    /// At most [`ReplyText::KEEP_CHARS`] characters of the message's text.
+    pub text: String,
+    /// Whether `text` is the whole message.
+    pub complete: bool,
+    /// The name the reply was signed with (capability `messages.staff_name`).
+    pub staff_name: Option<String>,
+}
+
+impl ReplyText {
+    pub const KEEP_CHARS: usize = 4096;
+
+    pub fn of(message: &Message) -> Self {
+        let complete = message.body.chars().count() <= Self::KEEP_CHARS;
+        Self {
+            message_id: message.id,
+            text: message.body.chars().take(Self::KEEP_CHARS).collect(),
+            complete,
+            staff_name: message.staff_name.clone(),
+        }
+    }
 }
 
 /// An event waiting in the inbox.

@@ -270,7 +270,10 @@ async fn a_staff_reply_from_the_notice_reaches_the_ticket_and_the_customers_dm()
     let last = messages.last().unwrap();
     assert_eq!(last["author"], "staff", "{last}");
     assert_eq!(last["body"], "Open Billing → Renew.");
-    assert_eq!(last["staffName"], "kim", "the presser's display name: {last}");
+    assert_eq!(
+        last["staffName"], "kim",
+        "the presser's display name: {last}"
+    );
     waited(15, || {
         dms(&bot).iter().any(|m| {
             let t = text_of(m);
