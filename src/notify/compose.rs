@@ -680,7 +680,7 @@ mod tests {
         let j = job(7, "s");
         let c = staff(
             JobKind::StaffResolved,
-            &[j.clone()],
+            std::slice::from_ref(&j),
             None,
             Some("https://p/t/{id}"),
             "n",
