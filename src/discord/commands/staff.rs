@@ -473,4 +473,22 @@ mod tests {
         let m = text::moved_on(5, "In Progress", "");
         assert!(m.contains("**In Progress** now."), "{m}");
     }
+
+    #[test]
+    fn a_refused_token_or_a_missing_scope_is_said_plainly_and_changes_nothing() {
+        let scope = ticket::api::scope::TICKETS_STATUS;
+        let forbidden = staff_error(5, scope)(ApiError::Forbidden {
+            message: "missing scope".into(),
+        });
+        let text = forbidden.user_message("ref");
+        assert!(text.contains("lacks the `tickets:status` scope"), "{text}");
+        assert!(text.contains("Nothing was changed"), "{text}");
+        let refused = staff_error(5, scope)(ApiError::Unauthorized).user_message("ref");
+        assert!(
+            refused.contains("refuses the bot's PARADARUM_API_TOKEN"),
+            "{refused}"
+        );
+        let closed = staff_error(5, scope)(ApiError::TicketClosed).user_message("ref");
+        assert!(closed.contains("#5 is Closed"), "{closed}");
+    }
 }
