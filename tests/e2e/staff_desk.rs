@@ -416,3 +416,22 @@ async fn a_notice_follows_later_events_from_anywhere_and_a_deleted_one_is_forgot
     assert!(bot.pid().is_some(), "still running");
     bot.assert_no_schema_errors();
 }
+
+#[tokio::test]
+async fn a_notices_buttons_and_its_edits_work_after_a_restart() {
+    let mut bot = start(true).await;
+    let id = bot.open_via_discord(&alice(), 0, "Across restarts").await.0;
+    wait_until("the notice", 15, || !bot.channel_messages(STAFF).is_empty()).await;
+    let n = notice(&bot);
+    bot.stop();
+    bot.spawn().await;
+    // The press carries everything; the notice's record is in the database.
+    let (_, said) = answer(&bot, &bot.press(&sam(), &button(&n, "Start"), true)).await;
+    assert!(said.contains("is now **In Progress**"), "{said}");
+    wait_until("the notice edited after the restart", 15, || {
+        labels(&notice(&bot)) == ["View", "Resolve", "Reply"]
+    })
+    .await;
+    assert_eq!(status_of(&bot, id).await, 1);
+    bot.assert_no_schema_errors();
+}
