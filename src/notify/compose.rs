@@ -142,7 +142,7 @@ fn single_card(kind: JobKind, job: &Job) -> Card {
                 topic_label(p.to_topic)
             )
         }
-        JobKind::StaffOpened => format!("New ticket #{}", job.ticket_id),
+        JobKind::StaffOpened => text::new_ticket(job.ticket_id),
         _ => format!(
             "Ticket #{} is now {}",
             job.ticket_id,
@@ -163,7 +163,7 @@ fn heading(kind: JobKind, n: usize) -> String {
     match kind {
         JobKind::StaffTopic => format!("{n} tickets moved to another topic"),
         JobKind::StaffStatus => format!("{n} tickets changed status"),
-        JobKind::StaffOpened => format!("{n} new tickets"),
+        JobKind::StaffOpened => text::new_tickets(n),
         _ => format!("{n} tickets resolved"),
     }
 }
@@ -296,26 +296,52 @@ pub fn desk_buttons(ticket: u64, status: Option<Status>) -> Value {
     }
 }
 
-/// The words of staff notices' edits and buttons, in one place.
+/// The words of the staff desk's notices (buttons, edits), in one place.
 mod text {
     pub const VIEW: &str = "View";
     pub const START: &str = "Start";
     pub const RESOLVE: &str = "Resolve";
     pub const REPLY: &str = "Reply";
-}
+    pub const STATUS: &str = "Status";
+    pub const TOPIC: &str = "Topic";
+    pub const SUBJECT: &str = "Subject";
+    pub const OPENED_BY: &str = "Opened from Discord by";
+    pub const LATEST: &str = "Latest";
+    pub const LAST_ACTION: &str = "Last action";
+    pub const STARTED: &str = "Started";
+    pub const RESOLVED: &str = "Resolved";
+    pub const REPLIED: &str = "Replied";
 
-/// What the event behind an edit did, in a few words.
-fn latest(p: &crate::store::notify::Payload) -> String {
-    match p.change {
-        Change::Resolved => "Resolved".into(),
-        Change::InProgress => "Work started (In Progress)".into(),
-        Change::Reopened => "Open again".into(),
-        Change::Closed => "Closed".into(),
-        Change::Topic => format!("Moved to {}", topic_label(p.topic)),
-        Change::StaffReply => "Support replied".into(),
-        Change::CustomerReply => "The customer wrote".into(),
-        Change::Opened => "Opened".into(),
-        Change::Unknown => "Updated".into(),
+    /// What the event behind an edit did, in a few words.
+    pub fn latest(change: super::Change, topic: &str) -> String {
+        use super::Change;
+        match change {
+            Change::Resolved => "Resolved".into(),
+            Change::InProgress => "Work started (In Progress)".into(),
+            Change::Reopened => "Open again".into(),
+            Change::Closed => "Closed".into(),
+            Change::Topic => format!("Moved to {topic}"),
+            Change::StaffReply => "Support replied".into(),
+            Change::CustomerReply => "The customer wrote".into(),
+            Change::Opened => "Opened".into(),
+            Change::Unknown => "Updated".into(),
+        }
+    }
+
+    pub fn acted(what: &str, user: u64, name: &str, unix: i64) -> String {
+        format!("{what} by <@{user}> ({name}) <t:{unix}:R>")
+    }
+
+    pub fn edit_title(id: u64, status: &str) -> String {
+        format!("Ticket #{id} · {status}")
+    }
+
+    pub fn new_ticket(id: u64) -> String {
+        format!("New ticket #{id}")
+    }
+
+    pub fn new_tickets(n: usize) -> String {
+        format!("{n} new tickets")
     }
 }
 
@@ -325,35 +351,29 @@ fn latest(p: &crate::store::notify::Payload) -> String {
 pub fn edit(job: &Job, acted: Option<&Acted>, link: Option<&str>) -> Value {
     let p = &job.payload;
     let mut fields = vec![
-        ("Status".to_string(), status_label(p.status), true),
-        ("Topic".to_string(), topic_label(p.topic), true),
+        (text::STATUS.to_string(), status_label(p.status), true),
+        (text::TOPIC.to_string(), topic_label(p.topic), true),
     ];
     if p.subject.is_some() {
-        fields.push(("Subject".into(), subject(job, 1000), false));
+        fields.push((text::SUBJECT.into(), subject(job, 1000), false));
     }
     if let Some(o) = opener(job) {
-        fields.push(("Opened from Discord by".into(), o, true));
+        fields.push((text::OPENED_BY.into(), o, true));
     }
-    fields.push(("Latest".into(), latest(p), true));
+    let latest = text::latest(p.change, &topic_label(p.topic));
+    fields.push((text::LATEST.into(), latest, true));
     if let Some(a) = acted {
         let what = match a.action {
-            Action::Start => "Started",
-            Action::Resolve => "Resolved",
-            Action::Reply => "Replied",
+            Action::Start => text::STARTED,
+            Action::Resolve => text::RESOLVED,
+            Action::Reply => text::REPLIED,
         };
-        fields.push((
-            "Last action".into(),
-            format!(
-                "{what} by <@{}> ({}) <t:{}:R>",
-                a.user_id,
-                user_text(&a.user_name, 80),
-                a.at / 1000
-            ),
-            false,
-        ));
+        let name = user_text(&a.user_name, 80);
+        let line = text::acted(what, a.user_id, &name, a.at / 1000);
+        fields.push((text::LAST_ACTION.into(), line, false));
     }
     let card = Card {
-        title: format!("Ticket #{} · {}", job.ticket_id, status_label(p.status)),
+        title: text::edit_title(job.ticket_id, &status_label(p.status)),
         description: String::new(),
         colour: colour(p.topic),
         fields,

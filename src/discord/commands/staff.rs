@@ -64,6 +64,10 @@ mod text {
         )
     }
 
+    pub fn no_ticket(id: u64) -> String {
+        format!("There is no ticket #{id}.")
+    }
+
     pub fn closed(id: u64) -> String {
         format!("Ticket #{id} is Closed, and Closed tickets are locked. Nothing was changed.")
     }
@@ -175,7 +179,7 @@ fn staff_error(id: TicketId, scope: &str) -> impl Fn(ApiError) -> CommandError +
     move |e| match e {
         ApiError::Unauthorized => CommandError::user(text::TOKEN_REFUSED),
         ApiError::Forbidden { .. } => CommandError::user(text::missing_scope(scope)),
-        ApiError::NotFound => CommandError::user(format!("There is no ticket #{id}.")),
+        ApiError::NotFound => CommandError::user(text::no_ticket(id)),
         ApiError::TicketClosed => CommandError::user(text::closed(id)),
         other => errors::from_api(other, Some(id)),
     }
