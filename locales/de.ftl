@@ -285,3 +285,46 @@ read-all-previous = Vorherige Seite
 read-all-next = Nächste Seite
 error-staff-name-invalid = Dieser Name kann keine Antwort unterschreiben: Er muss 1–{ $max } Zeichen lang sein und in eine Zeile passen.
 error-message-control = Dieser Text enthält Zeichen, die er nicht enthalten darf (Steuerzeichen).
+
+## Team-Pult (#13): die Knöpfe an Team-Hinweisen und deren Bearbeitungen (in der Sprache
+## des Teams) und die Antworten an die Person, die gedrückt hat (in ihrer eigenen)
+staff-button-view = Ansehen
+staff-button-start = Bearbeitung beginnen
+staff-button-resolve = Als gelöst markieren
+staff-button-reply = Antworten
+staff-title-new = Neues Ticket #{ $ticket_id }
+staff-heading-new = { $count ->
+    [one] { $count } neues Ticket
+   *[other] { $count } neue Tickets
+}
+staff-edit-title = Ticket #{ $ticket_id } · { $status }
+staff-field-status = Status
+staff-field-latest = Zuletzt
+staff-field-last-action = Letzte Aktion
+staff-latest-resolved = { status-resolved }
+staff-latest-in-progress = Bearbeitung begonnen ({ status-in-progress })
+staff-latest-reopened = Wieder geöffnet ({ status-open })
+staff-latest-closed = { status-closed }
+staff-latest-moved = Verschoben nach { $topic }
+staff-latest-staff-reply = Der Support hat geantwortet
+staff-latest-customer-reply = Der Kunde hat geschrieben
+staff-latest-opened = Eröffnet
+staff-latest-updated = Aktualisiert
+staff-acted-start = Begonnen von { $user } ({ $name }) { $when }
+staff-acted-resolve = Gelöst von { $user } ({ $name }) { $when }
+staff-acted-reply = Beantwortet von { $user } ({ $name }) { $when }
+staff-not-staff = Nur das Paradarum-Team kann Tickets über diese Hinweise bearbeiten. Es wurde nichts geändert.
+staff-not-configured = Team-Aktionen sind nicht eingerichtet: Der Bot hat kein PARADARUM_API_TOKEN. Es wurde nichts geändert.
+staff-token-refused = Die Ticket-API lehnt das PARADARUM_API_TOKEN des Bots ab. Es wurde nichts geändert; jemand aus dem Betrieb muss das Token prüfen.
+staff-missing-scope = Dem PARADARUM_API_TOKEN des Bots fehlt der Scope `{ $scope }`, deshalb kann das Team das nicht über Discord erledigen. Es wurde nichts geändert; jemand aus dem Betrieb kann den Scope ergänzen.
+staff-done = Ticket #{ $ticket_id } ist jetzt **{ $status }**. Der Hinweis zeigt es gleich an.
+staff-already = Ticket #{ $ticket_id } ist schon **{ $status }**. Es wurde nichts geändert.
+staff-already-by = Ticket #{ $ticket_id } ist schon **{ $status }** (von { $name }, { $when }). Es wurde nichts geändert.
+staff-moved-on = Ticket #{ $ticket_id } hat sich geändert, seit dieser Hinweis erstellt wurde: Es ist jetzt **{ $status }**. Es wurde nichts geändert; der Hinweis zeigt es gleich an.
+staff-moved-on-by = Ticket #{ $ticket_id } hat sich geändert, seit dieser Hinweis erstellt wurde: Es ist jetzt **{ $status }** (von { $name }, { $when }). Es wurde nichts geändert; der Hinweis zeigt es gleich an.
+staff-no-ticket = Es gibt kein Ticket #{ $ticket_id }.
+staff-closed = Ticket #{ $ticket_id } ist { status-closed }, und Tickets mit diesem Status sind gesperrt. Es wurde nichts geändert.
+staff-replied = Deine Antwort an den Kunden von Ticket #{ $ticket_id } wurde gesendet.
+staff-reply-title = Team-Antwort auf Ticket #{ $ticket_id }
+staff-reply-label = Nachricht an den Kunden
+staff-reply-placeholder = Der Kunde sieht das, zusammen mit deinem Anzeigenamen.

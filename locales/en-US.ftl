@@ -290,3 +290,46 @@ read-all-previous = Previous page
 read-all-next = Next page
 error-staff-name-invalid = That name cannot sign a reply: it must be 1–{ $max } characters on one line.
 error-message-control = That text has characters it cannot contain (control characters).
+
+## Staff desk (#13): the buttons on a staff notice and its edits (in the staff's language),
+## and the answers to whoever pressed them (in the presser's own)
+staff-button-view = View
+staff-button-start = Start
+staff-button-resolve = Resolve
+staff-button-reply = Reply
+staff-title-new = New ticket #{ $ticket_id }
+staff-heading-new = { $count ->
+    [one] { $count } new ticket
+   *[other] { $count } new tickets
+}
+staff-edit-title = Ticket #{ $ticket_id } · { $status }
+staff-field-status = Status
+staff-field-latest = Latest
+staff-field-last-action = Last action
+staff-latest-resolved = { status-resolved }
+staff-latest-in-progress = Work started ({ status-in-progress })
+staff-latest-reopened = { status-open } again
+staff-latest-closed = { status-closed }
+staff-latest-moved = Moved to { $topic }
+staff-latest-staff-reply = Support replied
+staff-latest-customer-reply = The customer wrote
+staff-latest-opened = Opened
+staff-latest-updated = Updated
+staff-acted-start = Started by { $user } ({ $name }) { $when }
+staff-acted-resolve = Resolved by { $user } ({ $name }) { $when }
+staff-acted-reply = Replied by { $user } ({ $name }) { $when }
+staff-not-staff = Only Paradarum staff can work tickets from these notices. Nothing was changed.
+staff-not-configured = Staff actions are not configured: the bot has no PARADARUM_API_TOKEN. Nothing was changed.
+staff-token-refused = The ticket API refuses the bot's PARADARUM_API_TOKEN. Nothing was changed; an operator needs to check the token.
+staff-missing-scope = The bot's PARADARUM_API_TOKEN lacks the `{ $scope }` scope, so staff cannot do this from Discord. Nothing was changed; an operator can add the scope.
+staff-done = Ticket #{ $ticket_id } is now **{ $status }**. The notice will show it shortly.
+staff-already = Ticket #{ $ticket_id } is already **{ $status }**. Nothing was changed.
+staff-already-by = Ticket #{ $ticket_id } is already **{ $status }** (by { $name }, { $when }). Nothing was changed.
+staff-moved-on = Ticket #{ $ticket_id } changed since this notice was drawn: it is **{ $status }** now. Nothing was changed; the notice will show it shortly.
+staff-moved-on-by = Ticket #{ $ticket_id } changed since this notice was drawn: it is **{ $status }** now (by { $name }, { $when }). Nothing was changed; the notice will show it shortly.
+staff-no-ticket = There is no ticket #{ $ticket_id }.
+staff-closed = Ticket #{ $ticket_id } is { status-closed }, and { status-closed } tickets are locked. Nothing was changed.
+staff-replied = Your reply was sent to the customer of ticket #{ $ticket_id }.
+staff-reply-title = Staff reply to ticket #{ $ticket_id }
+staff-reply-label = Message to the customer
+staff-reply-placeholder = The customer sees this, with your display name.

@@ -285,3 +285,46 @@ read-all-previous = Página anterior
 read-all-next = Página siguiente
 error-staff-name-invalid = Ese nombre no puede firmar una respuesta: debe tener de 1 a { $max } caracteres en una sola línea.
 error-message-control = Ese texto tiene caracteres que no puede contener (caracteres de control).
+
+## Mesa del soporte (#13): los botones de los avisos al soporte y sus ediciones (en el idioma
+## del soporte), y las respuestas a quien los pulsó (en el suyo)
+staff-button-view = Ver
+staff-button-start = Empezar
+staff-button-resolve = Resolver
+staff-button-reply = Responder
+staff-title-new = Nuevo ticket #{ $ticket_id }
+staff-heading-new = { $count ->
+    [one] { $count } ticket nuevo
+   *[other] { $count } tickets nuevos
+}
+staff-edit-title = Ticket #{ $ticket_id } · { $status }
+staff-field-status = Estado
+staff-field-latest = Último cambio
+staff-field-last-action = Última acción
+staff-latest-resolved = { status-resolved }
+staff-latest-in-progress = Trabajo empezado ({ status-in-progress })
+staff-latest-reopened = { status-open } de nuevo
+staff-latest-closed = { status-closed }
+staff-latest-moved = Movido a { $topic }
+staff-latest-staff-reply = El soporte ha respondido
+staff-latest-customer-reply = El cliente ha escrito
+staff-latest-opened = Abierto
+staff-latest-updated = Actualizado
+staff-acted-start = Empezado por { $user } ({ $name }) { $when }
+staff-acted-resolve = Resuelto por { $user } ({ $name }) { $when }
+staff-acted-reply = Respondido por { $user } ({ $name }) { $when }
+staff-not-staff = Solo el soporte de Paradarum puede gestionar tickets desde estos avisos. No se ha cambiado nada.
+staff-not-configured = Las acciones del soporte no están configuradas: el bot no tiene PARADARUM_API_TOKEN. No se ha cambiado nada.
+staff-token-refused = La API de tickets rechaza el PARADARUM_API_TOKEN del bot. No se ha cambiado nada; alguien de operaciones tiene que revisar el token.
+staff-missing-scope = Al PARADARUM_API_TOKEN del bot le falta el permiso `{ $scope }`, así que el soporte no puede hacer esto desde Discord. No se ha cambiado nada; alguien de operaciones puede añadir el permiso.
+staff-done = El ticket #{ $ticket_id } está ahora **{ $status }**. El aviso lo mostrará en breve.
+staff-already = El ticket #{ $ticket_id } ya está **{ $status }**. No se ha cambiado nada.
+staff-already-by = El ticket #{ $ticket_id } ya está **{ $status }** (por { $name }, { $when }). No se ha cambiado nada.
+staff-moved-on = El ticket #{ $ticket_id } ha cambiado desde que se creó este aviso: ahora está **{ $status }**. No se ha cambiado nada; el aviso lo mostrará en breve.
+staff-moved-on-by = El ticket #{ $ticket_id } ha cambiado desde que se creó este aviso: ahora está **{ $status }** (por { $name }, { $when }). No se ha cambiado nada; el aviso lo mostrará en breve.
+staff-no-ticket = No existe el ticket #{ $ticket_id }.
+staff-closed = El ticket #{ $ticket_id } está { status-closed }, y los tickets en ese estado están bloqueados. No se ha cambiado nada.
+staff-replied = Tu respuesta se ha enviado al cliente del ticket #{ $ticket_id }.
+staff-reply-title = Respuesta del soporte al ticket #{ $ticket_id }
+staff-reply-label = Mensaje para el cliente
+staff-reply-placeholder = El cliente verá esto, junto con tu nombre visible.

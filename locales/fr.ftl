@@ -285,3 +285,46 @@ read-all-previous = Page précédente
 read-all-next = Page suivante
 error-staff-name-invalid = Ce nom ne peut pas signer une réponse : il doit faire de 1 à { $max } caractères sur une seule ligne.
 error-message-control = Ce texte contient des caractères interdits (caractères de contrôle).
+
+## Pupitre du support (#13) : les boutons des avis au support et leurs mises à jour (dans la
+## langue du support), et les réponses à qui a appuyé (dans la sienne)
+staff-button-view = Voir
+staff-button-start = Commencer
+staff-button-resolve = Résoudre
+staff-button-reply = Répondre
+staff-title-new = Nouveau ticket #{ $ticket_id }
+staff-heading-new = { $count ->
+    [one] { $count } nouveau ticket
+   *[other] { $count } nouveaux tickets
+}
+staff-edit-title = Ticket #{ $ticket_id } · { $status }
+staff-field-status = Statut
+staff-field-latest = Dernier événement
+staff-field-last-action = Dernière action
+staff-latest-resolved = { status-resolved }
+staff-latest-in-progress = Prise en charge ({ status-in-progress })
+staff-latest-reopened = Rouvert ({ status-open })
+staff-latest-closed = { status-closed }
+staff-latest-moved = Transféré vers { $topic }
+staff-latest-staff-reply = Le support a répondu
+staff-latest-customer-reply = Le client a écrit
+staff-latest-opened = Ouvert
+staff-latest-updated = Mis à jour
+staff-acted-start = Commencé par { $user } ({ $name }) { $when }
+staff-acted-resolve = Résolu par { $user } ({ $name }) { $when }
+staff-acted-reply = Réponse de { $user } ({ $name }) { $when }
+staff-not-staff = Seul le support Paradarum peut traiter les tickets depuis ces avis. Rien n'a été modifié.
+staff-not-configured = Les actions du support ne sont pas configurées : le bot n'a pas de PARADARUM_API_TOKEN. Rien n'a été modifié.
+staff-token-refused = L'API des tickets refuse le PARADARUM_API_TOKEN du bot. Rien n'a été modifié ; un opérateur doit vérifier le jeton.
+staff-missing-scope = Il manque au PARADARUM_API_TOKEN du bot la portée `{ $scope }` : le support ne peut donc pas faire cela depuis Discord. Rien n'a été modifié ; un opérateur peut ajouter la portée.
+staff-done = Le ticket #{ $ticket_id } est maintenant **{ $status }**. L'avis l'affichera sous peu.
+staff-already = Le ticket #{ $ticket_id } est déjà **{ $status }**. Rien n'a été modifié.
+staff-already-by = Le ticket #{ $ticket_id } est déjà **{ $status }** (par { $name }, { $when }). Rien n'a été modifié.
+staff-moved-on = Le ticket #{ $ticket_id } a changé depuis la création de cet avis : il est maintenant **{ $status }**. Rien n'a été modifié ; l'avis l'affichera sous peu.
+staff-moved-on-by = Le ticket #{ $ticket_id } a changé depuis la création de cet avis : il est maintenant **{ $status }** (par { $name }, { $when }). Rien n'a été modifié ; l'avis l'affichera sous peu.
+staff-no-ticket = Il n'existe pas de ticket #{ $ticket_id }.
+staff-closed = Le ticket #{ $ticket_id } est { status-closed }, et les tickets dans cet état sont verrouillés. Rien n'a été modifié.
+staff-replied = Votre réponse a été envoyée au client du ticket #{ $ticket_id }.
+staff-reply-title = Réponse du support au ticket #{ $ticket_id }
+staff-reply-label = Message au client
+staff-reply-placeholder = Le client verra ce message, avec votre nom d'affichage.

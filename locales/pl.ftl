@@ -294,3 +294,48 @@ read-all-previous = Poprzednia strona
 read-all-next = Następna strona
 error-staff-name-invalid = Tym imieniem nie można podpisać odpowiedzi: musi mieć od 1 do { $max } znaków w jednej linii.
 error-message-control = Ten tekst zawiera niedozwolone znaki (znaki sterujące).
+
+## Pulpit wsparcia (#13): przyciski na powiadomieniach dla wsparcia i ich edycje (w języku
+## wsparcia) oraz odpowiedzi dla osoby, która nacisnęła (w jej języku)
+staff-button-view = Pokaż
+staff-button-start = Rozpocznij
+staff-button-resolve = Rozwiąż
+staff-button-reply = Odpowiedz
+staff-title-new = Nowe zgłoszenie #{ $ticket_id }
+staff-heading-new = { $count ->
+    [one] { $count } nowe zgłoszenie
+    [few] { $count } nowe zgłoszenia
+    [many] { $count } nowych zgłoszeń
+   *[other] { $count } nowego zgłoszenia
+}
+staff-edit-title = Zgłoszenie #{ $ticket_id } · { $status }
+staff-field-status = Status
+staff-field-latest = Ostatnia zmiana
+staff-field-last-action = Ostatnia akcja
+staff-latest-resolved = { status-resolved }
+staff-latest-in-progress = Praca rozpoczęta ({ status-in-progress })
+staff-latest-reopened = Ponownie otwarte ({ status-open })
+staff-latest-closed = { status-closed }
+staff-latest-moved = Przeniesione do tematu { $topic }
+staff-latest-staff-reply = Wsparcie odpowiedziało
+staff-latest-customer-reply = Klient napisał
+staff-latest-opened = Otwarte
+staff-latest-updated = Zaktualizowane
+staff-acted-start = Rozpoczęte przez { $user } ({ $name }) { $when }
+staff-acted-resolve = Rozwiązane przez { $user } ({ $name }) { $when }
+staff-acted-reply = Odpowiedź od { $user } ({ $name }) { $when }
+staff-not-staff = Tylko zespół wsparcia Paradarum może obsługiwać zgłoszenia z tych powiadomień. Nic nie zostało zmienione.
+staff-not-configured = Akcje wsparcia nie są skonfigurowane: bot nie ma PARADARUM_API_TOKEN. Nic nie zostało zmienione.
+staff-token-refused = API zgłoszeń odrzuca PARADARUM_API_TOKEN bota. Nic nie zostało zmienione; ktoś z obsługi musi sprawdzić token.
+staff-missing-scope = PARADARUM_API_TOKEN bota nie ma uprawnienia `{ $scope }`, więc wsparcie nie może tego zrobić z Discorda. Nic nie zostało zmienione; ktoś z obsługi może dodać to uprawnienie.
+staff-done = Zgłoszenie #{ $ticket_id } ma teraz status **{ $status }**. Powiadomienie wkrótce to pokaże.
+staff-already = Zgłoszenie #{ $ticket_id } ma już status **{ $status }**. Nic nie zostało zmienione.
+staff-already-by = Zgłoszenie #{ $ticket_id } ma już status **{ $status }** ({ $name }, { $when }). Nic nie zostało zmienione.
+staff-moved-on = Zgłoszenie #{ $ticket_id } zmieniło się od utworzenia tego powiadomienia: ma teraz status **{ $status }**. Nic nie zostało zmienione; powiadomienie wkrótce to pokaże.
+staff-moved-on-by = Zgłoszenie #{ $ticket_id } zmieniło się od utworzenia tego powiadomienia: ma teraz status **{ $status }** ({ $name }, { $when }). Nic nie zostało zmienione; powiadomienie wkrótce to pokaże.
+staff-no-ticket = Nie ma zgłoszenia #{ $ticket_id }.
+staff-closed = Zgłoszenie #{ $ticket_id } ma status { status-closed }, a takie zgłoszenia są zablokowane. Nic nie zostało zmienione.
+staff-replied = Twoja odpowiedź została wysłana do klienta zgłoszenia #{ $ticket_id }.
+staff-reply-title = Odpowiedź wsparcia na zgłoszenie #{ $ticket_id }
+staff-reply-label = Wiadomość do klienta
+staff-reply-placeholder = Klient zobaczy to razem z twoją nazwą wyświetlaną.

@@ -285,3 +285,46 @@ read-all-previous = Página anterior
 read-all-next = Próxima página
 error-staff-name-invalid = Esse nome não pode assinar uma resposta: ele precisa ter de 1 a { $max } caracteres em uma só linha.
 error-message-control = Esse texto tem caracteres que não pode conter (caracteres de controle).
+
+## Mesa do suporte (#13): os botões dos avisos ao suporte e suas edições (no idioma do
+## suporte), e as respostas a quem apertou (no idioma dessa pessoa)
+staff-button-view = Ver
+staff-button-start = Começar
+staff-button-resolve = Resolver
+staff-button-reply = Responder
+staff-title-new = Novo chamado #{ $ticket_id }
+staff-heading-new = { $count ->
+    [one] { $count } chamado novo
+   *[other] { $count } chamados novos
+}
+staff-edit-title = Chamado #{ $ticket_id } · { $status }
+staff-field-status = Status
+staff-field-latest = Última mudança
+staff-field-last-action = Última ação
+staff-latest-resolved = { status-resolved }
+staff-latest-in-progress = Atendimento começou ({ status-in-progress })
+staff-latest-reopened = { status-open } de novo
+staff-latest-closed = { status-closed }
+staff-latest-moved = Movido para { $topic }
+staff-latest-staff-reply = O suporte respondeu
+staff-latest-customer-reply = O cliente escreveu
+staff-latest-opened = Aberto
+staff-latest-updated = Atualizado
+staff-acted-start = Começado por { $user } ({ $name }) { $when }
+staff-acted-resolve = Resolvido por { $user } ({ $name }) { $when }
+staff-acted-reply = Respondido por { $user } ({ $name }) { $when }
+staff-not-staff = Só a equipe de suporte da Paradarum pode atender chamados por estes avisos. Nada foi alterado.
+staff-not-configured = As ações do suporte não estão configuradas: o bot não tem PARADARUM_API_TOKEN. Nada foi alterado.
+staff-token-refused = A API de chamados recusa o PARADARUM_API_TOKEN do bot. Nada foi alterado; alguém da operação precisa verificar o token.
+staff-missing-scope = O PARADARUM_API_TOKEN do bot não tem o escopo `{ $scope }`, então o suporte não pode fazer isso pelo Discord. Nada foi alterado; alguém da operação pode adicionar o escopo.
+staff-done = O chamado #{ $ticket_id } agora está **{ $status }**. O aviso vai mostrar isso em instantes.
+staff-already = O chamado #{ $ticket_id } já está **{ $status }**. Nada foi alterado.
+staff-already-by = O chamado #{ $ticket_id } já está **{ $status }** (por { $name }, { $when }). Nada foi alterado.
+staff-moved-on = O chamado #{ $ticket_id } mudou desde que este aviso foi criado: agora está **{ $status }**. Nada foi alterado; o aviso vai mostrar isso em instantes.
+staff-moved-on-by = O chamado #{ $ticket_id } mudou desde que este aviso foi criado: agora está **{ $status }** (por { $name }, { $when }). Nada foi alterado; o aviso vai mostrar isso em instantes.
+staff-no-ticket = Não existe o chamado #{ $ticket_id }.
+staff-closed = O chamado #{ $ticket_id } está { status-closed }, e chamados nesse status ficam bloqueados. Nada foi alterado.
+staff-replied = Sua resposta foi enviada ao cliente do chamado #{ $ticket_id }.
+staff-reply-title = Resposta do suporte ao chamado #{ $ticket_id }
+staff-reply-label = Mensagem para o cliente
+staff-reply-placeholder = O cliente vê isto, junto com o seu nome de exibição.

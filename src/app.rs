@@ -909,6 +909,7 @@ fn discord_data(settings: &Settings, parts: Parts) -> Data {
         sandbox_admin,
         integration_token,
         moderator_roles: settings.moderation.role_ids.0.clone(),
+        staff_roles: settings.staff.role_ids.0.clone(),
         metrics,
         attachments: settings.attachments.clone(),
         downloads,

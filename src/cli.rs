@@ -413,12 +413,27 @@ fn print_online(s: &config::Settings) {
                         info.scopes.join(" ")
                     }
                 );
-                for (needed, what) in [
-                    (scope::EVENTS_READ, "the events feed"),
-                    (scope::TICKETS_READ, "ticket subjects in notifications"),
-                    (scope::TICKETS_TOPIC, "/ticket escalate"),
+                let staff = !s.staff.role_ids.0.is_empty();
+                for (needed, what, wanted) in [
+                    (scope::EVENTS_READ, "the events feed", true),
+                    (
+                        scope::TICKETS_READ,
+                        "ticket subjects in notifications",
+                        true,
+                    ),
+                    (scope::TICKETS_TOPIC, "/ticket escalate", true),
+                    (
+                        scope::TICKETS_STATUS,
+                        "staff cannot Start or Resolve tickets from notices (STAFF_ROLE_IDS)",
+                        staff,
+                    ),
+                    (
+                        scope::TICKETS_WRITE,
+                        "staff cannot Reply from notices (STAFF_ROLE_IDS)",
+                        staff,
+                    ),
                 ] {
-                    if !info.has_scope(needed) {
+                    if wanted && !info.has_scope(needed) {
                         println!("    warning: without {needed}, {what} will not work");
                     }
                 }

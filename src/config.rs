@@ -112,6 +112,12 @@ settings! {
         customer_updates: Option<Flag>;
         /// Unset: false.
         staff_all_transitions: Option<Flag>;
+        /// Unset: false.
+        on_open: Option<Flag>;
+        /// Unset: false.
+        on_reopen: Option<Flag>;
+        /// Unset: notices carry no link to the ticket.
+        ticket_url: Option<TicketUrl>;
         /// Unset: chosen by whether webhooks come (`Settings::notify`).
         poll_interval_secs: Option<Secs<1, 3_600>>;
         backfill: Backfill;
@@ -121,6 +127,7 @@ settings! {
         max_event_attempts: Num<1, 100>;
     }
     moderation: ModerationSettings { role_ids: Ids = "MODERATOR_ROLE_IDS"; }
+    staff: StaffSettings { role_ids: Ids = "STAFF_ROLE_IDS"; }
     http: HttpSettings {
         listen: Listen = "HTTP_LISTEN";
         metrics_listen: ListenOrOff = "METRICS_LISTEN";
@@ -198,6 +205,9 @@ impl Settings {
             staff_role: n.staff_role_id.map(|r| r.0),
             customer_updates: n.customer_updates.is_none_or(|f| f.0),
             staff_all_transitions: n.staff_all_transitions.is_some_and(|f| f.0),
+            on_open: n.on_open.is_some_and(|f| f.0),
+            on_reopen: n.on_reopen.is_some_and(|f| f.0),
+            ticket_url: n.ticket_url.as_ref().map(|u| u.0.clone()),
             poll_interval: n.poll_interval_secs.map_or(poll, |p| p.0),
             backfill: n.backfill.0,
             retention: n.retention.map_or(MONTH, |r| r.0),

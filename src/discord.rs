@@ -138,6 +138,8 @@ pub struct FrontEnd {
     pub integration_token: Option<SecretString>,
     /// Members holding one of these roles may escalate.
     pub moderator_roles: Vec<u64>,
+    /// Members holding one of these roles may work tickets from staff notices.
+    pub staff_roles: Vec<u64>,
     pub metrics: Arc<crate::metrics::Metrics>,
     pub attachments: AttachmentSettings,
     pub downloads: reqwest::Client,

@@ -68,6 +68,39 @@ struct DeliveryLabels {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct StaffActionLabels {
+    action: &'static str,
+    outcome: &'static str,
+}
+
+/// How a staff member's press or form from a notice ended (the `outcome` label).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StaffOutcome {
+    /// Done as asked.
+    Done,
+    /// Not staff (or the ticket refuses it, e.g. Closed): answered privately.
+    Refused,
+    /// The ticket had moved on since the notice: "already …", nothing changed.
+    Stale,
+    /// The ticket API failed or refused the bot's token.
+    Failed,
+}
+
+impl StaffOutcome {
+    pub fn label(self) -> &'static str {
+        match self {
+            StaffOutcome::Done => "done",
+            StaffOutcome::Refused => "refused",
+            StaffOutcome::Stale => "stale",
+            StaffOutcome::Failed => "failed",
+        }
+    }
+}
+
+/// The staff desk's actions (the `action` label).
+const STAFF_ACTIONS: [&str; 4] = ["view", "start", "resolve", "reply"];
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct LatencyLabels {
     target: &'static str,
     topic: &'static str,
@@ -265,6 +298,7 @@ pub struct Metrics {
     /// The ticket API client's request counts and durations.
     pub api: ApiMetrics,
     stage_restarts: Family<StageLabel, Counter>,
+    staff_actions: Family<StaffActionLabels, Counter>,
     deliveries: Family<DeliveryLabels, Counter>,
     delivery_latency: HistogramFamily<LatencyLabels>,
     interaction_ack: HistogramFamily<KindLabel>,
@@ -382,6 +416,13 @@ impl Metrics {
             "stage_restarts",
             "Notification stages restarted after ending unexpectedly",
             stage_restarts.clone(),
+        );
+        let staff_actions = Family::<StaffActionLabels, Counter>::default();
+        r.register(
+            "staff_actions",
+            "Staff presses and forms on ticket notices, by action (view, start, resolve, \
+             reply) and outcome (done, refused, stale, failed)",
+            staff_actions.clone(),
         );
         let deliveries = Family::<DeliveryLabels, Counter>::default();
         r.register(
@@ -507,6 +548,12 @@ impl Metrics {
         for stage in STAGES {
             let _ = stage_restarts.get_or_create_owned(&StageLabel { stage });
         }
+        for action in STAFF_ACTIONS {
+            let _ = staff_actions.get_or_create_owned(&StaffActionLabels {
+                action,
+                outcome: StaffOutcome::Done.label(),
+            });
+        }
 
         Self {
             registry: r,
@@ -532,6 +579,7 @@ impl Metrics {
                 duration: api_duration,
             },
             stage_restarts,
+            staff_actions,
             deliveries,
             delivery_latency,
             interaction_ack,
@@ -563,6 +611,19 @@ impl Metrics {
         self.stage_restarts
             .get_or_create(&StageLabel { stage })
             .inc();
+    }
+
+    /// Counts one staff action from a notice; an action outside the fixed set is not
+    /// counted (labels stay bounded).
+    pub fn staff_action(&self, action: &str, outcome: StaffOutcome) {
+        if let Some(action) = STAFF_ACTIONS.iter().find(|a| **a == action) {
+            self.staff_actions
+                .get_or_create(&StaffActionLabels {
+                    action,
+                    outcome: outcome.label(),
+                })
+                .inc();
+        }
     }
 
     /// Counts one Discord message the pipeline tried to post.

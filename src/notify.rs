@@ -46,6 +46,12 @@ pub struct NotifySettings {
     pub customer_updates: bool,
     /// Also post In Progress / reopened / Closed in staff channels.
     pub staff_all_transitions: bool,
+    /// Also post new tickets in staff channels.
+    pub on_open: bool,
+    /// Also post tickets reopened (Resolved → Open, a customer's reply).
+    pub on_reopen: bool,
+    /// A link to a ticket in Paradarum's panel, `{id}` standing for its id.
+    pub ticket_url: Option<String>,
     pub poll_interval: Duration,
     /// On a first start (or a new backend), how far back the feed is announced; None
     /// starts at the newest event.
@@ -70,6 +76,9 @@ impl Default for NotifySettings {
             staff_role: None,
             customer_updates: true,
             staff_all_transitions: false,
+            on_open: false,
+            on_reopen: false,
+            ticket_url: None,
             poll_interval: Duration::from_secs(2),
             backfill: None,
             retention: Duration::from_secs(30 * 86_400),
@@ -82,6 +91,12 @@ impl Default for NotifySettings {
 }
 
 impl NotifySettings {
+    /// The panel link of ticket `id`, if configured.
+    pub fn ticket_link(&self, id: u64) -> Option<String> {
+        let t = self.ticket_url.as_ref()?;
+        Some(t.replace("{id}", &id.to_string()))
+    }
+
     pub fn channel_for(&self, topic: Topic) -> Option<u64> {
         self.topic_channels
             .get(&topic.api_value())
@@ -257,6 +272,10 @@ async fn retention(deps: Arc<PipelineDeps>, shutdown: CancellationToken) {
             }
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "retention pass failed; trying again later"),
+        }
+        match deps.store.staff().prune(now.saturating_sub(keep)).await {
+            Ok(n) => Metrics::add(&deps.metrics.retention_deleted, n),
+            Err(e) => tracing::warn!(error = %e, "retention of staff notices failed"),
         }
         tokio::select! {
             _ = shutdown.cancelled() => return,

@@ -36,6 +36,7 @@ pub mod kept;
 pub mod notify;
 pub mod roles;
 pub mod sandbox;
+pub mod staff;
 #[cfg(test)]
 pub(crate) mod test_db;
 #[cfg(test)]
@@ -244,6 +245,10 @@ impl Store {
     }
 
     /// The notification pipeline's tables.
+    pub fn staff(&self) -> staff::StaffStore<'_> {
+        staff::StaffStore { store: self }
+    }
+
     pub fn notify(&self) -> notify::NotifyStore<'_> {
         notify::NotifyStore { store: self }
     }

@@ -114,6 +114,13 @@ pub(super) fn cross_check(
             s.sandbox_database_url()
         ));
     }
+    if !s.staff.role_ids.0.is_empty() && !sandbox && no_token {
+        warnings.push(
+            "STAFF_ROLE_IDS is set but PARADARUM_API_TOKEN is not: staff cannot work tickets \
+             from notices (the token needs tickets:status and tickets:write)"
+                .into(),
+        );
+    }
     if s.notifications.staff_channel_id.is_none() {
         let w = "STAFF_CHANNEL_ID is not set: staff notifications have nowhere to go";
         warnings.push(w.into());

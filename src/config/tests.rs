@@ -498,3 +498,44 @@ fn shards_default_to_one_group_and_a_group_cannot_be_bigger_than_the_shards() {
         "{text}"
     );
 }
+
+#[test]
+fn staff_roles_and_the_staff_desks_notice_settings_read_and_are_checked() {
+    let loaded = load_env(&[
+        ("STAFF_ROLE_IDS", "7, 8"),
+        ("PARADARUM_BOT__NOTIFICATIONS__ON_OPEN", "yes"),
+        ("PARADARUM_BOT__NOTIFICATIONS__ON_REOPEN", "true"),
+        (
+            "PARADARUM_BOT__NOTIFICATIONS__TICKET_URL",
+            "https://panel.example/t/{id}?tab=messages",
+        ),
+    ])
+    .unwrap();
+    let s = &loaded.settings;
+    assert_eq!(s.staff.role_ids.0, [7, 8]);
+    let n = s.notify();
+    assert!(n.on_open && n.on_reopen);
+    assert_eq!(
+        n.ticket_link(12).as_deref(),
+        Some("https://panel.example/t/12?tab=messages")
+    );
+    let defaults = load_env(&[]).unwrap().settings.notify();
+    assert!(!defaults.on_open && !defaults.on_reopen && defaults.ticket_link(1).is_none());
+
+    let bad = load_env(&[
+        ("STAFF_ROLE_IDS", "7,staff"),
+        (
+            "PARADARUM_BOT__NOTIFICATIONS__TICKET_URL",
+            "https://panel.example/t/",
+        ),
+        ("PARADARUM_BOT__NOTIFICATIONS__ON_OPEN", "maybe"),
+    ])
+    .unwrap_err();
+    let text = bad.problems.join("\n");
+    assert!(text.contains("STAFF_ROLE_IDS (staff.role_ids)"), "{text}");
+    assert!(text.contains("must contain {id}"), "{text}");
+    assert!(text.contains("notifications.on_open"), "{text}");
+    assert_eq!(bad.problems.len(), 3, "{text}");
+    let not_http = load_env(&[("PARADARUM_BOT__NOTIFICATIONS__TICKET_URL", "ftp://x/{id}")]);
+    assert!(not_http.is_err());
+}

@@ -105,6 +105,9 @@ newtypes! {
     Hosts(Vec<String>) Default;
     /// An http:// or https:// URL.
     HttpUrl(Url);
+    /// A link to one ticket in Paradarum's panel: an http(s) URL with `{id}` where the
+    /// ticket's id goes.
+    TicketUrl(String);
     /// The bot's database: a `sqlite:` URL (embedded) or `postgres://` / `postgresql://`.
     DbUrl(String);
     /// A `sqlite:` database URL (the sandbox's own database is always SQLite).
@@ -166,6 +169,11 @@ from_text! {
         false => Ok(h.to_ascii_lowercase()),
     }).collect()).map(Hosts);
     [] HttpUrl; |t| http_url(t).map(HttpUrl);
+    [] TicketUrl; |t| match t.contains("{id}") {
+        true => http_url(&t.replace("{id}", "1")).map(|_| TicketUrl(t.to_string())),
+        false => Err(format!("`{t}` must contain {{id}} where the ticket's id goes, like \
+            https://panel.example.com/tickets/{{id}}")),
+    };
     [] Backend, unset = Ok(Backend::Sandbox); |t| match t.eq_ignore_ascii_case("sandbox") {
         true => Ok(Backend::Sandbox),
         false => http_url(t).map(Backend::Remote),

@@ -11,6 +11,7 @@ pub mod read;
 pub mod reply;
 pub mod retry;
 pub mod sandbox_admin;
+pub mod staff;
 pub mod status;
 
 use super::errors::CommandError;

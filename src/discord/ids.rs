@@ -43,6 +43,18 @@ pub enum CustomId {
     },
     /// "Reply" under a DM about a ticket: opens the reply modal.
     ReplyButton(TicketId),
+    /// A staff notice's *View*: the ticket's card for the presser.
+    StaffView(TicketId),
+    /// A staff notice's *Start*; `seen` is the status the notice showed (the API refuses
+    /// the change if the ticket has moved on since).
+    StaffStart { ticket: TicketId, seen: Status },
+    /// A staff notice's *Resolve*, as `StaffStart`.
+    StaffResolve { ticket: TicketId, seen: Status },
+    /// A staff notice's *Reply*: the staff reply form.
+    StaffReply(TicketId),
+    /// The staff reply form; `origin` (the press that showed it) is the reply's
+    /// idempotency key.
+    StaffReplyModal { ticket: TicketId, origin: u64 },
     /// "Read all" under a staff reply's DM whose words were cut: the message's first page,
     /// in a new message only the presser sees.
     ReadAll {
@@ -71,6 +83,11 @@ impl CustomId {
             CustomId::ListPage {
                 status: Some(s), ..
             } if !s.is_known() => return None,
+            CustomId::StaffStart { seen, .. } | CustomId::StaffResolve { seen, .. }
+                if !seen.is_known() =>
+            {
+                return None
+            }
             CustomId::OpenModal {
                 origin,
                 topic,
@@ -104,6 +121,15 @@ impl CustomId {
                 status.map_or("-".to_string(), |s| s.api_value().to_string())
             ),
             CustomId::ReplyButton(t) => format!("t:dmreply:{t}"),
+            CustomId::StaffView(t) => format!("t:sview:{t}"),
+            CustomId::StaffStart { ticket, seen } => {
+                format!("t:sstart:{ticket}:{}", seen.api_value())
+            }
+            CustomId::StaffResolve { ticket, seen } => {
+                format!("t:sres:{ticket}:{}", seen.api_value())
+            }
+            CustomId::StaffReply(t) => format!("t:sreply:{t}"),
+            CustomId::StaffReplyModal { ticket, origin } => format!("t:sreplym:{ticket}:{origin}"),
             CustomId::ReadAll { ticket, message } => format!("t:readall:{ticket}:{message}"),
             CustomId::ReadPage {
                 ticket,
@@ -153,6 +179,20 @@ impl CustomId {
             ("keep", 1) => CustomId::KeepOpen(id(0)?),
             ("retry", 1) => CustomId::Retry(id(0)?),
             ("dmreply", 1) => CustomId::ReplyButton(id(0)?),
+            ("sview", 1) => CustomId::StaffView(id(0)?),
+            ("sstart", 2) => CustomId::StaffStart {
+                ticket: id(0)?,
+                seen: Status::from_api(rest[1].parse().ok()?)?,
+            },
+            ("sres", 2) => CustomId::StaffResolve {
+                ticket: id(0)?,
+                seen: Status::from_api(rest[1].parse().ok()?)?,
+            },
+            ("sreply", 1) => CustomId::StaffReply(id(0)?),
+            ("sreplym", 2) => CustomId::StaffReplyModal {
+                ticket: id(0)?,
+                origin: id(1)?,
+            },
             ("readall", 2) => CustomId::ReadAll {
                 ticket: id(0)?,
                 message: id(1)?,
@@ -218,6 +258,20 @@ mod tests {
                 cursor: "a:b".into(),
             },
             CustomId::ReplyButton(77),
+            CustomId::StaffView(u64::MAX),
+            CustomId::StaffStart {
+                ticket: 3,
+                seen: Status::Open,
+            },
+            CustomId::StaffResolve {
+                ticket: u64::MAX,
+                seen: Status::InProgress,
+            },
+            CustomId::StaffReply(4),
+            CustomId::StaffReplyModal {
+                ticket: u64::MAX,
+                origin: u64::MAX,
+            },
             CustomId::ReadAll {
                 ticket: u64::MAX,
                 message: u64::MAX,
@@ -252,6 +306,11 @@ mod tests {
             "t:open:1:4:",
             "t:list:9:1:c",
             "t:nuke:1",
+            "t:sstart:1",
+            "t:sstart:1:9",
+            "t:sres:1:-1",
+            "t:sreplym:1",
+            "t:sview:x",
         ] {
             assert_eq!(CustomId::parse(s), None, "{s}");
         }
@@ -349,6 +408,14 @@ mod properties {
                 }
             ),
             any::<u64>().prop_map(CustomId::ReplyButton),
+            any::<u64>().prop_map(CustomId::StaffView),
+            (any::<u64>(), status())
+                .prop_map(|(ticket, seen)| CustomId::StaffStart { ticket, seen }),
+            (any::<u64>(), status())
+                .prop_map(|(ticket, seen)| CustomId::StaffResolve { ticket, seen }),
+            any::<u64>().prop_map(CustomId::StaffReply),
+            (any::<u64>(), any::<u64>())
+                .prop_map(|(ticket, origin)| CustomId::StaffReplyModal { ticket, origin }),
             (any::<u64>(), any::<u64>())
                 .prop_map(|(ticket, message)| CustomId::ReadAll { ticket, message }),
             (any::<u64>(), any::<u64>(), any::<u32>()).prop_map(|(ticket, message, page)| {
@@ -365,7 +432,7 @@ mod properties {
     fn id_like() -> impl Strategy<Value = String> {
         let kind = prop::sample::select(vec![
             "open", "reply", "link", "close", "closeok", "keep", "retry", "list", "dmreply",
-            "readall", "readpage", "nuke", "",
+            "sview", "sstart", "sres", "sreply", "sreplym", "readall", "readpage", "nuke", "",
         ]);
         let part = prop_oneof![
             any::<u64>().prop_map(|n| n.to_string()),

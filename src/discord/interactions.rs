@@ -5,7 +5,7 @@
 use poise::serenity_prelude as serenity;
 use poise::CreateReply;
 
-use super::commands::{close, link, list, open, read, reply, retry};
+use super::commands::{close, link, list, open, read, reply, retry, staff};
 use super::common::{
     command_acked, defer_modal, duplicate, finish_modal, interaction_id, log_error,
     not_yet_answered,
@@ -15,6 +15,7 @@ use super::ids::CustomId;
 use super::Data;
 use crate::i18n::LocaleSource;
 use crate::metrics::InteractionKind;
+use crate::ticket::Status;
 use crate::{text, tr};
 
 /// poise's error hook. Never poise's `builtins::on_error`: that shows users the error chain.
@@ -113,6 +114,9 @@ async fn on_modal(ctx: &serenity::Context, data: &Data, m: &serenity::ModalInter
             attachment,
         } => reply::submit(data, m, ticket, origin, attachment).await,
         CustomId::LinkModal => link::submit(data, m).await,
+        CustomId::StaffReplyModal { ticket, origin } => {
+            staff::reply_submit(data, m, ticket, origin).await
+        }
         _ => Err(CommandError::user(text!("error-unknown-form"))),
     };
     finish_modal(ctx, m, handled, "form").await;
@@ -140,6 +144,17 @@ async fn on_component(ctx: &serenity::Context, data: &Data, c: &serenity::Compon
             cursor,
         } => list::page_button(ctx, data, c, status, page, cursor).await,
         CustomId::Retry(origin) => retry::press(ctx, data, c, origin).await,
-        CustomId::OpenModal { .. } | CustomId::ReplyModal { .. } | CustomId::LinkModal => {}
+        CustomId::StaffView(t) => staff::view(ctx, data, c, t).await,
+        CustomId::StaffStart { ticket, seen } => {
+            staff::set_status(ctx, data, c, ticket, seen, Status::InProgress).await
+        }
+        CustomId::StaffResolve { ticket, seen } => {
+            staff::set_status(ctx, data, c, ticket, seen, Status::Resolved).await
+        }
+        CustomId::StaffReply(t) => staff::reply_button(ctx, data, c, t).await,
+        CustomId::OpenModal { .. }
+        | CustomId::ReplyModal { .. }
+        | CustomId::LinkModal
+        | CustomId::StaffReplyModal { .. } => {}
     }
 }

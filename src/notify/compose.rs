@@ -11,6 +11,7 @@ use crate::discord::ids::CustomId;
 use crate::discord::render::{self, user_text, Card, DESCRIPTION_MAX};
 use crate::i18n::{self, Locale};
 use crate::store::notify::{Change, Job, JobKind};
+use crate::store::staff::{Acted, Action};
 use crate::ticket::{Status, Topic};
 use crate::tr;
 
@@ -76,22 +77,29 @@ fn subject_line(job: &Job, max: usize, l: Locale) -> String {
     subject(job, max, l).replace(['\n', '\r'], " ")
 }
 
+/// The ticket's id as a list shows it: a link to the panel where configured.
+fn id_ref(id: u64, link: Option<&str>) -> String {
+    match link {
+        Some(t) => format!("[`#{id}`]({})", t.replace("{id}", &id.to_string())),
+        None => format!("`#{id}`"),
+    }
+}
+
 /// One line for a coalesced staff message.
-fn line(kind: JobKind, job: &Job, l: Locale) -> String {
+fn line(kind: JobKind, job: &Job, link: Option<&str>, l: Locale) -> String {
     let p = &job.payload;
     let who = opener(job).map(|o| format!(" · {o}")).unwrap_or_default();
+    let id = id_ref(job.ticket_id, link);
     match kind {
         JobKind::StaffTopic => format!(
-            "`#{}` {} → **{}** · {}{}",
-            job.ticket_id,
+            "{id} {} → **{}** · {}{}",
             topic_label(p.from_topic, l),
             topic_label(p.to_topic, l),
             subject_line(job, 40, l),
             who
         ),
         JobKind::StaffStatus => format!(
-            "`#{}` {} · {} · {}{}",
-            job.ticket_id,
+            "{id} {} · {} · {}{}",
             topic_label(p.topic, l),
             tr!(
                 l,
@@ -102,8 +110,7 @@ fn line(kind: JobKind, job: &Job, l: Locale) -> String {
             who
         ),
         _ => format!(
-            "`#{}` {} · {}{}",
-            job.ticket_id,
+            "{id} {} · {}{}",
             topic_label(p.topic, l),
             subject_line(job, 40, l),
             who
@@ -142,6 +149,7 @@ fn single_card(kind: JobKind, job: &Job, l: Locale) -> Card {
                 topic = topic_label(p.to_topic, l)
             )
         }
+        JobKind::StaffOpened => tr!(l, "staff-title-new", ticket_id = job.ticket_id),
         _ => tr!(
             l,
             "staff-title-status",
@@ -163,15 +171,19 @@ fn heading(kind: JobKind, n: usize, l: Locale) -> String {
     match kind {
         JobKind::StaffTopic => tr!(l, "staff-heading-moved", count = n),
         JobKind::StaffStatus => tr!(l, "staff-heading-status", count = n),
+        JobKind::StaffOpened => tr!(l, "staff-heading-new", count = n),
         _ => tr!(l, "staff-heading-resolved", count = n),
     }
 }
 
-/// A staff message in `locale` for as many of `jobs` (same kind, same channel) as fit.
+/// A staff message in `locale` for as many of `jobs` (same kind, same channel) as fit. A
+/// single ticket's notice carries the staff desk's buttons; `link` is
+/// `notifications.ticket_url`.
 pub fn staff(
     kind: JobKind,
     jobs: &[Job],
     role: Option<u64>,
+    link: Option<&str>,
     nonce: &str,
     locale: Locale,
 ) -> Composed {
@@ -184,14 +196,20 @@ pub fn staff(
             "enforce_nonce": true,
         })
     };
-    if jobs.len() <= 1 {
-        let embeds = jobs
-            .iter()
-            .map(|j| embed(&single_card(kind, j, locale)))
-            .collect();
+    if let [job] = jobs {
+        let mut e = embed(&single_card(kind, job, locale));
+        if let Some(t) = link {
+            e["url"] = t.replace("{id}", &job.ticket_id.to_string()).into();
+        }
+        let mut body = base(vec![e]);
+        let status = notice_status(kind, job);
+        body["components"] = desk_buttons(job.ticket_id, status, locale);
+        return Composed { body, used: 1 };
+    }
+    if jobs.is_empty() {
         return Composed {
-            body: base(embeds),
-            used: jobs.len(),
+            body: base(vec![]),
+            used: 0,
         };
     }
     // The title counts against the budget; reserve room for the longest it can be.
@@ -200,7 +218,7 @@ pub fn staff(
     let mut descriptions: Vec<String> = vec![String::new()];
     let mut used = 0;
     for job in jobs {
-        let l = line(kind, job, locale);
+        let l = line(kind, job, link, locale);
         let cost = l.chars().count() + 1;
         if cost > budget {
             break;
@@ -242,6 +260,150 @@ pub fn staff(
     }
 }
 
+/// The status a single notice of `kind` shows.
+fn notice_status(kind: JobKind, job: &Job) -> Option<Status> {
+    let p = &job.payload;
+    match kind {
+        JobKind::StaffResolved => Some(Status::Resolved),
+        JobKind::StaffStatus => p.to_status,
+        JobKind::StaffOpened => p.status.or(Some(Status::Open)),
+        _ => p.status,
+    }
+}
+
+/// The staff desk's buttons for a ticket in `status`, labelled in `l` (the status they
+/// were drawn for travels in Start's and Resolve's ids: the API refuses them if it changed
+/// since). No Start once work started, none at all on a Closed ticket.
+pub fn desk_buttons(ticket: u64, status: Option<Status>, l: Locale) -> Value {
+    let button = |style: u8, label: String, id: Option<String>| {
+        // Discord caps a button's label at 80 characters, in every language.
+        let label = render::truncate(&label, 80);
+        id.map(|id| json!({"type": 2, "style": style, "label": label, "custom_id": id}))
+    };
+    let mut row = Vec::new();
+    if status != Some(Status::Closed) {
+        let id = CustomId::StaffView(ticket).encode();
+        row.push(button(2, tr!(l, "staff-button-view"), id));
+    }
+    if let Some(seen) = status.filter(|s| s.is_known()) {
+        if seen == Status::Open {
+            let id = CustomId::StaffStart { ticket, seen }.encode();
+            row.push(button(1, tr!(l, "staff-button-start"), id));
+        }
+        if matches!(seen, Status::Open | Status::InProgress) {
+            let id = CustomId::StaffResolve { ticket, seen }.encode();
+            row.push(button(3, tr!(l, "staff-button-resolve"), id));
+        }
+        if seen != Status::Closed {
+            let id = CustomId::StaffReply(ticket).encode();
+            row.push(button(2, tr!(l, "staff-button-reply"), id));
+        }
+    }
+    let row: Vec<Value> = row.into_iter().flatten().collect();
+    if row.is_empty() {
+        json!([])
+    } else {
+        json!([{"type": 1, "components": row}])
+    }
+}
+
+/// What the event behind an edit did, in a few words.
+fn latest(change: Change, topic: Option<Topic>, l: Locale) -> String {
+    match change {
+        Change::Resolved => tr!(l, "staff-latest-resolved"),
+        Change::InProgress => tr!(l, "staff-latest-in-progress"),
+        Change::Reopened => tr!(l, "staff-latest-reopened"),
+        Change::Closed => tr!(l, "staff-latest-closed"),
+        Change::Topic => tr!(l, "staff-latest-moved", topic = topic_label(topic, l)),
+        Change::StaffReply => tr!(l, "staff-latest-staff-reply"),
+        Change::CustomerReply => tr!(l, "staff-latest-customer-reply"),
+        Change::Opened => tr!(l, "staff-latest-opened"),
+        Change::Unknown => tr!(l, "staff-latest-updated"),
+    }
+}
+
+/// Who acted last from Discord: a mention, their display name then, and a relative time
+/// Discord renders in each reader's own language.
+fn acted_line(a: &Acted, l: Locale) -> String {
+    let user = format!("<@{}>", a.user_id);
+    let name = user_text(&a.user_name, 80);
+    let when = format!("<t:{}:R>", a.at / 1000);
+    match a.action {
+        Action::Start => tr!(
+            l,
+            "staff-acted-start",
+            user = user,
+            name = name,
+            when = when
+        ),
+        Action::Resolve => tr!(
+            l,
+            "staff-acted-resolve",
+            user = user,
+            name = name,
+            when = when
+        ),
+        Action::Reply => tr!(
+            l,
+            "staff-acted-reply",
+            user = user,
+            name = name,
+            when = when
+        ),
+    }
+}
+
+/// The edit of a single-ticket staff notice (a `StaffEdit` job) in `l`: the ticket as the
+/// API has it now, who acted last from Discord, and only the buttons that still apply. The
+/// content (and so the role mention) is left as it was.
+pub fn edit(job: &Job, acted: Option<&Acted>, link: Option<&str>, l: Locale) -> Value {
+    let p = &job.payload;
+    let mut fields = vec![
+        (
+            tr!(l, "staff-field-status"),
+            status_label(p.status, l),
+            true,
+        ),
+        (tr!(l, "staff-field-topic"), topic_label(p.topic, l), true),
+    ];
+    if p.subject.is_some() {
+        fields.push((tr!(l, "staff-field-subject"), subject(job, 1000, l), false));
+    }
+    if let Some(o) = opener(job) {
+        fields.push((tr!(l, "staff-field-opened-by"), o, true));
+    }
+    fields.push((
+        tr!(l, "staff-field-latest"),
+        latest(p.change, p.topic, l),
+        true,
+    ));
+    if let Some(a) = acted {
+        fields.push((tr!(l, "staff-field-last-action"), acted_line(a, l), false));
+    }
+    let card = Card {
+        title: tr!(
+            l,
+            "staff-edit-title",
+            ticket_id = job.ticket_id,
+            status = status_label(p.status, l)
+        ),
+        description: String::new(),
+        colour: colour(p.topic),
+        fields,
+        footer: Some(tr!(l, "staff-footer-event", event = p.event.to_string())),
+        timestamp: None,
+    };
+    let mut e = embed(&card);
+    if let Some(t) = link {
+        e["url"] = t.replace("{id}", &job.ticket_id.to_string()).into();
+    }
+    json!({
+        "embeds": [e],
+        "components": desk_buttons(job.ticket_id, p.status, l),
+        "allowed_mentions": allowed_mentions(None),
+    })
+}
+
 /// A DM to the customer about one ticket in `locale` (the one they last used), with
 /// Reply / Close buttons while it is open; a staff reply's DM shows the staff member's
 /// words, with *Read all* when they are cut.
@@ -279,7 +441,9 @@ pub fn dm(job: &Job, nonce: &str, locale: Locale) -> Value {
             tr!(l, "dm-staff-reply-title", ticket_id = id),
             tr!(l, "dm-staff-reply-text"),
         ),
-        Change::Unknown => (tr!(l, "dm-updated-title", ticket_id = id), String::new()),
+        Change::Unknown | Change::Opened | Change::CustomerReply => {
+            (tr!(l, "dm-updated-title", ticket_id = id), String::new())
+        }
     };
     let card = match (&p.change, &p.reply) {
         (Change::StaffReply, Some(reply)) => {
@@ -391,7 +555,14 @@ mod tests {
     #[test]
     fn many_tickets_coalesce_within_discords_limits() {
         let jobs: Vec<Job> = (0..1000).map(|i| job(i, &"x".repeat(200))).collect();
-        let c = staff(JobKind::StaffResolved, &jobs, None, "n1", Locale::EN_US);
+        let c = staff(
+            JobKind::StaffResolved,
+            &jobs,
+            None,
+            None,
+            "n1",
+            Locale::EN_US,
+        );
         assert!(c.used >= 50, "only {} per message", c.used);
         assert!(embed_chars(&c.body) <= 6000);
         let embeds = c.body["embeds"].as_array().unwrap();
@@ -417,7 +588,14 @@ mod tests {
     #[test]
     fn hostile_subjects_ping_nobody_and_only_the_staff_role_may_be_mentioned() {
         let jobs = vec![job(1, "@everyone <@&123> <@456>")];
-        let c = staff(JobKind::StaffResolved, &jobs, Some(777), "n", Locale::EN_US);
+        let c = staff(
+            JobKind::StaffResolved,
+            &jobs,
+            Some(777),
+            None,
+            "n",
+            Locale::EN_US,
+        );
         let text = c.body.to_string();
         assert!(!text.contains("@everyone"));
         assert!(!text.contains("<@&123>"));
@@ -440,7 +618,14 @@ mod tests {
     #[test]
     fn a_subject_with_newlines_stays_on_its_line_in_a_coalesced_list() {
         let jobs = vec![job(1, "ok\n`#999` Billing · forged"), job(2, "fine")];
-        let c = staff(JobKind::StaffResolved, &jobs, None, "n", Locale::EN_US);
+        let c = staff(
+            JobKind::StaffResolved,
+            &jobs,
+            None,
+            None,
+            "n",
+            Locale::EN_US,
+        );
         let text = c.body["embeds"][0]["description"].as_str().unwrap();
         assert_eq!(text.lines().count(), 2, "{text}");
         assert!(!text.contains("\n`#999`"), "{text}");
@@ -452,7 +637,7 @@ mod tests {
         j.payload.subject = None;
         j.payload.topic = None;
         j.payload.opened_by = None;
-        let c = staff(JobKind::StaffResolved, &[j], None, "n", Locale::EN_US);
+        let c = staff(JobKind::StaffResolved, &[j], None, None, "n", Locale::EN_US);
         let e = &c.body["embeds"][0];
         assert_eq!(e["title"], "Ticket #42 is now Resolved");
         let text = c.body.to_string();
@@ -543,5 +728,99 @@ mod tests {
             .unwrap()
             .contains("/ticket status"));
         assert_eq!(button_ids(&d), ["t:dmreply:9", "t:close:9"]);
+    }
+
+    #[test]
+    fn a_single_notice_links_to_the_panel_and_offers_the_buttons_its_status_allows() {
+        let j = job(7, "s");
+        let c = staff(
+            JobKind::StaffResolved,
+            std::slice::from_ref(&j),
+            None,
+            Some("https://p/t/{id}"),
+            "n",
+            Locale::EN_US,
+        );
+        assert_eq!(c.body["embeds"][0]["url"], "https://p/t/7");
+        let labels = |v: &Value| -> Vec<String> {
+            v["components"][0]["components"]
+                .as_array()
+                .map(|b| {
+                    b.iter()
+                        .map(|b| b["label"].as_str().unwrap().to_string())
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        assert_eq!(labels(&c.body), ["View", "Reply"]);
+        let open = desk_buttons(7, Some(Status::Open), Locale::EN_US);
+        let ids: Vec<&str> = open[0]["components"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|b| b["custom_id"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            ids,
+            ["t:sview:7", "t:sstart:7:0", "t:sres:7:0", "t:sreply:7"]
+        );
+        assert_eq!(
+            labels(
+                &json!({"components": desk_buttons(7, Some(Status::InProgress), Locale::EN_US)})
+            ),
+            ["View", "Resolve", "Reply"]
+        );
+        assert_eq!(
+            desk_buttons(7, Some(Status::Closed), Locale::EN_US),
+            json!([])
+        );
+        // A coalesced list has no buttons; its ids link to the panel.
+        let c = staff(
+            JobKind::StaffResolved,
+            &[job(1, "a"), job(2, "b")],
+            None,
+            Some("https://p/{id}"),
+            "n",
+            Locale::EN_US,
+        );
+        assert!(c.body.get("components").is_none());
+        let text = c.body["embeds"][0]["description"].as_str().unwrap();
+        assert!(text.contains("[`#2`](https://p/2)"), "{text}");
+    }
+
+    #[test]
+    fn an_edit_shows_the_status_now_and_who_acted_and_pings_nobody() {
+        let mut j = job(7, "@everyone hi");
+        j.kind = JobKind::StaffEdit;
+        j.payload.status = Some(Status::InProgress);
+        j.payload.change = Change::InProgress;
+        j.payload.message = Some(99);
+        let acted = Acted {
+            action: Action::Start,
+            user_id: 5,
+            user_name: "sam *bold*".into(),
+            to_status: Some(Status::InProgress),
+            at: 1_700_000_000_000,
+        };
+        let body = edit(&j, Some(&acted), None, Locale::EN_US);
+        let text = body.to_string();
+        assert!(text.contains("Ticket #7 · In Progress"), "{text}");
+        assert!(text.contains("Started by <@5>"), "{text}");
+        assert!(
+            !text.contains("@everyone") && !text.contains("*bold*"),
+            "{text}"
+        );
+        assert!(
+            body.get("content").is_none(),
+            "the mention line stays as it was"
+        );
+        assert_eq!(body["allowed_mentions"]["parse"], json!([]));
+        assert_eq!(
+            body["components"][0]["components"]
+                .as_array()
+                .unwrap()
+                .len(),
+            3
+        );
     }
 }

@@ -1,4 +1,5 @@
-//! The one place notifications leave for Discord: Create Message and Create DM over REST.
+//! The one place notifications leave for Discord: Create Message, Edit Message (staff
+//! notices kept in step with their tickets) and Create DM over REST.
 //!
 //! It talks to Discord (or `DISCORD_PROXY_URL`) directly so it sees every status and
 //! `retry_after`. Every call waits for a slot under a global rate (Discord allows a bot
@@ -166,6 +167,15 @@ impl DiscordRest {
     }
 
     async fn post(&self, path: &str, body: &Value) -> Result<Value, SendError> {
+        self.send(reqwest::Method::POST, path, body).await
+    }
+
+    async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: &Value,
+    ) -> Result<Value, SendError> {
         let url = self
             .base
             .join(path)
@@ -174,7 +184,7 @@ impl DiscordRest {
         self.requests.fetch_add(1, Ordering::Relaxed);
         let resp = self
             .http
-            .post(url)
+            .request(method, url)
             .header(
                 "authorization",
                 format!("Bot {}", self.token.expose_secret()),
@@ -199,6 +209,17 @@ impl DiscordRest {
     pub async fn create_message(&self, channel: u64, body: &Value) -> Result<Value, SendError> {
         self.post(&format!("channels/{channel}/messages"), body)
             .await
+    }
+
+    /// Edits one of the bot's messages (a staff notice kept in step with its ticket).
+    pub async fn edit_message(
+        &self,
+        channel: u64,
+        message: u64,
+        body: &Value,
+    ) -> Result<Value, SendError> {
+        let path = format!("channels/{channel}/messages/{message}");
+        self.send(reqwest::Method::PATCH, &path, body).await
     }
 
     /// The DM channel with a user.

@@ -266,24 +266,21 @@ async fn round(
             next = next.min(wait);
             continue;
         }
-        let limit = if kind == JobKind::Dm { 1 } else { COALESCE_MAX };
+        let single = matches!(kind, JobKind::Dm | JobKind::StaffEdit);
+        let limit = if single { 1 } else { COALESCE_MAX };
         let pending = store.pending_jobs(kind, target, limit).await?;
         if pending.is_empty() {
             continue;
         }
         // Decide what fits in one message before fixing the batch.
-        let used = if kind == JobKind::Dm {
+        let used = if single {
             1
         } else {
-            compose::staff(
-                kind,
-                &pending,
-                deps.settings.staff_role,
-                "x",
-                staff_locale(deps),
-            )
-            .used
-            .max(1)
+            let link = deps.settings.ticket_url.as_deref();
+            let locale = staff_locale(deps);
+            compose::staff(kind, &pending, deps.settings.staff_role, link, "x", locale)
+                .used
+                .max(1)
         };
         if let Some(wait) = hold(pacer, target, &pending, used, now) {
             next = next.min(wait);
@@ -385,16 +382,34 @@ async fn send_batch(
     };
     let result = match first.target {
         Target::Dm(user) => send_dm(deps, user, first, &nonce).await,
+        Target::Channel(channel) if kind == JobKind::StaffEdit => {
+            send_edit(deps, channel, first).await
+        }
         Target::Channel(channel) => {
+            let link = deps.settings.ticket_url.as_deref();
             let locale = staff_locale(deps);
-            let body = compose::staff(kind, jobs, deps.settings.staff_role, &nonce, locale).body;
-            deps.rest.create_message(channel, &body).await.map(|_| ())
+            let role = deps.settings.staff_role;
+            let body = compose::staff(kind, jobs, role, link, &nonce, locale).body;
+            match deps.rest.create_message(channel, &body).await {
+                Ok(sent) => {
+                    if let [job] = jobs {
+                        remember_notice(deps, channel, job, &sent).await;
+                    }
+                    Ok(())
+                }
+                Err(e) => Err(e),
+            }
         }
     };
     // Counted when the answer is in: Discord saw the message no later than now, so the
     // window never opens early (the global rate may have delayed the send itself).
     pacer.record(first.target);
     match result {
+        Ok(()) if kind == JobKind::StaffEdit => {
+            // An edit is no new notification: only its delivery is counted.
+            store.finish_batch(batch, JobState::Sent).await?;
+            deps.metrics.delivery(target, DeliveryOutcome::Sent);
+        }
         Ok(()) => {
             store.finish_batch(batch, JobState::Sent).await?;
             Metrics::inc(&deps.metrics.messages_sent);
@@ -429,6 +444,21 @@ async fn send_batch(
             store
                 .retry_batch_at(batch, now_millis() + backoff.as_millis() as i64)
                 .await?;
+        }
+        Err(SendError::Refused { status: 404, code }) if kind == JobKind::StaffEdit => {
+            // The notice was deleted (or its channel): forget it, nothing to keep in step.
+            if let (Some(message), Target::Channel(channel)) = (first.payload.message, first.target)
+            {
+                deps.store.staff().forget_notice(channel, message).await?;
+            }
+            tracing::info!(
+                channel = first.target.id(),
+                ticket = first.ticket_id,
+                code,
+                "a staff notice is gone from Discord; it is no longer edited"
+            );
+            deps.metrics.delivery(target, DeliveryOutcome::Skipped);
+            store.finish_batch(batch, JobState::Skipped).await?;
         }
         Err(SendError::Refused { status, code }) if kind == JobKind::Dm => {
             Metrics::inc(&deps.metrics.dm_failures);
@@ -479,6 +509,45 @@ async fn send_batch(
 /// The language of staff messages: `notifications.locale`, else English.
 fn staff_locale(deps: &PipelineDeps) -> Locale {
     deps.settings.locale.unwrap_or_default()
+}
+
+/// Records a single-ticket notice Discord accepted, so later events of its ticket edit
+/// it. A notice that cannot be recorded is only not kept in step (logged).
+async fn remember_notice(deps: &PipelineDeps, channel: u64, job: &Job, sent: &serde_json::Value) {
+    let Some(message) = sent["id"].as_str().and_then(|s| s.parse::<u64>().ok()) else {
+        tracing::warn!(
+            channel,
+            ticket = job.ticket_id,
+            "Discord's answer had no message id"
+        );
+        return;
+    };
+    let staff = deps.store.staff();
+    if let Err(e) = staff
+        .record_notice(&job.backend, job.ticket_id, channel, message)
+        .await
+    {
+        tracing::warn!(error = %e, ticket = job.ticket_id, "could not record a staff notice");
+    }
+}
+
+/// Edits a staff notice to show its ticket now, and who acted last from Discord.
+async fn send_edit(deps: &PipelineDeps, channel: u64, job: &Job) -> Result<(), SendError> {
+    let Some(message) = job.payload.message else {
+        return Err(SendError::Refused {
+            status: 400,
+            code: 0,
+        });
+    };
+    let staff = deps.store.staff();
+    let acted = match staff.last_action(&job.backend, job.ticket_id, None).await {
+        Ok(a) => a,
+        Err(e) => return Err(SendError::Transient(e.to_string())),
+    };
+    let link = deps.settings.ticket_url.as_deref();
+    let body = compose::edit(job, acted.as_ref(), link, staff_locale(deps));
+    deps.rest.edit_message(channel, message, &body).await?;
+    Ok(())
 }
 
 async fn send_dm(deps: &PipelineDeps, user: u64, job: &Job, nonce: &str) -> Result<(), SendError> {

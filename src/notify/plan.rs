@@ -8,8 +8,22 @@ use crate::ticket::api::{Event, EventKind, Ticket};
 use crate::ticket::{Author, Status};
 
 /// Whether planning this event needs the ticket (its subject and topic) from the API.
-pub fn needs_ticket(kind: &EventKind, s: &NotifySettings, opener: Option<u64>) -> bool {
+/// `noticed`: the ticket has staff notices to edit (they show its status as the API has
+/// it now).
+pub fn needs_ticket(
+    kind: &EventKind,
+    s: &NotifySettings,
+    opener: Option<u64>,
+    noticed: bool,
+) -> bool {
+    if noticed {
+        return true;
+    }
     match kind {
+        EventKind::Created { .. } => s.on_open,
+        EventKind::StatusChanged { from, to } if reopened(*from, *to) => {
+            s.on_reopen || s.staff_all_transitions || (s.customer_updates && opener.is_some())
+        }
         EventKind::StatusChanged {
             to: Status::Resolved,
             ..
@@ -69,9 +83,10 @@ pub fn plan(
                 to_status: Some(to),
                 ..base
             };
+            // One kind per change, so a change several settings select is posted once.
             let staff_kind = if to == Status::Resolved {
                 Some(JobKind::StaffResolved)
-            } else if s.staff_all_transitions {
+            } else if s.staff_all_transitions || (s.on_reopen && reopened(from, to)) {
                 Some(JobKind::StaffStatus)
             } else {
                 None
@@ -109,6 +124,20 @@ pub fn plan(
                 job(JobKind::Dm, Target::Dm(user), payload);
             }
         }
+        EventKind::Created { .. } if s.on_open => {
+            let payload = Payload {
+                change: Change::Opened,
+                to_status: Some(Status::Open),
+                status: ticket.map(|t| t.status),
+                ..base
+            };
+            let channel = payload
+                .topic
+                .map_or(s.default_channel, |t| s.channel_for(t));
+            if let Some(channel) = channel {
+                job(JobKind::StaffOpened, Target::Channel(channel), payload);
+            }
+        }
         EventKind::MessageCreated {
             author: Author::Staff,
             ..
@@ -124,6 +153,61 @@ pub fn plan(
         _ => {}
     }
     jobs
+}
+
+/// A ticket a customer reopened by replying to it while Resolved.
+fn reopened(from: Status, to: Status) -> bool {
+    from == Status::Resolved && to == Status::Open
+}
+
+/// Edits of the ticket's staff notices (channel, message) after one of its events: each
+/// shows the ticket as the API has it now (`ticket`; without it, what the event says).
+pub fn edits(
+    backend: &str,
+    event: &Event,
+    ticket: Option<&Ticket>,
+    opener: Option<u64>,
+    notices: &[(u64, u64)],
+    received_at: i64,
+) -> Vec<NewJob> {
+    let (change, event_status) = match event.kind() {
+        EventKind::StatusChanged { to, .. } => (Change::of_status(to), Some(to)),
+        EventKind::TopicChanged { .. } => (Change::Topic, None),
+        EventKind::MessageCreated {
+            author: Author::Staff,
+            ..
+        } => (Change::StaffReply, None),
+        EventKind::MessageCreated { .. } => (Change::CustomerReply, None),
+        _ => return Vec::new(),
+    };
+    let status = ticket.map(|t| t.status).or(event_status);
+    notices
+        .iter()
+        .map(|&(channel, message)| NewJob {
+            dedupe_key: format!(
+                "{backend}|{}:{}:{}:{message}",
+                JobKind::StaffEdit.as_str(),
+                event.ticket_id,
+                event.id
+            ),
+            kind: JobKind::StaffEdit,
+            target: Target::Channel(channel),
+            ticket_id: event.ticket_id,
+            payload: Payload {
+                event: event.id.clone(),
+                change,
+                subject: ticket.map(|t| t.subject.clone()),
+                topic: ticket.map(|t| t.topic),
+                to_status: status,
+                status,
+                opened_by: opener,
+                account: Some(event.account_id.clone()),
+                message: Some(message),
+                ..Payload::default()
+            },
+            received_at,
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -285,5 +369,61 @@ mod tests {
             json!({"messageId": 1, "author": "staff"}),
         );
         assert_eq!(plan("b", &e, None, Some(1), &s, 0).len(), 1);
+    }
+
+    #[test]
+    fn new_and_reopened_tickets_are_posted_when_configured_and_once() {
+        let mut s = settings();
+        let created = event("ticket.created", json!({"topic": 3, "status": 0}));
+        let t = ticket(Topic::Billing);
+        assert!(!needs_ticket(&created.kind(), &s, None, false));
+        assert!(plan("b", &created, Some(&t), None, &s, 0).is_empty());
+        s.on_open = true;
+        assert!(needs_ticket(&created.kind(), &s, None, false));
+        assert_eq!(
+            targets(&plan("b", &created, Some(&t), None, &s, 0)),
+            [(JobKind::StaffOpened, Target::Channel(300))]
+        );
+        let reopened = event("ticket.status_changed", json!({"from": 2, "to": 0}));
+        let started = event("ticket.status_changed", json!({"from": 0, "to": 1}));
+        assert!(plan("b", &reopened, Some(&t), None, &s, 0).is_empty());
+        s.on_reopen = true;
+        assert_eq!(
+            targets(&plan("b", &reopened, Some(&t), None, &s, 0)),
+            [(JobKind::StaffStatus, Target::Channel(300))]
+        );
+        assert!(plan("b", &started, Some(&t), None, &s, 0).is_empty());
+        // Selected twice (on_reopen and staff_all_transitions): one notice.
+        s.staff_all_transitions = true;
+        assert_eq!(plan("b", &reopened, Some(&t), None, &s, 0).len(), 1);
+    }
+
+    #[test]
+    fn every_later_event_edits_each_notice_of_its_ticket_with_the_status_now() {
+        let e = event(
+            "ticket.message_created",
+            json!({"messageId": 1, "author": "customer"}),
+        );
+        let mut t = ticket(Topic::General);
+        t.status = Status::InProgress;
+        let jobs = edits("b", &e, Some(&t), Some(42), &[(100, 1), (300, 2)], 0);
+        assert_eq!(
+            targets(&jobs),
+            [
+                (JobKind::StaffEdit, Target::Channel(100)),
+                (JobKind::StaffEdit, Target::Channel(300))
+            ]
+        );
+        assert_eq!(jobs[0].payload.message, Some(1));
+        assert_eq!(jobs[1].payload.status, Some(Status::InProgress));
+        assert_eq!(jobs[0].payload.change, Change::CustomerReply);
+        assert_ne!(jobs[0].dedupe_key, jobs[1].dedupe_key);
+        // Without the ticket: what the event says.
+        let e = event("ticket.status_changed", json!({"from": 1, "to": 2}));
+        let jobs = edits("b", &e, None, None, &[(100, 1)], 0);
+        assert_eq!(jobs[0].payload.status, Some(Status::Resolved));
+        assert!(needs_ticket(&e.kind(), &settings(), None, true));
+        let created = event("ticket.created", json!({"topic": 0, "status": 0}));
+        assert!(edits("b", &created, None, None, &[(100, 1)], 0).is_empty());
     }
 }

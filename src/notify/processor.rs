@@ -17,7 +17,7 @@ use super::health::Refused;
 use super::{plan, PipelineDeps};
 use crate::client::ApiError;
 use crate::metrics::Metrics;
-use crate::store::notify::{Change, InboxEvent, NewJob, ReplyText};
+use crate::store::notify::{Change, InboxEvent, JobKind, NewJob, ReplyText, Target};
 use crate::store::{now_millis, StoreError};
 use crate::ticket::api::{EventKind, Ticket};
 use crate::ticket::{Author, Status};
@@ -126,10 +126,15 @@ async fn process_one(deps: &PipelineDeps, item: &InboxEvent) -> Result<(), Round
     let e = &item.event;
     let kind = e.kind();
     let opener = verified_opener(deps, e.ticket_id, &e.account_id).await?;
+    let notices = deps
+        .store
+        .staff()
+        .notices(&deps.backend, e.ticket_id)
+        .await?;
     let mut degraded = false;
     let lookup = match (
         &deps.token,
-        plan::needs_ticket(&kind, &deps.settings, opener),
+        plan::needs_ticket(&kind, &deps.settings, opener, !notices.is_empty()),
     ) {
         (Some(token), true) => match deps.client.ticket(token, e.ticket_id).await {
             Ok(t) => {
@@ -183,6 +188,11 @@ async fn process_one(deps: &PipelineDeps, item: &InboxEvent) -> Result<(), Round
         &deps.settings,
         item.received_at,
     );
+    // A channel that already shows this ticket's notice gets it edited, not a second one.
+    jobs.retain(|j| match (j.kind, j.target) {
+        (JobKind::Dm, _) | (_, Target::Dm(_)) => true,
+        (_, Target::Channel(c)) => !notices.iter().any(|(nc, _)| *nc == c),
+    });
     if let EventKind::MessageCreated {
         message_id,
         author: Author::Staff,
@@ -190,6 +200,14 @@ async fn process_one(deps: &PipelineDeps, item: &InboxEvent) -> Result<(), Round
     {
         attach_reply_text(deps, e.ticket_id, message_id, &mut jobs).await;
     }
+    jobs.extend(plan::edits(
+        &deps.backend,
+        e,
+        ticket,
+        opener,
+        &notices,
+        item.received_at,
+    ));
     let closed = matches!(
         kind,
         EventKind::StatusChanged {

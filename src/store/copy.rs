@@ -116,6 +116,30 @@ const TABLES: &[(&str, &[(&str, Col)])] = &[
         "open_cooldowns",
         &[("user_id", Int), ("started_at", Int), ("origin", Int)],
     ),
+    (
+        "staff_notices",
+        &[
+            ("channel_id", Int),
+            ("message_id", Int),
+            ("backend", Text),
+            ("ticket_id", Int),
+            ("created_at", Int),
+        ],
+    ),
+    (
+        "staff_actions",
+        &[
+            ("id", Int),
+            ("backend", Text),
+            ("ticket_id", Int),
+            ("action", Text),
+            ("user_id", Int),
+            ("user_name", Text),
+            ("to_status", OptInt),
+            ("outcome", Text),
+            ("at", Int),
+        ],
+    ),
 ];
 
 /// The bot's tables, in copy order.
@@ -215,13 +239,15 @@ pub async fn sqlite_to_postgres(from: &Store, to: &Store) -> Result<Copied, Copy
         }
         copied.tables.push((*table, n));
     }
-    // Ids given by the copy are not drawn from the sequence: the next job must come after.
-    sqlx::query(
-        "SELECT setval(pg_get_serial_sequence('outbox_jobs', 'id'), \
-         (SELECT COALESCE(MAX(id), 0) + 1 FROM outbox_jobs), false)",
-    )
-    .execute(&mut *tx)
-    .await?;
+    // Ids given by the copy are not drawn from the sequences: the next row must come after.
+    for table in ["outbox_jobs", "staff_actions"] {
+        sqlx::query(&format!(
+            "SELECT setval(pg_get_serial_sequence('{table}', 'id'), \
+             (SELECT COALESCE(MAX(id), 0) + 1 FROM {table}), false)"
+        ))
+        .execute(&mut *tx)
+        .await?;
+    }
     tx.commit().await?;
     for table in SANDBOX_TABLES {
         let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))

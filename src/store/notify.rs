@@ -18,8 +18,13 @@ pub enum JobKind {
     StaffResolved,
     /// Staff message: a ticket was moved to another topic (escalation).
     StaffTopic,
-    /// Staff message: another transition, only when configured.
+    /// Staff message: another transition, only when configured (or a reopened ticket).
     StaffStatus,
+    /// Staff message: a new ticket, when configured.
+    StaffOpened,
+    /// An edit of a single-ticket staff notice (`Payload::message`) after a later event
+    /// of its ticket: never coalesced, never a new message.
+    StaffEdit,
     /// DM to the customer who opened the ticket from Discord.
     Dm,
 }
@@ -30,6 +35,8 @@ impl JobKind {
             JobKind::StaffResolved => "staff_resolved",
             JobKind::StaffTopic => "staff_topic",
             JobKind::StaffStatus => "staff_status",
+            JobKind::StaffOpened => "staff_opened",
+            JobKind::StaffEdit => "staff_edit",
             JobKind::Dm => "dm",
         }
     }
@@ -39,6 +46,8 @@ impl JobKind {
             "staff_resolved" => JobKind::StaffResolved,
             "staff_topic" => JobKind::StaffTopic,
             "staff_status" => JobKind::StaffStatus,
+            "staff_opened" => JobKind::StaffOpened,
+            "staff_edit" => JobKind::StaffEdit,
             "dm" => JobKind::Dm,
             other => return Err(StoreError::Corrupt(format!("job kind `{other}`"))),
         })
@@ -107,6 +116,10 @@ pub enum Change {
     Closed,
     Topic,
     StaffReply,
+    /// A new ticket.
+    Opened,
+    /// The customer wrote (staff notices' edits only).
+    CustomerReply,
     #[default]
     #[serde(other)]
     Unknown,
@@ -146,6 +159,8 @@ pub struct Payload {
     pub opened_by: Option<u64>,
     /// The account the ticket belongs to.
     pub account: Option<String>,
+    /// The staff notice a `StaffEdit` job edits.
+    pub message: Option<u64>,
     /// A staff reply's words, for its DM; None when the message could not be read (the
     /// DM then says only that support replied).
     pub reply: Option<ReplyText>,

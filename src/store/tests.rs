@@ -32,6 +32,8 @@ macro_rules! on_both_engines {
 }
 
 on_both_engines! {
+    super::staff_notices_and_actions_read_back_and_name_who_acted
+        => staff_notices_and_actions_read_back_and_name_who_acted,
     crate::store::discord::tests::an_unreadable_mark_is_kept_by_auto_links_and_cleared_by_relinks_and_reseals
         => an_unreadable_mark_is_kept_by_auto_links_and_cleared_by_relinks_and_reseals,
     super::named_state_keeps_the_first_writer_and_takes_updates
@@ -73,6 +75,84 @@ fn job(key: &str, target: u64, ticket: u64) -> NewJob {
         },
         received_at: 1,
     }
+}
+
+async fn staff_notices_and_actions_read_back_and_name_who_acted(kind: Kind) {
+    use super::staff::{Action, Outcome};
+    use crate::ticket::Status;
+    let db = TestDb::new(kind).await;
+    let store = db.open().await;
+    let staff = store.staff();
+    for message in 1..=7u64 {
+        staff.record_notice("b", 9, 100, message).await.unwrap();
+    }
+    staff.record_notice("b", 9, 100, 7).await.unwrap();
+    staff.record_notice("other", 9, 100, 50).await.unwrap();
+    let kept: Vec<u64> = staff
+        .notices("b", 9)
+        .await
+        .unwrap()
+        .iter()
+        .map(|n| n.1)
+        .collect();
+    assert_eq!(
+        kept,
+        [3, 4, 5, 6, 7],
+        "the newest five, each once, this backend's only"
+    );
+    staff.forget_notice(100, 3).await.unwrap();
+    assert_eq!(staff.notices("b", 9).await.unwrap().len(), 4);
+
+    assert_eq!(staff.last_action("b", 9, None).await.unwrap(), None);
+    let a = staff
+        .begin_action("b", 9, Action::Resolve, 5, "sam", Some(Status::Resolved))
+        .await
+        .unwrap();
+    // Under way counts (its event may come before the API's answer).
+    let pending = staff
+        .last_action("b", 9, Some(Status::Resolved))
+        .await
+        .unwrap();
+    assert_eq!(pending.map(|p| p.user_name), Some("sam".to_string()));
+    let b = staff
+        .begin_action("b", 9, Action::Resolve, 6, "kim", Some(Status::Resolved))
+        .await
+        .unwrap();
+    staff.finish_action(b, Outcome::NotDone).await.unwrap();
+    staff.finish_action(a, Outcome::Done).await.unwrap();
+    let who = staff
+        .last_action("b", 9, Some(Status::Resolved))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (who.user_id, who.action),
+        (5, Action::Resolve),
+        "not the stale press"
+    );
+    assert_eq!(
+        staff
+            .last_action("b", 9, Some(Status::InProgress))
+            .await
+            .unwrap(),
+        None
+    );
+    let r = staff
+        .begin_action("b", 9, Action::Reply, 6, "kim", None)
+        .await
+        .unwrap();
+    staff.finish_action(r, Outcome::Done).await.unwrap();
+    let last = staff.last_action("b", 9, None).await.unwrap().unwrap();
+    assert_eq!(
+        (last.user_id, last.action, last.to_status),
+        (6, Action::Reply, None)
+    );
+    assert_eq!(
+        staff.prune(crate::store::now_millis() + 1).await.unwrap(),
+        8
+    );
+    assert!(staff.notices("b", 9).await.unwrap().is_empty());
+    store.close().await;
 }
 
 async fn named_state_keeps_the_first_writer_and_takes_updates(kind: Kind) {

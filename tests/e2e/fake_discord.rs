@@ -94,6 +94,7 @@ struct Validators {
     webhook_edit: jsonschema::Validator,
     webhook_post: jsonschema::Validator,
     channel_message: jsonschema::Validator,
+    message_edit: jsonschema::Validator,
     dm_channel: jsonschema::Validator,
 }
 
@@ -174,8 +175,13 @@ struct SessionState {
 pub struct Inner {
     addr: SocketAddr,
     pub recorded: Mutex<Vec<Recorded>>,
-    /// Messages posted to channels (channel id, body), in order.
+    /// Messages posted to channels (channel id, body), in order; an edit changes the
+    /// body in place (as Discord shows the message).
     pub channel_messages: Mutex<Vec<(u64, Value)>>,
+    /// Message id → its place in `channel_messages`; removed when deleted.
+    message_index: Mutex<HashMap<u64, usize>>,
+    /// Edits of channel messages (channel, message, body), in order.
+    pub edits: Mutex<Vec<(u64, u64, Value)>>,
     pending: Mutex<HashMap<String, Pending>>,
     sessions: Mutex<Vec<SessionState>>,
     deliveries: Mutex<Vec<Delivery>>,
@@ -272,6 +278,15 @@ fn validators() -> Validators {
             "FakeChannelMessage",
             request_schema(&doc, "/channels/{channel_id}/messages", "post"),
         ),
+        message_edit: validator(
+            &doc,
+            "FakeMessageEdit",
+            request_schema(
+                &doc,
+                "/channels/{channel_id}/messages/{message_id}",
+                "patch",
+            ),
+        ),
         dm_channel: validator(
             &doc,
             "FakeDmChannel",
@@ -292,6 +307,8 @@ impl FakeDiscord {
             addr,
             recorded: Mutex::new(Vec::new()),
             channel_messages: Mutex::new(Vec::new()),
+            message_index: Mutex::new(HashMap::new()),
+            edits: Mutex::new(Vec::new()),
             pending: Mutex::new(HashMap::new()),
             sessions: Mutex::new(Vec::new()),
             deliveries: Mutex::new(Vec::new()),
@@ -519,6 +536,35 @@ impl FakeDiscord {
         pick: impl FnMut(&[Session]) -> Option<T>,
     ) -> Option<T> {
         self.wait_on(timeout, || self.sessions(), pick).await
+    }
+
+    /// Deletes a channel message, as a member with Manage Messages would: edits of it get
+    /// 404 (10008 Unknown Message) from then on.
+    pub fn delete_message(&self, message: u64) {
+        self.inner.message_index.lock().unwrap().remove(&message);
+    }
+
+    /// The id of the `n`-th message posted to `channel`.
+    pub fn message_id(&self, channel: u64, n: usize) -> Option<u64> {
+        let messages = self.inner.channel_messages.lock().unwrap();
+        let place = messages
+            .iter()
+            .enumerate()
+            .filter(|(_, (c, _))| *c == channel)
+            .nth(n)?
+            .0;
+        let index = self.inner.message_index.lock().unwrap();
+        index.iter().find(|(_, i)| **i == place).map(|(id, _)| *id)
+    }
+
+    /// Edits of messages in `channel` (message id, body), in order.
+    pub fn edits(&self, channel: u64) -> Vec<(u64, Value)> {
+        let edits = self.inner.edits.lock().unwrap();
+        edits
+            .iter()
+            .filter(|(c, _, _)| *c == channel)
+            .map(|(_, m, b)| (*m, b.clone()))
+            .collect()
     }
 
     pub fn recorded(&self) -> Vec<Recorded> {
@@ -1125,11 +1171,17 @@ fn route(
                     .unwrap()
                     .insert((channel, nonce.to_string()), msg.clone());
             }
-            inner
-                .channel_messages
-                .lock()
-                .unwrap()
-                .push((channel, body.clone()));
+            {
+                let mut messages = inner.channel_messages.lock().unwrap();
+                messages.push((channel, body.clone()));
+                if let Some(id) = msg["id"].as_str().and_then(|i| i.parse().ok()) {
+                    inner
+                        .message_index
+                        .lock()
+                        .unwrap()
+                        .insert(id, messages.len() - 1);
+                }
+            }
             (
                 [
                     ("x-ratelimit-limit", "5".to_string()),
@@ -1139,6 +1191,47 @@ fn route(
                 Json(msg),
             )
                 .into_response()
+        }
+        ("PATCH", ["channels", channel, "messages", message]) => {
+            let (Ok(channel), Ok(message)) = (channel.parse::<u64>(), message.parse::<u64>())
+            else {
+                return discord_error(StatusCode::NOT_FOUND, 10008, "Unknown Message");
+            };
+            let Some(i) = inner.message_index.lock().unwrap().get(&message).copied() else {
+                return discord_error(StatusCode::NOT_FOUND, 10008, "Unknown Message");
+            };
+            if let Some(r) = check(inner, &inner.validators.message_edit, "message edit", body) {
+                return r;
+            }
+            if let Some(e) = message_limit_error(body) {
+                return discord_error(StatusCode::BAD_REQUEST, 50035, &e);
+            }
+            let mut messages = inner.channel_messages.lock().unwrap();
+            let Some((c, stored)) = messages.get_mut(i).filter(|(c, _)| *c == channel) else {
+                return discord_error(StatusCode::NOT_FOUND, 10008, "Unknown Message");
+            };
+            for key in [
+                "content",
+                "embeds",
+                "components",
+                "allowed_mentions",
+                "flags",
+            ] {
+                if let Some(v) = body.get(key) {
+                    stored[key] = v.clone();
+                }
+            }
+            let shown = stored.clone();
+            let c = *c;
+            drop(messages);
+            inner
+                .edits
+                .lock()
+                .unwrap()
+                .push((channel, message, body.clone()));
+            let mut msg = message_json(inner, c, &shown);
+            msg["id"] = message.to_string().into();
+            Json(msg).into_response()
         }
         _ => discord_error(StatusCode::NOT_FOUND, 0, "404: Not Found"),
     }

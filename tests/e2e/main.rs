@@ -13,4 +13,5 @@ mod notifications;
 mod operations;
 mod replicas;
 mod scenarios;
+mod staff_desk;
 mod staff_replies;
