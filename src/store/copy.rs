@@ -116,6 +116,15 @@ const TABLES: &[(&str, &[(&str, Col)])] = &[
         "open_cooldowns",
         &[("user_id", Int), ("started_at", Int), ("origin", Int)],
     ),
+    (
+        "locales",
+        &[
+            ("scope", Text),
+            ("id", Int),
+            ("locale", Text),
+            ("updated_at", Int),
+        ],
+    ),
 ];
 
 /// The bot's tables, in copy order.

@@ -247,7 +247,10 @@ fn escalate_offers_exactly_billing_and_ssl_with_their_api_values() {
         ]
     );
     // The same names as the topics everywhere else, in every language.
-    assert_eq!(to["choices"][1]["name_localizations"]["de"], "SSL / Zertifikate");
+    assert_eq!(
+        to["choices"][1]["name_localizations"]["de"],
+        "SSL / Zertifikate"
+    );
     assert_eq!(to["choices"][0]["name_localizations"]["pt-BR"], "Cobrança");
     let reason = esc["options"]
         .as_array()
