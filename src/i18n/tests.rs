@@ -327,7 +327,9 @@ fn forms_buttons_and_hints_fit_discords_limits_in_every_language() {
         .max_by_key(|t| Locale::shipped().map(|l| t.render(l).chars().count()).max())
         .unwrap();
     let id = Arg::from(9_999_999_u64);
-    let cases: Vec<(usize, &str, Vec<(&str, Arg)>)> = vec![
+    /// (most characters, key, arguments)
+    type Case<'a> = (usize, &'a str, Vec<(&'a str, Arg)>);
+    let cases: Vec<Case> = vec![
         (
             45,
             "open-form-title",
