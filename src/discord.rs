@@ -14,6 +14,7 @@ pub mod errors;
 pub mod ids;
 pub mod interactions;
 pub mod links;
+pub mod locales;
 pub mod render;
 
 use std::collections::HashMap;
@@ -152,6 +153,8 @@ pub struct FrontEnd {
     /// `DISCORD_GUILD_ID`: the only server where `/sandbox` is registered and accepted.
     pub sandbox_guild: Option<u64>,
     pub download_limits: commands::reply::DownloadLimits,
+    /// Locales already stored, so an unchanged one is not written again.
+    pub seen_locales: locales::SeenLocales,
 }
 
 impl FrontEnd {

@@ -66,6 +66,9 @@ pub struct NotifySettings {
     pub dm_closed_for: Duration,
     /// `notifications.locale`: the language of staff messages (unset: the server's).
     pub locale: Option<crate::i18n::Locale>,
+    /// `discord.guild_id`: the server whose preferred locale staff messages use when
+    /// `locale` is unset (unset: the one server the bot has seen, if only one).
+    pub staff_guild: Option<u64>,
 }
 
 impl Default for NotifySettings {
@@ -86,6 +89,7 @@ impl Default for NotifySettings {
             max_event_attempts: 8,
             dm_closed_for: Duration::from_secs(86_400),
             locale: None,
+            staff_guild: None,
         }
     }
 }

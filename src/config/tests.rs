@@ -539,3 +539,21 @@ fn staff_roles_and_the_staff_desks_notice_settings_read_and_are_checked() {
     let not_http = load_env(&[("PARADARUM_BOT__NOTIFICATIONS__TICKET_URL", "ftp://x/{id}")]);
     assert!(not_http.is_err());
 }
+
+#[test]
+fn the_staff_language_is_a_shipped_locale_and_a_typo_is_refused() {
+    let loaded = load_env(&[("PARADARUM_BOT__NOTIFICATIONS__LOCALE", "pt-BR")]).unwrap();
+    assert_eq!(
+        loaded.settings.notify().locale.map(|l| l.code()),
+        Some("pt-BR")
+    );
+    let unset = load_env(&[]).unwrap();
+    assert_eq!(unset.settings.notify().locale, None);
+    let err = load_env(&[("PARADARUM_BOT__NOTIFICATIONS__LOCALE", "german")]).unwrap_err();
+    let shown = err.to_string();
+    assert!(shown.contains("notifications.locale"), "{shown}");
+    assert!(
+        shown.contains("german") && shown.contains("pt-BR"),
+        "{shown}"
+    );
+}

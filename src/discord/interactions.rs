@@ -87,8 +87,13 @@ pub async fn on_event(
             }
             _ => {}
         }
+        // After the answer: the languages for DMs and staff messages.
+        super::locales::remember(data, interaction).await;
         // A command began in `pre_command`; poise calls this after it ran.
         data.gateway.end(id);
+    }
+    if let serenity::FullEvent::GuildCreate { guild, .. } = event {
+        super::locales::remember_guild(data, guild).await;
     }
     Ok(())
 }

@@ -18,6 +18,7 @@ use super::delivery::{SendError, CANNOT_DM, INVALID_BAN_LINE};
 use super::PipelineDeps;
 use crate::i18n::Locale;
 use crate::metrics::{DeliveryOutcome, DeliveryTarget, Metrics};
+use crate::store::discord::LocaleOf;
 use crate::store::notify::{Job, JobKind, JobState, Target};
 use crate::store::{now_millis, StoreError};
 
@@ -277,7 +278,7 @@ async fn round(
             1
         } else {
             let link = deps.settings.ticket_url.as_deref();
-            let locale = staff_locale(deps);
+            let locale = staff_locale(deps).await;
             compose::staff(kind, &pending, deps.settings.staff_role, link, "x", locale)
                 .used
                 .max(1)
@@ -387,7 +388,7 @@ async fn send_batch(
         }
         Target::Channel(channel) => {
             let link = deps.settings.ticket_url.as_deref();
-            let locale = staff_locale(deps);
+            let locale = staff_locale(deps).await;
             let role = deps.settings.staff_role;
             let body = compose::staff(kind, jobs, role, link, &nonce, locale).body;
             match deps.rest.create_message(channel, &body).await {
@@ -506,9 +507,25 @@ async fn send_batch(
     Ok(())
 }
 
-/// The language of staff messages: `notifications.locale`, else English.
-fn staff_locale(deps: &PipelineDeps) -> Locale {
-    deps.settings.locale.unwrap_or_default()
+/// The language of staff messages: `notifications.locale`; else the preferred locale of
+/// the server (`discord.guild_id`, or the only one the bot has seen); else en-US.
+async fn staff_locale(deps: &PipelineDeps) -> Locale {
+    if let Some(l) = deps.settings.locale {
+        return l;
+    }
+    let guilds = match deps.store.discord().guild_locales().await {
+        Ok(g) => g,
+        Err(e) => {
+            tracing::warn!(error = %e, "could not read the servers' locales; writing en-US");
+            return Locale::EN_US;
+        }
+    };
+    let chosen = match deps.settings.staff_guild {
+        Some(id) => guilds.into_iter().find(|(g, _)| *g == id),
+        None if guilds.len() == 1 => guilds.into_iter().next(),
+        None => None,
+    };
+    chosen.map_or(Locale::EN_US, |(_, l)| Locale::from_discord(&l))
 }
 
 /// Records a single-ticket notice Discord accepted, so later events of its ticket edit
@@ -545,7 +562,7 @@ async fn send_edit(deps: &PipelineDeps, channel: u64, job: &Job) -> Result<(), S
         Err(e) => return Err(SendError::Transient(e.to_string())),
     };
     let link = deps.settings.ticket_url.as_deref();
-    let body = compose::edit(job, acted.as_ref(), link, staff_locale(deps));
+    let body = compose::edit(job, acted.as_ref(), link, staff_locale(deps).await);
     deps.rest.edit_message(channel, message, &body).await?;
     Ok(())
 }
@@ -557,7 +574,12 @@ async fn send_dm(deps: &PipelineDeps, user: u64, job: &Job, nonce: &str) -> Resu
         Ok(None) => deps.rest.open_dm(user).await?,
         Err(e) => return Err(SendError::Transient(e.to_string())),
     };
-    let body = compose::dm(job, nonce, Locale::EN_US);
+    // The language the customer last used with the bot.
+    let locale = match deps.store.discord().locale(LocaleOf::User(user)).await {
+        Ok(l) => l.map_or(Locale::EN_US, |l| Locale::from_discord(&l)),
+        Err(e) => return Err(SendError::Transient(e.to_string())),
+    };
+    let body = compose::dm(job, nonce, locale);
     deps.rest.create_message(channel, &body).await?;
     // Saved (and its use time refreshed) after a delivery, for retention.
     let _ = store.save_dm_channel(user, channel).await;

@@ -140,6 +140,15 @@ const TABLES: &[(&str, &[(&str, Col)])] = &[
             ("at", Int),
         ],
     ),
+    (
+        "locales",
+        &[
+            ("scope", Text),
+            ("id", Int),
+            ("locale", Text),
+            ("updated_at", Int),
+        ],
+    ),
 ];
 
 /// The bot's tables, in copy order.

@@ -9,6 +9,7 @@ mod fake_selftest;
 mod front_end;
 mod harness;
 mod keys;
+mod languages;
 mod notifications;
 mod operations;
 mod replicas;
