@@ -360,6 +360,13 @@ fn forms_buttons_and_hints_fit_discords_limits_in_every_language() {
         (80, "list-next-page", vec![]),
         (80, "dm-button-reply", vec![]),
         (80, "dm-button-close", vec![]),
+        (45, "staff-reply-title", vec![("ticket_id", id.clone())]),
+        (45, "staff-reply-label", vec![]),
+        (100, "staff-reply-placeholder", vec![]),
+        (80, "staff-button-view", vec![]),
+        (80, "staff-button-start", vec![]),
+        (80, "staff-button-resolve", vec![]),
+        (80, "staff-button-reply", vec![]),
     ];
     let mut problems = Vec::new();
     for l in Locale::shipped() {
