@@ -435,3 +435,89 @@ async fn a_notices_buttons_and_its_edits_work_after_a_restart() {
     assert_eq!(status_of(&bot, id).await, 1);
     bot.assert_no_schema_errors();
 }
+
+#[tokio::test]
+async fn the_notice_speaks_the_staff_language_and_each_presser_is_answered_in_theirs() {
+    let bot = Bot::start_with(&[
+        ("STAFF_CHANNEL_ID", &STAFF.to_string()),
+        ("STAFF_ROLE_IDS", &STAFF_ROLE.to_string()),
+        ("PARADARUM_BOT__NOTIFICATIONS__ON_OPEN", "true"),
+        ("PARADARUM_BOT__NOTIFICATIONS__LOCALE", "pl"),
+    ])
+    .await;
+    // A German staff member and a Brazilian customer, in a server whose language is French.
+    bot.speaks(&sam(), "de", "fr");
+    bot.speaks(&bob(), "pt-BR", "fr");
+    let id = bot
+        .open_via_discord(&alice(), 0, "Strona nie działa")
+        .await
+        .0;
+    wait_until("the new-ticket notice", 15, || {
+        !bot.channel_messages(STAFF).is_empty()
+    })
+    .await;
+    let first = notice(&bot);
+    assert!(
+        text_of(&first).contains(&format!("Nowe zgłoszenie #{id}")),
+        "{first:#}"
+    );
+    assert_eq!(
+        labels(&first),
+        ["Pokaż", "Rozpocznij", "Rozwiąż", "Odpowiedz"]
+    );
+
+    // Not staff: refused in the presser's own language.
+    let (_, said) = answer(&bot, &bot.press(&bob(), &button(&first, "Rozwiąż"), true)).await;
+    assert!(
+        said.contains("Só a equipe de suporte da Paradarum"),
+        "{said}"
+    );
+
+    let (_, said) = answer(
+        &bot,
+        &bot.press(&sam(), &button(&first, "Rozpocznij"), true),
+    )
+    .await;
+    assert!(
+        said.contains(&format!("Ticket #{id} ist jetzt **In Bearbeitung**")),
+        "{said}"
+    );
+    // The edit stays in the staff language, naming who acted.
+    wait_until("the notice edited in Polish", 15, || {
+        text_of(&notice(&bot)).contains(&format!("Rozpoczęte przez <@{}>", sam().id))
+    })
+    .await;
+    let n = notice(&bot);
+    assert!(
+        text_of(&n).contains(&format!("Zgłoszenie #{id} · W toku")),
+        "{n:#}"
+    );
+    assert_eq!(labels(&n), ["Pokaż", "Rozwiąż", "Odpowiedz"]);
+
+    // A stale Start from the first drawing: "already", in German, naming who did it.
+    let (_, said) = answer(
+        &bot,
+        &bot.press(&sam(), &button(&first, "Rozpocznij"), true),
+    )
+    .await;
+    assert!(
+        said.contains(&format!(
+            "Ticket #{id} ist schon **In Bearbeitung** (von sam,"
+        )),
+        "{said}"
+    );
+    assert_eq!(status_of(&bot, id).await, 1);
+
+    // The reply form in the presser's language.
+    let modal = bot
+        .callback(&bot.press(&sam(), &button(&n, "Odpowiedz"), true))
+        .await;
+    assert_eq!(modal["type"], 9, "a form: {modal}");
+    let shown = modal.to_string();
+    assert!(
+        shown.contains(&format!("Team-Antwort auf Ticket #{id}"))
+            && shown.contains("Nachricht an den Kunden"),
+        "{modal}"
+    );
+    bot.assert_no_schema_errors();
+}
