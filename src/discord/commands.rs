@@ -4,9 +4,11 @@
 
 pub mod close;
 pub mod escalate;
+pub mod from_message;
 pub mod link;
 pub mod list;
 pub mod open;
+pub mod panel;
 pub mod reply;
 pub mod retry;
 pub mod sandbox_admin;
@@ -16,6 +18,7 @@ use super::errors::CommandError;
 use super::Context;
 use crate::ticket::{Status, Topic};
 
+pub use from_message::open_from_message;
 pub use sandbox_admin::sandbox;
 
 /// Open, follow, reply to and close your Paradarum support tickets
@@ -29,7 +32,8 @@ pub use sandbox_admin::sandbox;
         "close::close",
         "link::link",
         "link::unlink",
-        "escalate::escalate"
+        "escalate::escalate",
+        "panel::panel"
     ),
     subcommand_required
 )]

@@ -43,6 +43,15 @@ pub enum CustomId {
     },
     /// "Reply" under a DM about a ticket: opens the reply modal.
     ReplyButton(TicketId),
+    /// The topic select of a `/ticket panel` message (the topic is the chosen value).
+    PanelTopic,
+    /// The topic select after "Open ticket from message"; `source` is the context-menu
+    /// interaction whose prefill the database keeps.
+    MessageTopic(u64),
+    /// The property select shown before the open form to a customer with properties
+    /// (the property id is the chosen value, `-` for none); `source` as in
+    /// [`CustomId::MessageTopic`] when the form is prefilled from a message.
+    PickProperty { topic: Topic, source: Option<u64> },
 }
 
 impl CustomId {
@@ -59,6 +68,7 @@ impl CustomId {
             CustomId::ListPage {
                 status: Some(s), ..
             } if !s.is_known() => return None,
+            CustomId::PickProperty { topic, .. } if !topic.is_known() => return None,
             CustomId::OpenModal {
                 origin,
                 topic,
@@ -92,6 +102,13 @@ impl CustomId {
                 status.map_or("-".to_string(), |s| s.api_value().to_string())
             ),
             CustomId::ReplyButton(t) => format!("t:dmreply:{t}"),
+            CustomId::PanelTopic => "t:panel".to_string(),
+            CustomId::MessageTopic(source) => format!("t:mtopic:{source}"),
+            CustomId::PickProperty { topic, source } => format!(
+                "t:oprop:{}:{}",
+                topic.api_value(),
+                source.map_or("-".to_string(), |s| s.to_string())
+            ),
         };
         (s.len() <= CUSTOM_ID_MAX).then_some(s)
     }
@@ -135,6 +152,15 @@ impl CustomId {
             ("keep", 1) => CustomId::KeepOpen(id(0)?),
             ("retry", 1) => CustomId::Retry(id(0)?),
             ("dmreply", 1) => CustomId::ReplyButton(id(0)?),
+            ("panel", 0) => CustomId::PanelTopic,
+            ("mtopic", 1) => CustomId::MessageTopic(id(0)?),
+            ("oprop", 2) => CustomId::PickProperty {
+                topic: Topic::from_api(rest[0].parse().ok()?)?,
+                source: match rest[1] {
+                    "-" => None,
+                    _ => Some(id(1)?),
+                },
+            },
             ("list", 3) => CustomId::ListPage {
                 status: match rest[0] {
                     "-" => None,
@@ -191,6 +217,16 @@ mod tests {
                 cursor: "a:b".into(),
             },
             CustomId::ReplyButton(77),
+            CustomId::PanelTopic,
+            CustomId::MessageTopic(u64::MAX),
+            CustomId::PickProperty {
+                topic: Topic::Ssl,
+                source: Some(u64::MAX),
+            },
+            CustomId::PickProperty {
+                topic: Topic::General,
+                source: None,
+            },
         ];
         for id in all {
             let text = id.encode().unwrap();
@@ -216,6 +252,12 @@ mod tests {
             "t:open:1:4:",
             "t:list:9:1:c",
             "t:nuke:1",
+            "t:panel:1",
+            "t:mtopic:",
+            "t:mtopic:x",
+            "t:oprop:9:-",
+            "t:oprop:1:",
+            "t:oprop:1",
         ] {
             assert_eq!(CustomId::parse(s), None, "{s}");
         }
@@ -249,6 +291,11 @@ mod tests {
             property: None,
         };
         assert_eq!(unknown_topic.encode(), None);
+        let unknown_pick = CustomId::PickProperty {
+            topic: Topic::Unknown(9),
+            source: None,
+        };
+        assert_eq!(unknown_pick.encode(), None);
         let unknown_status = CustomId::ListPage {
             status: Some(Status::Unknown(7)),
             page: 1,
@@ -313,6 +360,10 @@ mod properties {
                 }
             ),
             any::<u64>().prop_map(CustomId::ReplyButton),
+            Just(CustomId::PanelTopic),
+            any::<u64>().prop_map(CustomId::MessageTopic),
+            (topic(), prop::option::of(any::<u64>()))
+                .prop_map(|(topic, source)| CustomId::PickProperty { topic, source }),
         ]
     }
 
@@ -320,7 +371,7 @@ mod properties {
     fn id_like() -> impl Strategy<Value = String> {
         let kind = prop::sample::select(vec![
             "open", "reply", "link", "close", "closeok", "keep", "retry", "list", "dmreply",
-            "nuke", "",
+            "panel", "mtopic", "oprop", "nuke", "",
         ]);
         let part = prop_oneof![
             any::<u64>().prop_map(|n| n.to_string()),

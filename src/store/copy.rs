@@ -116,6 +116,24 @@ const TABLES: &[(&str, &[(&str, Col)])] = &[
         "open_cooldowns",
         &[("user_id", Int), ("started_at", Int), ("origin", Int)],
     ),
+    (
+        "ticket_panels",
+        &[
+            ("channel_id", Int),
+            ("guild_id", Int),
+            ("message_id", Int),
+            ("updated_at", Int),
+        ],
+    ),
+    (
+        "message_prefills",
+        &[
+            ("origin", Int),
+            ("user_id", Int),
+            ("description", Text),
+            ("created_at", Int),
+        ],
+    ),
 ];
 
 /// The bot's tables, in copy order.

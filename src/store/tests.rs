@@ -32,6 +32,8 @@ macro_rules! on_both_engines {
 }
 
 on_both_engines! {
+    crate::store::front_door::tests::panels_are_one_per_channel_and_prefills_are_the_owners_and_expire
+        => panels_are_one_per_channel_and_prefills_are_the_owners_and_expire,
     crate::store::discord::tests::an_unreadable_mark_is_kept_by_auto_links_and_cleared_by_relinks_and_reseals
         => an_unreadable_mark_is_kept_by_auto_links_and_cleared_by_relinks_and_reseals,
     super::named_state_keeps_the_first_writer_and_takes_updates

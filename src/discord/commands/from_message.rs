@@ -1,0 +1,181 @@
+//! "Open ticket from message", a message context-menu command: the customer picks a topic
+//! in an ephemeral select, then the `/ticket open` form shows with the description
+//! prefilled from the message (its text trimmed to fit, its author and a jump link).
+//!
+//! The bot asks for no privileged intent: the targeted message arrives with the
+//! interaction, and Discord leaves its `content` in for message commands (the message
+//! content rule exempts "messages a message context menu command is used on"). Text can
+//! still be empty (an embed- or attachment-only message): then the link and author only.
+//!
+//! The prefill is kept in the database between the two steps, keyed by this interaction
+//! (carried in the select's custom id), so another replica or a restarted bot can answer
+//! the second step; rows expire after an hour.
+
+use poise::serenity_prelude as serenity;
+use poise::CreateReply;
+
+use super::open;
+use super::panel::{chosen_topic, topic_select_with};
+use crate::discord::common::{command_acked, interaction_id, not_yet_answered, respond_component};
+use crate::discord::ids::CustomId;
+use crate::discord::render::{self, MODAL_DESCRIPTION_MAX};
+use crate::discord::{CommandError, Context, Data};
+
+/// Words of this feature (one place, for the move to Fluent files).
+mod text {
+    pub const PICK_TOPIC: &str = "What is the ticket about? Pick a topic; the form then \
+        opens with the message filled in.";
+    pub const NOT_KEPT: &str = "I could not keep that message's details just now, so the \
+        form cannot be prefilled. Please try again in a moment.";
+    pub const UNKNOWN_TOPIC: &str = "That topic is not one I know. Please pick again.";
+    pub fn reference(author: &str, link: &str) -> String {
+        format!("Message from {author}: {link}")
+    }
+}
+
+/// Its name in the message menu (Discord: at most 32 characters).
+pub const NAME: &str = "Open ticket from message";
+
+/// Open a ticket about this message
+#[poise::command(
+    context_menu_command = "Open ticket from message",
+    rename = "open_from_message"
+)]
+pub async fn open_from_message(
+    ctx: Context<'_>,
+    message: serenity::Message,
+) -> Result<(), CommandError> {
+    let data = ctx.data();
+    let origin = interaction_id(ctx);
+    let uid = ctx.author().id.get();
+    if let Some(left) = data.open_cooldown_left(uid, origin).await {
+        let refusal = open::text::cooldown(left.as_secs().max(1));
+        return crate::discord::common::answer(ctx, &refusal, None).await;
+    }
+    let Some(custom_id) = CustomId::MessageTopic(origin).encode() else {
+        return Err(CommandError::internal("topic select id too long"));
+    };
+    let description = prefill(&message, ctx.guild_id().map(|g| g.get()));
+    // The first answer before the write: a second delivery of this interaction stops at
+    // its answer (40060) and keeps nothing.
+    let reply = CreateReply::default()
+        .ephemeral(true)
+        .content(text::PICK_TOPIC)
+        .components(vec![topic_select_with(custom_id)]);
+    let first = not_yet_answered(ctx);
+    let handle = ctx.send(reply).await?;
+    if first {
+        command_acked(ctx);
+    }
+    if let Err(e) = data
+        .store
+        .front_door()
+        .save_prefill(origin, uid, &description)
+        .await
+    {
+        tracing::error!(error = %e, "could not keep a message's prefill");
+        let _ = handle
+            .edit(
+                ctx,
+                CreateReply::default()
+                    .content(text::NOT_KEPT)
+                    .components(vec![]),
+            )
+            .await;
+    }
+    Ok(())
+}
+
+/// The form's description: the message's text trimmed so the whole fits the field, then
+/// who wrote it and a link back to it. Empty text (withheld, or an embed- or
+/// attachment-only message) leaves the reference line alone.
+pub fn prefill(message: &serenity::Message, guild: Option<u64>) -> String {
+    let author = message
+        .author
+        .global_name
+        .as_deref()
+        .filter(|n| !n.trim().is_empty())
+        .unwrap_or(&message.author.name);
+    let link = format!(
+        "https://discord.com/channels/{}/{}/{}",
+        guild.map_or("@me".to_string(), |g| g.to_string()),
+        message.channel_id.get(),
+        message.id.get()
+    );
+    let reference = render::truncate(&text::reference(author, &link), 300);
+    let body = message.content.trim();
+    if body.is_empty() {
+        return reference;
+    }
+    let room = usize::from(MODAL_DESCRIPTION_MAX) - reference.chars().count() - 2;
+    format!("{reference}\n\n{}", render::truncate(body, room))
+}
+
+/// A topic was picked after "Open ticket from message" (`source`): the open form's
+/// first step, prefilled from the message.
+pub async fn topic_chosen(
+    ctx: &serenity::Context,
+    data: &Data,
+    c: &serenity::ComponentInteraction,
+    source: u64,
+) {
+    match chosen_topic(c) {
+        Some(topic) => open::topic_picked(ctx, data, c, topic, Some(source)).await,
+        None => {
+            respond_component(ctx, data, c, open::ephemeral(text::UNKNOWN_TOPIC.into())).await;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message(content: &str, global_name: Option<&str>) -> serenity::Message {
+        let mut m = serenity::Message::default();
+        m.id = serenity::MessageId::new(333);
+        m.channel_id = serenity::ChannelId::new(222);
+        m.content = content.to_string();
+        m.author.name = "carol".into();
+        m.author.global_name = global_name.map(str::to_string);
+        m
+    }
+
+    #[test]
+    fn the_prefill_has_the_text_the_author_and_a_jump_link() {
+        let p = prefill(&message("  My cert expired  ", Some("Carol C")), Some(111));
+        assert_eq!(
+            p,
+            "Message from Carol C: https://discord.com/channels/111/222/333\n\nMy cert expired"
+        );
+        // In a DM the link says @me; without a display name, the username.
+        let dm = prefill(&message("hi", None), None);
+        assert!(dm.starts_with("Message from carol: https://discord.com/channels/@me/222/333"));
+    }
+
+    #[test]
+    fn empty_text_leaves_link_and_author_only() {
+        for content in ["", "   \n "] {
+            assert_eq!(
+                prefill(&message(content, Some("Carol")), Some(1)),
+                "Message from Carol: https://discord.com/channels/1/222/333"
+            );
+        }
+    }
+
+    #[test]
+    fn a_long_message_is_trimmed_to_fit_the_field_and_keeps_the_reference() {
+        let long = "é".repeat(10_000);
+        let p = prefill(&message(&long, Some("Carol")), Some(1));
+        assert_eq!(p.chars().count(), usize::from(MODAL_DESCRIPTION_MAX));
+        assert!(p.starts_with("Message from Carol: https://discord.com/channels/1/222/333"));
+        assert!(p.ends_with('…'));
+    }
+
+    #[test]
+    fn the_menu_name_fits_discords_32_characters() {
+        assert!(NAME.chars().count() <= 32);
+        let cmd = open_from_message();
+        assert_eq!(cmd.context_menu_name.as_deref(), Some(NAME));
+    }
+}
