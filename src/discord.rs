@@ -266,10 +266,11 @@ impl FrontEnd {
 /// message"); `/sandbox` only on the sandbox backend with
 /// `DISCORD_GUILD_ID` set (it is then registered in that guild only).
 pub fn commands(sandbox: bool) -> Vec<Command> {
-    let mut cmds = vec![commands::ticket(), commands::open_from_message()];
+    let mut cmds = vec![commands::ticket()];
     if sandbox {
         cmds.push(commands::sandbox());
     }
+    cmds.push(commands::open_from_message());
     cmds
 }
 

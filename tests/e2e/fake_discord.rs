@@ -94,6 +94,7 @@ struct Validators {
     webhook_edit: jsonschema::Validator,
     webhook_post: jsonschema::Validator,
     channel_message: jsonschema::Validator,
+    channel_message_edit: jsonschema::Validator,
     dm_channel: jsonschema::Validator,
 }
 
@@ -197,6 +198,10 @@ pub struct Inner {
     pub identified_at: Mutex<Option<Instant>>,
     /// Channels the bot has no access to (403, code 50001).
     pub forbidden_channels: Mutex<std::collections::HashSet<u64>>,
+    /// Channels where the bot may not post or edit (403, code 50013 Missing Permissions).
+    pub missing_permissions: Mutex<std::collections::HashSet<u64>>,
+    /// Messages the bot posted in channels and still there: id → (channel, message).
+    pub messages: Mutex<HashMap<u64, (u64, Value)>>,
     /// Users whose DMs are closed: messages to their DM channel get 403, code 50007.
     pub closed_dms: Mutex<std::collections::HashSet<u64>>,
     /// DM channel id → the user it reaches.
@@ -272,6 +277,15 @@ fn validators() -> Validators {
             "FakeChannelMessage",
             request_schema(&doc, "/channels/{channel_id}/messages", "post"),
         ),
+        channel_message_edit: validator(
+            &doc,
+            "FakeChannelMessageEdit",
+            request_schema(
+                &doc,
+                "/channels/{channel_id}/messages/{message_id}",
+                "patch",
+            ),
+        ),
         dm_channel: validator(
             &doc,
             "FakeDmChannel",
@@ -304,6 +318,8 @@ impl FakeDiscord {
             identified_at: Mutex::new(None),
             forbidden_channels: Mutex::new(Default::default()),
             closed_dms: Mutex::new(Default::default()),
+            missing_permissions: Mutex::new(Default::default()),
+            messages: Mutex::new(HashMap::new()),
             dm_channels: Mutex::new(HashMap::new()),
             next_id: AtomicU64::new(0),
             changed: Notify::new(),
@@ -395,6 +411,16 @@ impl FakeDiscord {
             at: Instant::now(),
         });
         delivered
+    }
+
+    /// Deletes a message the bot posted, as a moderator would; false if there was none.
+    pub fn delete_message(&self, id: u64) -> bool {
+        self.inner.messages.lock().unwrap().remove(&id).is_some()
+    }
+
+    /// A message the bot posted and nobody deleted: (channel, message as Discord has it).
+    pub fn message(&self, id: u64) -> Option<(u64, Value)> {
+        self.inner.messages.lock().unwrap().get(&id).cloned()
     }
 
     /// Closes every live gateway connection, as Discord does now and then. The sessions
@@ -1046,6 +1072,9 @@ fn route(
             if inner.forbidden_channels.lock().unwrap().contains(&channel) {
                 return discord_error(StatusCode::FORBIDDEN, 50001, "Missing Access");
             }
+            if inner.missing_permissions.lock().unwrap().contains(&channel) {
+                return discord_error(StatusCode::FORBIDDEN, 50013, "Missing Permissions");
+            }
             let dm_user = inner.dm_channels.lock().unwrap().get(&channel).copied();
             if dm_user.is_some_and(|u| inner.closed_dms.lock().unwrap().contains(&u)) {
                 return discord_error(
@@ -1130,6 +1159,12 @@ fn route(
                 .lock()
                 .unwrap()
                 .push((channel, body.clone()));
+            let id: u64 = msg["id"].as_str().unwrap_or("0").parse().unwrap_or(0);
+            inner
+                .messages
+                .lock()
+                .unwrap()
+                .insert(id, (channel, msg.clone()));
             (
                 [
                     ("x-ratelimit-limit", "5".to_string()),
@@ -1139,6 +1174,40 @@ fn route(
                 Json(msg),
             )
                 .into_response()
+        }
+        ("PATCH", ["channels", channel, "messages", message]) => {
+            let (Ok(channel), Ok(message)) = (channel.parse::<u64>(), message.parse::<u64>())
+            else {
+                return discord_error(StatusCode::NOT_FOUND, 10003, "Unknown Channel");
+            };
+            if inner.forbidden_channels.lock().unwrap().contains(&channel) {
+                return discord_error(StatusCode::FORBIDDEN, 50001, "Missing Access");
+            }
+            if inner.missing_permissions.lock().unwrap().contains(&channel) {
+                return discord_error(StatusCode::FORBIDDEN, 50013, "Missing Permissions");
+            }
+            if let Some(r) = check(
+                inner,
+                &inner.validators.channel_message_edit,
+                "edit channel message",
+                body,
+            ) {
+                return r;
+            }
+            if let Some(e) = message_limit_error(body) {
+                return discord_error(StatusCode::BAD_REQUEST, 50035, &e);
+            }
+            let mut messages = inner.messages.lock().unwrap();
+            let Some((_, msg)) = messages.get_mut(&message).filter(|(c, _)| *c == channel) else {
+                return discord_error(StatusCode::NOT_FOUND, 10008, "Unknown Message");
+            };
+            for field in ["content", "embeds", "components", "flags"] {
+                if let Some(v) = body.get(field) {
+                    msg[field] = v.clone();
+                }
+            }
+            msg["edited_timestamp"] = "2026-11-26T12:00:01.000000+00:00".into();
+            Json(msg.clone()).into_response()
         }
         _ => discord_error(StatusCode::NOT_FOUND, 0, "404: Not Found"),
     }

@@ -25,8 +25,8 @@ use crate::discord::{CommandError, Context, Data};
 mod text {
     pub const PICK_TOPIC: &str = "What is the ticket about? Pick a topic; the form then \
         opens with the message filled in.";
-    pub const NOT_KEPT: &str = "I could not keep that message's details just now, so the \
-        form cannot be prefilled. Please try again in a moment.";
+    pub const NOT_KEPT: &str = "I could not keep that message's details just now. Nothing \
+        was opened; please try again in a moment.";
     pub const UNKNOWN_TOPIC: &str = "That topic is not one I know. Please pick again.";
     pub fn reference(author: &str, link: &str) -> String {
         format!("Message from {author}: {link}")
@@ -56,32 +56,26 @@ pub async fn open_from_message(
         return Err(CommandError::internal("topic select id too long"));
     };
     let description = prefill(&message, ctx.guild_id().map(|g| g.get()));
-    // The first answer before the write: a second delivery of this interaction stops at
-    // its answer (40060) and keeps nothing.
+    // Kept BEFORE the first answer, unlike other writes: once the select shows, the
+    // customer may pick at once, and the pick must find it. The row is seen by nobody
+    // but this interaction's own next step, and a second delivery writes nothing
+    // (`ON CONFLICT DO NOTHING`), so answering twice cannot come of it.
+    data.store
+        .front_door()
+        .save_prefill(origin, uid, &description)
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "could not keep a message's prefill");
+            CommandError::user(text::NOT_KEPT)
+        })?;
     let reply = CreateReply::default()
         .ephemeral(true)
         .content(text::PICK_TOPIC)
         .components(vec![topic_select_with(custom_id)]);
     let first = not_yet_answered(ctx);
-    let handle = ctx.send(reply).await?;
+    ctx.send(reply).await?;
     if first {
         command_acked(ctx);
-    }
-    if let Err(e) = data
-        .store
-        .front_door()
-        .save_prefill(origin, uid, &description)
-        .await
-    {
-        tracing::error!(error = %e, "could not keep a message's prefill");
-        let _ = handle
-            .edit(
-                ctx,
-                CreateReply::default()
-                    .content(text::NOT_KEPT)
-                    .components(vec![]),
-            )
-            .await;
     }
     Ok(())
 }
