@@ -564,6 +564,7 @@ async fn a_sqlite_installation_copies_into_postgres_once() {
     .await
     .unwrap();
     from.discord().start_cooldown(3, 30, 60_000).await.unwrap();
+    from.front_door().save_panel(1, 2, 3).await.unwrap();
     let to = dst.open().await;
 
     let copied = copy::sqlite_to_postgres(&from, &to).await.unwrap();
@@ -573,10 +574,12 @@ async fn a_sqlite_installation_copies_into_postgres_once() {
             count("discord_links"),
             count("inbox_events"),
             count("outbox_jobs"),
-            count("open_cooldowns")
+            count("open_cooldowns"),
+            count("ticket_panels")
         ),
-        (1, 2, 2, 1)
+        (1, 2, 2, 1, 1)
     );
+    assert_eq!(to.front_door().panel(2).await.unwrap(), Some(3));
     assert_eq!(to.discord().link(1 << 60).await.unwrap(), link);
     assert_eq!(
         to.get_state("events.cursor:b").await.unwrap().as_deref(),

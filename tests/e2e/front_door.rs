@@ -316,6 +316,22 @@ async fn the_panel_is_refused_without_manage_server_and_in_dms_and_says_when_it_
 }
 
 #[tokio::test]
+async fn a_panel_command_delivered_twice_posts_one_panel() {
+    let bot = Bot::start().await;
+    bot.fake
+        .inner
+        .deliver_twice
+        .store(true, std::sync::atomic::Ordering::SeqCst);
+    let posted = answer_of(&bot, &panel_command(&bot, &manager(), Some(MANAGE_GUILD))).await;
+    assert!(text_of(&posted).contains("posted"), "{posted}");
+    // The second delivery stopped at its refused first answer (40060), before posting.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(posts_to_channel(&bot), 1);
+    assert_eq!(panels(&bot).len(), 1);
+    bot.assert_no_schema_errors();
+}
+
+#[tokio::test]
 async fn a_customer_with_properties_picks_one_in_an_ephemeral_select_before_the_form() {
     let bot = Bot::start().await;
     // Alice's first ticket links her to a sandbox account with two properties.
