@@ -1,7 +1,8 @@
 //! The front door (#14): `/ticket panel` posted, re-posted in place, refused to members
 //! without Manage Server and in DMs, and used (select → form → ticket) without the panel
 //! message changing; "Open ticket from message" with its prefill kept in the database
-//! between its two steps (across a restart), empty and very long messages.
+//! between its two steps (across a restart, and across a failover between replicas on
+//! PostgreSQL: ignored, run with `-- --ignored`), empty and very long messages.
 
 use std::time::Duration;
 
@@ -529,4 +530,82 @@ async fn the_new_commands_are_registered_as_discord_accepts_them() {
     assert_eq!(panel["type"], 1);
     // The fake validated the body against Discord's OpenAPI spec.
     bot.assert_no_schema_errors();
+}
+
+/// The initial response to `sent` on the cluster's fake, waiting up to `secs`.
+async fn cluster_callback(c: &crate::harness::cluster::Cluster, sent: &Sent, secs: u64) -> Value {
+    let path = format!("/interactions/{}/{}/callback", sent.id, sent.token);
+    c.fake
+        .wait_for(Duration::from_secs(secs), |rs| {
+            rs.iter()
+                .find(|r| r.path == path && r.status == 204)
+                .map(|r| r.body.clone())
+        })
+        .await
+        .unwrap_or_else(|| panic!("no answer to {path}\n{}", c.logs()))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs PostgreSQL (127.0.0.1:5432); .ci/run runs it"]
+async fn the_message_prefill_survives_a_failover_between_the_two_steps() {
+    use crate::harness::cluster::{Cluster, Storage};
+    let mut c = Cluster::start(2, Storage::Postgres, &[]).await;
+    let holder = c
+        .wait_holder("gateway", Duration::from_secs(20))
+        .await
+        .expect("a gateway holder");
+    let live = |c: &Cluster| c.fake.sessions().iter().filter(|s| s.is_live()).count();
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while live(&c) != 1 {
+        assert!(std::time::Instant::now() < deadline, "no live session");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    // Step one on the holder.
+    let target = json!({
+        "id": c.fake.new_id().to_string(), "channel_id": CHANNEL_ID.to_string(),
+        "author": {"id": "400000000000000099", "username": "carol", "discriminator": "0", "global_name": null, "avatar": null},
+        "content": "Failover question", "timestamp": "2026-11-26T12:00:00.000000+00:00",
+        "edited_timestamp": null, "tts": false, "mention_everyone": false, "mentions": [],
+        "mention_roles": [], "attachments": [], "embeds": [], "pinned": false, "type": 0
+    });
+    let target_id = target["id"].as_str().unwrap().to_string();
+    let (menu, mut v) = interaction_base(&c.fake, 2, &alice(), Some(GUILD_ID), Duration::ZERO);
+    v["data"] = json!({"id": "2", "name": MENU, "type": 3, "target_id": target_id,
+        "resolved": {"messages": {target_id.clone(): target}}});
+    assert!(c.fake.dispatch_interaction(v));
+    let ask = cluster_callback(&c, &menu, 10).await;
+    assert_eq!(ask["type"], 4, "{ask}");
+
+    // The holder dies; the other replica takes the gateway and answers step two.
+    let before = c.fake.sessions().len();
+    c.kill(holder);
+    let new = c
+        .fake
+        .wait_sessions(Duration::from_secs(20), |s| {
+            s.iter()
+                .find(|s| s.number >= before && s.is_live())
+                .map(|_| ())
+        })
+        .await;
+    assert!(new.is_some(), "no failover\n{}", c.logs());
+    let (step, mut v) = interaction_base(&c.fake, 3, &alice(), Some(GUILD_ID), Duration::ZERO);
+    v["data"] = json!({"custom_id": select_id(&ask["data"]), "component_type": 3, "values": ["1"]});
+    v["message"] = json!({
+        "id": c.fake.new_id().to_string(), "channel_id": CHANNEL_ID.to_string(),
+        "author": {"id": BOT_USER_ID.to_string(), "username": "paradarum-bot", "discriminator": "0000", "avatar": null, "bot": true},
+        "content": "", "timestamp": "2026-11-26T12:00:00.000000+00:00", "edited_timestamp": null,
+        "tts": false, "mention_everyone": false, "mentions": [], "mention_roles": [],
+        "attachments": [], "embeds": [], "pinned": false, "type": 0, "flags": 64,
+        "components": ask["data"]["components"].clone()
+    });
+    assert!(c.fake.dispatch_interaction(v));
+    let form = cluster_callback(&c, &step, 10).await;
+    assert_eq!(form["type"], 9, "{form}");
+    let d = form_field(&form, "description").unwrap();
+    assert!(d.ends_with("\n\nFailover question"), "{d}");
+    assert!(
+        d.contains(&format!("/{GUILD_ID}/{CHANNEL_ID}/{target_id}")),
+        "{d}"
+    );
 }
