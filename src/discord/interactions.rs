@@ -5,7 +5,7 @@
 use poise::serenity_prelude as serenity;
 use poise::CreateReply;
 
-use super::commands::{close, from_message, link, list, open, panel, reply, retry};
+use super::commands::{close, link, list, open, panel, reply, retry};
 use super::common::{
     command_acked, defer_modal, duplicate, finish_modal, interaction_id, log_error,
     not_yet_answered,
@@ -133,8 +133,8 @@ async fn on_component(ctx: &serenity::Context, data: &Data, c: &serenity::Compon
             cursor,
         } => list::page_button(ctx, data, c, status, page, cursor).await,
         CustomId::Retry(origin) => retry::press(ctx, data, c, origin).await,
-        CustomId::PanelTopic => panel::topic_chosen(ctx, data, c).await,
-        CustomId::MessageTopic(source) => from_message::topic_chosen(ctx, data, c, source).await,
+        CustomId::PanelTopic => panel::topic_chosen(ctx, data, c, None).await,
+        CustomId::MessageTopic(source) => panel::topic_chosen(ctx, data, c, Some(source)).await,
         CustomId::PickProperty { topic, source } => {
             open::property_picked(ctx, data, c, topic, source).await
         }

@@ -9,17 +9,18 @@
 //!
 //! The prefill is kept in the database between the two steps, keyed by this interaction
 //! (carried in the select's custom id), so another replica or a restarted bot can answer
-//! the second step; rows expire after an hour.
+//! the second step (the topic select is routed like the panel's, to `panel::topic_chosen`
+//! and on to `open::topic_picked`, which reads the prefill); rows expire after an hour.
 
 use poise::serenity_prelude as serenity;
 use poise::CreateReply;
 
 use super::open;
-use super::panel::{chosen_topic, topic_select_with};
-use crate::discord::common::{command_acked, interaction_id, not_yet_answered, respond_component};
+use super::panel::topic_select_with;
+use crate::discord::common::{command_acked, interaction_id, not_yet_answered};
 use crate::discord::ids::CustomId;
 use crate::discord::render::{self, MODAL_DESCRIPTION_MAX};
-use crate::discord::{CommandError, Context, Data};
+use crate::discord::{CommandError, Context};
 
 /// Words of this feature (one place, for the move to Fluent files).
 mod text {
@@ -27,7 +28,6 @@ mod text {
         opens with the message filled in.";
     pub const NOT_KEPT: &str = "I could not keep that message's details just now. Nothing \
         was opened; please try again in a moment.";
-    pub const UNKNOWN_TOPIC: &str = "That topic is not one I know. Please pick again.";
     pub fn reference(author: &str, link: &str) -> String {
         format!("Message from {author}: {link}")
     }
@@ -103,22 +103,6 @@ pub fn prefill(message: &serenity::Message, guild: Option<u64>) -> String {
     }
     let room = usize::from(MODAL_DESCRIPTION_MAX) - reference.chars().count() - 2;
     format!("{reference}\n\n{}", render::truncate(body, room))
-}
-
-/// A topic was picked after "Open ticket from message" (`source`): the open form's
-/// first step, prefilled from the message.
-pub async fn topic_chosen(
-    ctx: &serenity::Context,
-    data: &Data,
-    c: &serenity::ComponentInteraction,
-    source: u64,
-) {
-    match chosen_topic(c) {
-        Some(topic) => open::topic_picked(ctx, data, c, topic, Some(source)).await,
-        None => {
-            respond_component(ctx, data, c, open::ephemeral(text::UNKNOWN_TOPIC.into())).await;
-        }
-    }
 }
 
 #[cfg(test)]

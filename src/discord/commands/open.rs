@@ -71,7 +71,7 @@ pub async fn open(
     }
 }
 
-/// The open form; `description` prefills its description (from a message).
+/// The open form; `prefill` fills in its description (from a message).
 pub fn open_modal(
     custom_id: String,
     topic: Topic,

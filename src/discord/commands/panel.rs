@@ -147,24 +147,25 @@ fn topic_select() -> serenity::CreateActionRow {
     topic_select_with(CustomId::PanelTopic.encode().unwrap_or_default())
 }
 
-/// A topic was picked on a panel: the open form's first step. Never an update of the
-/// panel message: the answer is a form or an ephemeral message.
+/// A topic was picked on a panel (`source` None) or after "Open ticket from message"
+/// (`source` its interaction, whose prefill the form gets): the open form's first step.
+/// Never an update of the message holding the select: a form or an ephemeral message.
 pub async fn topic_chosen(
     ctx: &serenity::Context,
     data: &Data,
     c: &serenity::ComponentInteraction,
+    source: Option<u64>,
 ) {
     match chosen_topic(c) {
-        Some(topic) => open::topic_picked(ctx, data, c, topic, None).await,
+        Some(topic) => open::topic_picked(ctx, data, c, topic, source).await,
         None => {
             respond_component(ctx, data, c, open::ephemeral(text::UNKNOWN_TOPIC.into())).await;
         }
     }
 }
 
-/// The topic chosen in a topic select (the panel's, or the one after "Open ticket from
-/// message").
-pub fn chosen_topic(c: &serenity::ComponentInteraction) -> Option<Topic> {
+/// The topic chosen in a topic select.
+fn chosen_topic(c: &serenity::ComponentInteraction) -> Option<Topic> {
     open::chosen(c)?
         .parse::<i64>()
         .ok()
