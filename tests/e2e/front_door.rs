@@ -317,6 +317,29 @@ async fn the_panel_is_refused_without_manage_server_and_in_dms_and_says_when_it_
 }
 
 #[tokio::test]
+async fn the_panels_form_keeps_open_s_idempotency_and_cooldown() {
+    let bot = Bot::start_with(&[("PARADARUM_BOT__DISCORD__OPEN_COOLDOWN_SECS", "60")]).await;
+    answer_of(&bot, &panel_command(&bot, &manager(), Some(MANAGE_GUILD))).await;
+    let (_, panel) = panels(&bot)[0].clone();
+    let pick = bot.choose(&alice(), "t:panel", "2", panel.clone(), true);
+    let form = bot.callback(&pick).await;
+    // The same form submitted twice (a double click, a resend): one ticket.
+    let first = submit_open(&bot, &alice(), &form, "Rule 12 blocks me").await;
+    let second = submit_open(&bot, &alice(), &form, "Rule 12 blocks me").await;
+    assert_eq!(first, second);
+    assert_eq!(bot.sandbox_tickets().await.len(), 1);
+    // The cooldown of /ticket open holds on the panel too.
+    let again = bot.choose(&alice(), "t:panel", "0", panel, true);
+    let refused = bot.callback(&again).await;
+    assert_eq!(refused["type"], 4, "{refused}");
+    assert!(
+        text_of(&refused["data"]).contains("You just opened a ticket"),
+        "{refused}"
+    );
+    bot.assert_no_schema_errors();
+}
+
+#[tokio::test]
 async fn a_panel_command_delivered_twice_posts_one_panel() {
     let bot = Bot::start().await;
     bot.fake
