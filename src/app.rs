@@ -909,6 +909,7 @@ fn discord_data(settings: &Settings, parts: Parts) -> Data {
         downloads,
         open_cooldown: settings.discord.open_cooldown_secs.0,
         showing_forms: Default::default(),
+        seen_locales: Default::default(),
         api_slots: tokio::sync::Semaphore::new(crate::discord::API_CONCURRENCY),
         gateway,
         sandbox_guild: settings.discord.guild_id.map(|g| g.0),

@@ -119,6 +119,8 @@ settings! {
         retention: Option<Dur>;
         retention_check_secs: Secs<1, 86_400>;
         max_event_attempts: Num<1, 100>;
+        /// Unset: the server's preferred locale.
+        locale: Option<LocaleName>;
     }
     moderation: ModerationSettings { role_ids: Ids = "MODERATOR_ROLE_IDS"; }
     http: HttpSettings {
@@ -203,6 +205,8 @@ impl Settings {
             retention: n.retention.map_or(MONTH, |r| r.0),
             retention_every: n.retention_check_secs.0,
             max_event_attempts: n.max_event_attempts.0,
+            locale: n.locale.map(|l| l.0),
+            staff_guild: self.discord.guild_id.map(|g| g.0),
             ..NotifySettings::default()
         }
     }

@@ -14,6 +14,7 @@ pub mod errors;
 pub mod ids;
 pub mod interactions;
 pub mod links;
+pub mod locales;
 pub mod render;
 
 use std::collections::HashMap;
@@ -150,6 +151,8 @@ pub struct FrontEnd {
     /// `DISCORD_GUILD_ID`: the only server where `/sandbox` is registered and accepted.
     pub sandbox_guild: Option<u64>,
     pub download_limits: commands::reply::DownloadLimits,
+    /// Locales already stored, so an unchanged one is not written again.
+    pub seen_locales: locales::SeenLocales,
 }
 
 impl FrontEnd {
@@ -271,14 +274,19 @@ pub fn commands(sandbox: bool) -> Vec<Command> {
         cmds.push(commands::sandbox());
     }
     cmds.push(commands::open_from_message());
+    // Every language's names and descriptions (locales/*.ftl), sent at registration.
+    crate::i18n::registration::apply(&mut cmds);
     cmds
 }
 
 /// The exact JSON the bot PUTs to register its commands.
 pub fn registration_json(sandbox: bool) -> serde_json::Value {
-    let cmds = poise::builtins::create_application_commands(&commands(sandbox));
+    let list = commands(sandbox);
+    let cmds = poise::builtins::create_application_commands(&list);
     let mut v = serde_json::to_value(cmds).unwrap_or(serde_json::Value::Null);
     commands::escalate::fix_registration(&mut v);
+    // poise sends no localizations for context-menu commands.
+    crate::i18n::registration::localize_context_menus(&mut v, &list);
     // serenity writes permission sets as strings; Discord's schema for this field is an
     // integer (it accepts both, but a validator would not): send the integer.
     for cmd in v.as_array_mut().into_iter().flatten() {

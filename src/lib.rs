@@ -11,6 +11,7 @@
 //! - [`signing`]: Standard Webhooks signatures, shared by the sandbox and the bot.
 //! - [`http`]: the bot's own HTTP endpoints (`/healthz`, `/readyz`, the webhook; `/metrics`
 //!   on a listener of its own).
+//! - [`i18n`]: every user-facing word, in the reader's language (`locales/*.ftl`).
 //! - [`config`]: layered configuration with every problem reported at once.
 //! - [`app`]: start-up and clean shutdown of the parts; [`cli`]: the commands.
 //!
@@ -24,6 +25,7 @@ pub mod config;
 pub mod crypto;
 pub mod discord;
 pub mod http;
+pub mod i18n;
 pub mod metrics;
 pub mod notify;
 pub mod replica;

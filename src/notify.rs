@@ -58,6 +58,11 @@ pub struct NotifySettings {
     pub max_event_attempts: u32,
     /// How long a user whose DMs are closed is not tried again.
     pub dm_closed_for: Duration,
+    /// `notifications.locale`: the language of staff messages (unset: the server's).
+    pub locale: Option<crate::i18n::Locale>,
+    /// `discord.guild_id`: the server whose preferred locale staff messages use when
+    /// `locale` is unset (unset: the one server the bot has seen, if only one).
+    pub staff_guild: Option<u64>,
 }
 
 impl Default for NotifySettings {
@@ -74,6 +79,8 @@ impl Default for NotifySettings {
             retention_every: Duration::from_secs(3_600),
             max_event_attempts: 8,
             dm_closed_for: Duration::from_secs(86_400),
+            locale: None,
+            staff_guild: None,
         }
     }
 }

@@ -109,6 +109,8 @@ newtypes! {
     DbUrl(String);
     /// A `sqlite:` database URL (the sandbox's own database is always SQLite).
     SqliteUrl(String);
+    /// One of the shipped languages, by its Discord locale id (`de`, `pt-BR`).
+    LocaleName(crate::i18n::Locale) Copy;
     /// An address to listen on, like 127.0.0.1:8080.
     Listen(SocketAddr) Copy;
     /// An address to listen on, or `off` (`None`); an empty value is a mistake, not off.
@@ -205,6 +207,10 @@ from_text! {
         true => Ok(Backfill(None)),
         false => duration(t).map(|d| Backfill(Some(d))),
     };
+    [] LocaleName; |t| crate::i18n::Locale::exact(t).map(LocaleName).ok_or_else(|| {
+        let known: Vec<&str> = crate::i18n::Locale::shipped().map(|l| l.code()).collect();
+        format!("`{t}` is not a shipped language; one of: {}", known.join(", "))
+    });
     [] Durability; |t| match t {
         "full" => Ok(Durability::Full),
         "normal" => Ok(Durability::Normal),

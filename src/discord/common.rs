@@ -13,7 +13,9 @@ use super::errors::{self, new_reference, CommandError};
 use super::render::{self, Card};
 use super::{allowed_mentions_none, Context, Data};
 use crate::client::{ApiError, ListTickets};
+use crate::i18n::{self, Locale, LocaleSource, Text};
 use crate::metrics::InteractionKind;
+use crate::text;
 use crate::ticket::api::{Ticket, TicketId};
 
 /// Autocomplete must answer within Discord's 3 seconds and cannot be deferred.
@@ -71,12 +73,7 @@ pub fn parse_ticket_id(input: &str) -> Result<TicketId, CommandError> {
         .parse::<TicketId>()
         .ok()
         .filter(|id| *id > 0)
-        .ok_or_else(|| {
-            CommandError::user(
-                "Pick a ticket from the list, or type its number (like `12`). `/ticket list` \
-                 shows your tickets.",
-            )
-        })
+        .ok_or_else(|| CommandError::user(text!("error-pick-ticket")))
 }
 
 /// Sends an ephemeral answer (a followup when the command already deferred).
@@ -154,20 +151,24 @@ pub fn interaction_id(ctx: Context<'_>) -> u64 {
 
 /// The choice autocomplete shows when it cannot list anything because of the user's
 /// link (not linked, or a link no key opens): the advice itself, instead of silence.
-fn advice_choice(data: &Data, e: &CommandError) -> Option<serenity::AutocompleteChoice> {
+fn advice_choice(
+    data: &Data,
+    e: &CommandError,
+    locale: Locale,
+) -> Option<serenity::AutocompleteChoice> {
     let CommandError::User(m) = e else {
         return None;
     };
     let name = if super::links::is_unreadable(e) {
         if data.sandbox_admin.is_some() {
-            super::links::UNREADABLE_HINT_SANDBOX.to_string()
+            Text::new(super::links::UNREADABLE_HINT_SANDBOX).render(locale)
         } else {
-            super::links::UNREADABLE_HINT.to_string()
+            Text::new(super::links::UNREADABLE_HINT).render(locale)
         }
-    } else if m == super::links::NOT_LINKED {
-        super::links::NOT_LINKED_HINT.to_string()
+    } else if m.key() == Some(super::links::NOT_LINKED) {
+        Text::new(super::links::NOT_LINKED_HINT).render(locale)
     } else {
-        render::truncate(m, 100)
+        render::truncate(&m.render(locale), 100)
     };
     Some(serenity::AutocompleteChoice::new(name, "help"))
 }
@@ -198,6 +199,7 @@ pub async fn autocomplete_ticket(
 ) -> serenity::CreateAutocompleteResponse {
     let data = ctx.data();
     let user = ctx.author().clone();
+    let locale = ctx.to_locale();
     let partial = partial.trim().trim_start_matches('#').to_lowercase();
     let work = async {
         let token = autocomplete_token(data, &user).await?;
@@ -218,7 +220,7 @@ pub async fn autocomplete_ticket(
     let tickets = match tokio::time::timeout(AUTOCOMPLETE_BUDGET, work).await {
         Ok(Ok(t)) => t,
         Ok(Err(e)) => {
-            let choices = advice_choice(data, &e).into_iter().collect();
+            let choices = advice_choice(data, &e, locale).into_iter().collect();
             return serenity::CreateAutocompleteResponse::new().set_choices(choices);
         }
         Err(_) => vec![],
@@ -236,8 +238,8 @@ pub async fn autocomplete_ticket(
                 &format!(
                     "#{} · {} · {} · {}",
                     t.id,
-                    t.status.label(),
-                    t.topic.label(),
+                    i18n::status(t.status).render(locale),
+                    i18n::topic(t.topic).render(locale),
                     t.subject
                 ),
                 100,
@@ -255,6 +257,7 @@ pub async fn autocomplete_property(
 ) -> serenity::CreateAutocompleteResponse {
     let data = ctx.data();
     let user = ctx.author().clone();
+    let locale = ctx.to_locale();
     let partial = partial.trim().to_lowercase();
     let work = async {
         let token = autocomplete_token(data, &user).await?;
@@ -263,7 +266,7 @@ pub async fn autocomplete_property(
     let props = match tokio::time::timeout(AUTOCOMPLETE_BUDGET, work).await {
         Ok(Ok(p)) => p,
         Ok(Err(e)) => {
-            let choices = advice_choice(data, &e).into_iter().collect();
+            let choices = advice_choice(data, &e, locale).into_iter().collect();
             return serenity::CreateAutocompleteResponse::new().set_choices(choices);
         }
         Err(_) => vec![],
@@ -351,9 +354,21 @@ pub fn read_err(id: Option<TicketId>) -> impl Fn(ApiError) -> CommandError {
     move |e| errors::from_read(e, id)
 }
 
-/// A rule's message as a sentence.
-pub fn sentence(s: &str) -> String {
-    format!("{}.", errors::capitalise(s))
+/// A refused subject, message or reason, in the user's words.
+pub fn text_error(e: crate::ticket::TextError) -> CommandError {
+    use crate::ticket::TextError;
+    CommandError::user(match e {
+        TextError::Empty { what } => match what {
+            "the subject" => text!("error-subject-empty"),
+            "the reason" => text!("error-reason-empty"),
+            _ => text!("error-message-empty"),
+        },
+        TextError::TooLong { what, len, max } => match what {
+            "the subject" => text!("error-subject-too-long", length = len, max = max),
+            "the reason" => text!("error-reason-too-long", length = len, max = max),
+            _ => text!("error-message-too-long", length = len, max = max),
+        },
+    })
 }
 
 /// A text input of a submitted modal.
@@ -438,18 +453,18 @@ pub async fn respond_component(
     .await
 }
 
-/// The edit that shows `handled` (an error as the user's words, with *Try again* when
-/// the write can be resent safely).
-pub fn edit_for(handled: Handled, what: &str) -> serenity::EditInteractionResponse {
+/// The edit that shows `handled` (an error as the user's words in `locale`, with *Try
+/// again* when the write can be resent safely).
+pub fn edit_for(handled: Handled, what: &str, locale: Locale) -> serenity::EditInteractionResponse {
     let answer = match handled {
         Ok(a) => a,
         Err(e) => {
             let reference = new_reference();
             log_error(&e, &reference, what);
             Answer {
-                content: e.user_message(&reference),
+                content: e.user_message(&reference, locale),
                 card: None,
-                components: e.retry_button().into_iter().collect(),
+                components: e.retry_button(locale).into_iter().collect(),
             }
         }
     };
@@ -483,7 +498,10 @@ pub async fn finish_modal(
     handled: Handled,
     what: &str,
 ) {
-    if let Err(e) = m.edit_response(&ctx.http, edit_for(handled, what)).await {
+    if let Err(e) = m
+        .edit_response(&ctx.http, edit_for(handled, what, m.to_locale()))
+        .await
+    {
         tracing::warn!(error = %e, what, "could not answer a modal submit");
     }
 }
@@ -521,7 +539,10 @@ pub async fn finish_component(
     handled: Handled,
     what: &str,
 ) {
-    if let Err(e) = c.edit_response(&ctx.http, edit_for(handled, what)).await {
+    if let Err(e) = c
+        .edit_response(&ctx.http, edit_for(handled, what, c.to_locale()))
+        .await
+    {
         tracing::warn!(error = %e, what, "could not answer a button");
     }
 }

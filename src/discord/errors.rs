@@ -2,12 +2,14 @@
 //! inside (logged with its detail under a reference id; the user sees only the id).
 
 use crate::client::ApiError;
+use crate::i18n::{Locale, Text};
 use crate::store::StoreError;
+use crate::text;
 
 #[derive(Debug)]
 pub enum CommandError {
-    /// Shown to the user as is.
-    User(String),
+    /// Shown to the user, in their language.
+    User(Text),
     /// The ticket API could not be reached or gave no usable answer; `outcome` says what
     /// the user may assume.
     Unavailable { detail: String, outcome: Outcome },
@@ -34,7 +36,7 @@ pub enum Outcome {
 impl std::fmt::Display for CommandError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            CommandError::User(m) => f.write_str(m),
+            CommandError::User(m) => f.write_str(&m.render(Locale::EN_US)),
             CommandError::Unavailable { detail, .. } | CommandError::Internal { detail } => {
                 f.write_str(detail)
             }
@@ -46,8 +48,9 @@ impl std::fmt::Display for CommandError {
 impl std::error::Error for CommandError {}
 
 impl CommandError {
-    pub fn user(message: impl Into<String>) -> Self {
-        CommandError::User(message.into())
+    /// What the user can fix, in words from the language files (`text!("key", …)`).
+    pub fn user(message: Text) -> Self {
+        CommandError::User(message)
     }
 
     pub fn internal(detail: impl std::fmt::Display) -> Self {
@@ -81,42 +84,30 @@ impl CommandError {
         }
     }
 
-    /// The text the user sees; internal details are logged under `reference` instead.
-    pub fn user_message(&self, reference: &str) -> String {
-        match self {
-            CommandError::User(m) => m.clone(),
+    /// The text the user sees, in `locale`; internal details are logged under `reference`
+    /// instead.
+    pub fn user_message(&self, reference: &str, locale: Locale) -> String {
+        let shown = match self {
+            CommandError::User(m) => return m.render(locale),
             CommandError::Unavailable {
                 outcome: Outcome::Unchanged,
                 ..
-            } => format!(
-                "The ticket service is not available right now. Nothing was changed, so it is \
-                 safe to try again in a moment. (ref `{reference}`)"
-            ),
+            } => text!("error-unavailable-unchanged"),
             CommandError::Unavailable {
                 outcome: Outcome::Unknown,
                 ..
-            } => format!(
-                "The ticket service did not give a clear answer, so I can't tell whether that \
-                 went through. Check with `/ticket status` or `/ticket list` before trying \
-                 again. (ref `{reference}`)"
-            ),
+            } => text!("error-unavailable-unknown"),
             CommandError::Unavailable {
                 outcome: Outcome::Retry { .. },
                 ..
-            } => format!(
-                "The ticket service did not give a clear answer, so I can't tell whether that \
-                 went through. Press **Try again** when you like: it is sent as the same \
-                 request, so it cannot happen twice. (ref `{reference}`)"
-            ),
-            CommandError::Internal { .. } | CommandError::Duplicate => format!(
-                "Something went wrong on our side. Please try again; if it keeps happening, \
-                 give support this reference: `{reference}`."
-            ),
-        }
+            } => text!("error-unavailable-retry"),
+            CommandError::Internal { .. } | CommandError::Duplicate => text!("error-internal"),
+        };
+        shown.arg("reference", reference).render(locale)
     }
 
     /// The *Try again* button of a retryable unknown outcome.
-    pub fn retry_button(&self) -> Option<serenity::all::CreateActionRow> {
+    pub fn retry_button(&self, locale: Locale) -> Option<serenity::all::CreateActionRow> {
         let CommandError::Unavailable {
             outcome: Outcome::Retry { custom_id },
             ..
@@ -126,7 +117,7 @@ impl CommandError {
         };
         Some(serenity::all::CreateActionRow::Buttons(vec![
             serenity::all::CreateButton::new(custom_id.clone())
-                .label("Try again")
+                .label(crate::tr!(locale, "button-try-again"))
                 .style(serenity::all::ButtonStyle::Primary),
         ]))
     }
@@ -152,31 +143,24 @@ pub fn from_read(e: ApiError, ticket: Option<u64>) -> CommandError {
 
 /// Maps a ticket API error to what the user is told about ticket `id` (if any).
 pub fn from_api(e: ApiError, ticket: Option<u64>) -> CommandError {
-    let which = ticket.map_or("that ticket".to_string(), |t| format!("ticket #{t}"));
     match e {
-        ApiError::NotFound => CommandError::user(format!(
-            "I can't find {which} among your tickets. Check the number with `/ticket list`."
-        )),
-        ApiError::TicketClosed => CommandError::user(format!(
-            "{} is Closed. Closed is final: it takes no more messages or changes. Open a new \
-             ticket with `/ticket open` if you need more help.",
-            capitalise(&which)
-        )),
+        ApiError::NotFound => CommandError::user(match ticket {
+            Some(t) => text!("error-not-found", ticket_id = t),
+            None => text!("error-not-found-any"),
+        }),
+        ApiError::TicketClosed => CommandError::user(match ticket {
+            Some(t) => text!("error-ticket-closed", ticket_id = t),
+            None => text!("error-ticket-closed-any"),
+        }),
+        // The API's own words: shown as it wrote them.
         ApiError::Validation { field, message } => {
-            CommandError::user(format!("That was not accepted ({field}): {message}"))
+            CommandError::user(text!("error-validation", field = field, message = message))
         }
-        ApiError::IdempotencyConflict => CommandError::user(
-            "That form was already submitted with different text. Start again with `/ticket open`.",
-        ),
-        ApiError::Unauthorized => CommandError::user(
-            "Paradarum did not accept your linked token. Link your account again with \
-             `/ticket link`.",
-        ),
-        ApiError::Forbidden { .. } => {
-            CommandError::user("Paradarum does not allow that for your account.")
-        }
+        ApiError::IdempotencyConflict => CommandError::user(text!("error-idempotency-conflict")),
+        ApiError::Unauthorized => CommandError::user(text!("error-unauthorized")),
+        ApiError::Forbidden { .. } => CommandError::user(text!("error-forbidden")),
         ApiError::PayloadTooLarge { message } => {
-            CommandError::user(format!("That is too large: {message}"))
+            CommandError::user(text!("error-too-large", message = message))
         }
         ApiError::Unavailable {
             reason,
@@ -195,15 +179,6 @@ pub fn from_api(e: ApiError, ticket: Option<u64>) -> CommandError {
             outcome: Outcome::Unchanged,
         },
         e @ (ApiError::Undecodable { .. } | ApiError::Rejected { .. }) => CommandError::internal(e),
-    }
-}
-
-/// `s` with its first letter upper-case.
-pub(crate) fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
-        None => String::new(),
     }
 }
 
@@ -241,11 +216,13 @@ mod tests {
     #[test]
     fn user_errors_are_plain_and_internal_ones_hide_detail() {
         let e = from_api(ApiError::NotFound, Some(7));
-        assert!(e.user_message("E-1").contains("ticket #7"));
+        assert!(e.user_message("E-1", Locale::EN_US).contains("ticket #7"));
         let e = from_api(ApiError::TicketClosed, Some(7));
-        assert!(e.user_message("E-1").starts_with("Ticket #7 is Closed"));
+        assert!(e
+            .user_message("E-1", Locale::EN_US)
+            .starts_with("Ticket #7 is Closed"));
         let e = from_api(ApiError::unsent("cannot connect to 10.0.0.1"), None);
-        let shown = e.user_message("E-00000001");
+        let shown = e.user_message("E-00000001", Locale::EN_US);
         assert!(shown.contains("Nothing was changed"));
         assert!(shown.contains("E-00000001"));
         assert!(!shown.contains("10.0.0.1"));
@@ -259,21 +236,23 @@ mod tests {
                 reason: reason.into(),
                 maybe_applied: true,
             };
-            let shown = from_api(unknown.clone(), None).user_message("E-3");
+            let shown = from_api(unknown.clone(), None).user_message("E-3", Locale::EN_US);
             assert!(shown.contains("can't tell whether"), "{reason}");
             assert!(!shown.contains("Nothing was changed"), "{reason}");
             assert!(!shown.contains("Try again"), "{reason}");
             // A read changed nothing, whatever happened to it.
-            let read = from_read(unknown.clone(), None).user_message("E-3");
+            let read = from_read(unknown.clone(), None).user_message("E-3", Locale::EN_US);
             assert!(read.contains("Nothing was changed"), "{reason}");
             // Kept and keyed, it offers the button.
             let retry = from_api(unknown, None).with_retry("t:retry:1".into());
-            assert!(retry.user_message("E-4").contains("Try again"));
-            assert!(retry.retry_button().is_some());
+            assert!(retry
+                .user_message("E-4", Locale::EN_US)
+                .contains("Try again"));
+            assert!(retry.retry_button(Locale::EN_US).is_some());
         }
         assert!(from_api(ApiError::unsent("x"), None)
             .with_retry("t:retry:1".into())
-            .retry_button()
+            .retry_button(Locale::EN_US)
             .is_none());
         let e = from_api(
             ApiError::Undecodable {
@@ -282,7 +261,9 @@ mod tests {
             },
             None,
         );
-        assert!(!e.user_message("E-2").contains("secret internals"));
+        assert!(!e
+            .user_message("E-2", Locale::EN_US)
+            .contains("secret internals"));
     }
 
     #[test]

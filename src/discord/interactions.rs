@@ -13,7 +13,9 @@ use super::common::{
 use super::errors::{already_acknowledged, new_reference, CommandError};
 use super::ids::CustomId;
 use super::Data;
+use crate::i18n::LocaleSource;
 use crate::metrics::InteractionKind;
+use crate::{text, tr};
 
 /// poise's error hook. Never poise's `builtins::on_error`: that shows users the error chain.
 pub async fn on_error(error: poise::FrameworkError<'_, Data, CommandError>) {
@@ -26,7 +28,7 @@ pub async fn on_error(error: poise::FrameworkError<'_, Data, CommandError>) {
         poise::FrameworkError::Command { error, ctx, .. } => {
             let reference = new_reference();
             log_error(&error, &reference, &ctx.command().qualified_name);
-            let text = error.user_message(&reference);
+            let text = error.user_message(&reference, ctx.to_locale());
             let reply = CreateReply::default().ephemeral(true).content(text);
             let first = not_yet_answered(ctx);
             match ctx.send(reply).await {
@@ -44,16 +46,15 @@ pub async fn on_error(error: poise::FrameworkError<'_, Data, CommandError>) {
             tracing::info!(error = %error, command = %ctx.command().qualified_name, "unreadable option");
             let reply = CreateReply::default()
                 .ephemeral(true)
-                .content("I could not read one of the options. Please pick from the suggestions.");
+                .content(tr!(ctx, "error-bad-option"));
             let _ = ctx.send(reply).await;
         }
         other => {
             let reference = new_reference();
             tracing::error!(%reference, error = %other, "framework error");
             if let Some(ctx) = other.ctx() {
-                let reply = CreateReply::default().ephemeral(true).content(format!(
-                    "Something went wrong on our side (ref `{reference}`). Please try again."
-                ));
+                let text = tr!(ctx, "error-framework", reference = reference.as_str());
+                let reply = CreateReply::default().ephemeral(true).content(text);
                 let _ = ctx.send(reply).await;
             }
         }
@@ -85,8 +86,13 @@ pub async fn on_event(
             }
             _ => {}
         }
+        // After the answer: the languages for DMs and staff messages.
+        super::locales::remember(data, interaction).await;
         // A command began in `pre_command`; poise calls this after it ran.
         data.gateway.end(id);
+    }
+    if let serenity::FullEvent::GuildCreate { guild, .. } = event {
+        super::locales::remember_guild(data, guild).await;
     }
     Ok(())
 }
@@ -112,7 +118,7 @@ async fn on_modal(ctx: &serenity::Context, data: &Data, m: &serenity::ModalInter
             attachment,
         } => reply::submit(data, m, ticket, origin, attachment).await,
         CustomId::LinkModal => link::submit(data, m).await,
-        _ => Err(CommandError::user("That form is not one I know.")),
+        _ => Err(CommandError::user(text!("error-unknown-form"))),
     };
     finish_modal(ctx, m, handled, "form").await;
 }

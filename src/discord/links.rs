@@ -11,27 +11,21 @@ use zeroize::Zeroize;
 
 use super::{errors, CommandError, FrontEnd};
 use crate::crypto::{KeyUsed, TokenCipher};
+use crate::i18n::Text;
 use crate::store::discord::LinkRecord;
 use crate::store::StoreError;
 
 /// What autocomplete shows (as its one choice) when the user's link can't be read; short
-/// enough for a choice name (100 characters).
-pub const UNREADABLE_HINT: &str = "Your link can't be read: run /ticket link again";
+/// enough for a choice name (100 characters, checked in every language).
+pub const UNREADABLE_HINT: &str = "link-unreadable-hint";
 /// [`UNREADABLE_HINT`] on the sandbox backend, where there is no token to paste.
-pub const UNREADABLE_HINT_SANDBOX: &str =
-    "Your link can't be read: run /ticket unlink, then try again";
+pub const UNREADABLE_HINT_SANDBOX: &str = "link-unreadable-hint-sandbox";
 
 /// What autocomplete shows when the user is not linked.
-pub const NOT_LINKED_HINT: &str =
-    "Not linked yet: run /ticket link with a token from your Paradarum panel";
-pub const NOT_LINKED: &str = "Your Discord account is not linked to Paradarum yet. Use \
-     `/ticket link` with an API token from your Paradarum panel, then try again.";
-const UNREADABLE: &str = "Your linked Paradarum account can't be read: the bot's \
-     encryption key has changed since you linked it. Nothing was changed. Run `/ticket link` \
-     again with an API token from your Paradarum panel, then try again.";
-const UNREADABLE_SANDBOX: &str = "Your linked sandbox account can't be read: the bot's \
-     encryption key has changed since it was made. Nothing was changed. Run `/ticket unlink`, \
-     then try again: your next command makes you a new sandbox account.";
+pub const NOT_LINKED_HINT: &str = "link-not-linked-hint";
+pub const NOT_LINKED: &str = "link-not-linked";
+const UNREADABLE: &str = "link-unreadable";
+const UNREADABLE_SANDBOX: &str = "link-unreadable-sandbox";
 
 /// Why a user's token is not available.
 #[derive(Debug)]
@@ -50,7 +44,7 @@ impl LinkError {
         matches!(self, LinkError::Unreadable { .. })
     }
 
-    /// The short form of an unreadable link's advice (see [`UNREADABLE_HINT`]).
+    /// The key of the short form of an unreadable link's advice (see [`UNREADABLE_HINT`]).
     pub fn hint(&self) -> Option<&'static str> {
         match self {
             LinkError::Unreadable { sandbox: false } => Some(UNREADABLE_HINT),
@@ -63,9 +57,11 @@ impl LinkError {
 impl From<LinkError> for CommandError {
     fn from(e: LinkError) -> Self {
         match e {
-            LinkError::NotLinked => CommandError::user(NOT_LINKED),
-            LinkError::Unreadable { sandbox: false } => CommandError::user(UNREADABLE),
-            LinkError::Unreadable { sandbox: true } => CommandError::user(UNREADABLE_SANDBOX),
+            LinkError::NotLinked => CommandError::user(Text::new(NOT_LINKED)),
+            LinkError::Unreadable { sandbox: false } => CommandError::user(Text::new(UNREADABLE)),
+            LinkError::Unreadable { sandbox: true } => {
+                CommandError::user(Text::new(UNREADABLE_SANDBOX))
+            }
             LinkError::Other(e) => e,
         }
     }
@@ -86,7 +82,7 @@ impl From<StoreError> for LinkError {
 /// True when `e` is the advice given for a link no configured key opens (for callers that
 /// only have the [`CommandError`] of `FrontEnd::customer_token`).
 pub fn is_unreadable(e: &CommandError) -> bool {
-    matches!(e, CommandError::User(m) if m == UNREADABLE || m == UNREADABLE_SANDBOX)
+    matches!(e, CommandError::User(m) if matches!(m.key(), Some(UNREADABLE | UNREADABLE_SANDBOX)))
 }
 
 /// The associated data that binds a sealed token to its Discord user.
@@ -304,11 +300,17 @@ mod tests {
         for sandbox in [false, true] {
             let e = LinkError::Unreadable { sandbox };
             assert!(e.is_unreadable());
-            let hint = e.hint().unwrap();
-            assert!(hint.chars().count() <= 100, "{hint}");
-            let ce = CommandError::from(e);
+            let ce = CommandError::from(LinkError::Unreadable { sandbox });
             assert!(is_unreadable(&ce));
-            let text = ce.user_message("E-1");
+            for l in crate::i18n::Locale::shipped() {
+                let hint = Text::new(e.hint().unwrap()).render(l);
+                assert_ne!(hint, e.hint().unwrap(), "{l}: no such key");
+                assert!(hint.chars().count() <= 100, "{l}: {hint}");
+                let not_linked = Text::new(NOT_LINKED_HINT).render(l);
+                assert!(not_linked.chars().count() <= 100, "{l}: {not_linked}");
+            }
+            let hint = Text::new(e.hint().unwrap()).render(crate::i18n::Locale::EN_US);
+            let text = ce.user_message("E-1", crate::i18n::Locale::EN_US);
             assert!(!text.contains("Something went wrong"), "{text}");
             let wanted = if sandbox {
                 "/ticket unlink"

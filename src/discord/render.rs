@@ -7,8 +7,10 @@
 use chrono::{DateTime, Utc};
 use poise::serenity_prelude as serenity;
 
+use crate::i18n::{self, Locale, Text};
 use crate::ticket::api::{Message, Ticket};
 use crate::ticket::{self, Author, Status, Topic};
+use crate::{text, tr};
 
 pub const TITLE_MAX: usize = 256;
 pub const DESCRIPTION_MAX: usize = 4096;
@@ -221,91 +223,107 @@ pub fn relative_time(t: DateTime<Utc>) -> String {
     format!("<t:{}:R>", t.timestamp())
 }
 
-fn author_label(a: Author) -> &'static str {
+fn author_label(a: Author) -> Text {
     match a {
-        Author::Customer => "You",
-        Author::Staff => "Paradarum support",
-        Author::System => "System",
-        Author::Unknown => "Someone",
+        Author::Customer => text!("author-customer"),
+        Author::Staff => text!("author-staff"),
+        Author::System => text!("author-system"),
+        Author::Unknown => text!("author-unknown"),
     }
 }
 
 /// What the customer should expect next, by status.
-pub fn next_steps(status: Status) -> &'static str {
+pub fn next_steps(status: Status) -> Text {
     match status {
-        Status::Open => "Support will pick it up soon. Use `/ticket reply` to add details.",
-        Status::InProgress => "Support is working on it. Use `/ticket reply` to add details.",
-        Status::Resolved => {
-            "Support marked it solved. Replying reopens it; `/ticket close` ends it for good."
-        }
-        Status::Closed => "This ticket is Closed: it is final and takes no more messages.",
-        Status::Unknown(_) => "Use `/ticket status` to follow it.",
+        Status::Open => text!("next-open"),
+        Status::InProgress => text!("next-in-progress"),
+        Status::Resolved => text!("next-resolved"),
+        Status::Closed => text!("next-closed"),
+        Status::Unknown(_) => text!("next-unknown"),
     }
 }
 
-/// The ticket card: id, topic badge (colour and label), status with its meaning, property,
-/// last update, the last messages and what happens next.
-pub fn ticket_card(ticket: &Ticket, property: Option<&str>, last: &[Message]) -> Card {
+/// The ticket card in `locale`: id, topic badge (colour and label), status with its
+/// meaning, property, last update, the last messages and what happens next.
+pub fn ticket_card(
+    ticket: &Ticket,
+    property: Option<&str>,
+    last: &[Message],
+    locale: Locale,
+) -> Card {
+    let topic = i18n::topic(ticket.topic).render(locale);
+    let status = i18n::status(ticket.status).render(locale);
     let mut fields = vec![
-        ("Topic".to_string(), ticket.topic.label(), true),
-        ("Status".to_string(), ticket.status.label(), true),
+        (tr!(locale, "card-topic"), topic.clone(), true),
+        (tr!(locale, "card-status"), status.clone(), true),
         (
-            "Updated".to_string(),
+            tr!(locale, "card-updated"),
             relative_time(ticket.updated_at),
             true,
         ),
     ];
     if let Some(p) = property.or(ticket.property_id.as_deref()) {
-        fields.push(("Property".into(), user_text(p, 200), true));
+        fields.push((tr!(locale, "card-property"), user_text(p, 200), true));
     }
     fields.push((
-        format!("What {} means", ticket.status.label()),
-        ticket.status.meaning().to_string(),
+        tr!(locale, "card-status-means", status = status.as_str()),
+        i18n::status_meaning(ticket.status).render(locale),
         false,
     ));
     for m in last.iter().rev().take(2).rev() {
         let mut value = user_text(&m.body, 900);
         if !m.attachments.is_empty() {
-            value.push_str(&format!("\n📎 {} attachment(s)", m.attachments.len()));
+            value.push('\n');
+            value.push_str(&tr!(
+                locale,
+                "card-attachments",
+                count = m.attachments.len()
+            ));
         }
         fields.push((
             format!(
                 "{} · {}",
-                author_label(m.author),
+                author_label(m.author).render(locale),
                 m.created_at.format("%Y-%m-%d %H:%M UTC")
             ),
             value,
             false,
         ));
     }
-    fields.push(("Next".into(), next_steps(ticket.status).to_string(), false));
+    fields.push((
+        tr!(locale, "card-next"),
+        next_steps(ticket.status).render(locale),
+        false,
+    ));
     Card {
-        title: format!(
-            "Ticket #{} · {}",
-            ticket.id,
-            user_text(&ticket.subject, 200)
+        title: tr!(
+            locale,
+            "card-title",
+            ticket_id = ticket.id,
+            subject = user_text(&ticket.subject, 200)
         ),
         description: String::new(),
         colour: ticket.topic.colour(),
         fields,
-        footer: Some(format!(
-            "Topic: {} · {}",
-            ticket.topic.label(),
-            ticket.topic.hint()
+        footer: Some(tr!(
+            locale,
+            "card-footer",
+            topic = topic,
+            hint = i18n::topic_hint(ticket.topic)
         )),
         timestamp: Some(ticket.updated_at),
     }
     .within_limits()
 }
 
-/// One line per ticket for `/ticket list`, newest first.
-pub fn ticket_list(tickets: &[Ticket], filter: Option<Status>, page: u32) -> Card {
+/// One line per ticket for `/ticket list`, newest first, in `locale`.
+pub fn ticket_list(tickets: &[Ticket], filter: Option<Status>, page: u32, locale: Locale) -> Card {
     let title = match filter {
-        Some(s) => format!("Your {} tickets", s.label()),
-        None => "Your tickets".to_string(),
+        Some(s) => tr!(locale, "list-title-status", status = i18n::status(s)),
+        None => tr!(locale, "list-title"),
     };
     let description = if tickets.is_empty() {
-        "No tickets here. Open one with `/ticket open`.".to_string()
+        tr!(locale, "list-empty")
     } else {
         tickets
             .iter()
@@ -313,8 +331,8 @@ pub fn ticket_list(tickets: &[Ticket], filter: Option<Status>, page: u32) -> Car
                 format!(
                     "**#{}** · {} · {} · {}\n{}",
                     t.id,
-                    t.topic.label(),
-                    t.status.label(),
+                    i18n::topic(t.topic).render(locale),
+                    i18n::status(t.status).render(locale),
                     relative_time(t.updated_at),
                     user_text(&t.subject, 120)
                 )
@@ -327,23 +345,27 @@ pub fn ticket_list(tickets: &[Ticket], filter: Option<Status>, page: u32) -> Car
         description,
         colour: 0x5865F2,
         fields: vec![],
-        footer: Some(format!("Page {page} · newest first")),
+        footer: Some(tr!(locale, "list-footer", page = page)),
         timestamp: None,
     }
     .within_limits()
 }
 
-/// The confirmation shown before closing.
-pub fn close_confirmation(ticket: &Ticket) -> Card {
+/// The confirmation shown before closing, in `locale`.
+pub fn close_confirmation(ticket: &Ticket, locale: Locale) -> Card {
     Card {
-        title: format!("Close ticket #{}?", ticket.id),
+        title: tr!(locale, "close-confirm-title", ticket_id = ticket.id),
         description: format!(
-            "**{}**\n\nClosing is final: a Closed ticket is locked and takes no more messages. \
-             (Resolved is different: support marks a ticket Resolved, and a reply reopens it.)",
-            user_text(&ticket.subject, 200)
+            "**{}**\n\n{}",
+            user_text(&ticket.subject, 200),
+            tr!(locale, "close-confirm-text")
         ),
         colour: ticket.topic.colour(),
-        fields: vec![("Status now".into(), ticket.status.label(), true)],
+        fields: vec![(
+            tr!(locale, "close-confirm-status"),
+            i18n::status(ticket.status).render(locale),
+            true,
+        )],
         footer: None,
         timestamp: None,
     }
@@ -355,8 +377,11 @@ pub const MODAL_SUBJECT_MAX: u16 = ticket::SUBJECT_MAX_CHARS as u16;
 pub const MODAL_DESCRIPTION_MAX: u16 = 4000;
 
 /// Modal titles are at most 45 characters.
-pub fn open_modal_title(topic: Topic) -> String {
-    truncate(&format!("New ticket: {}", topic.label()), 45)
+pub fn open_modal_title(topic: Topic, locale: Locale) -> String {
+    truncate(
+        &tr!(locale, "open-form-title", topic = i18n::topic(topic)),
+        45,
+    )
 }
 
 #[cfg(test)]
@@ -410,7 +435,12 @@ mod tests {
 
     #[test]
     fn the_card_shows_the_ssl_label_status_meaning_and_next_steps() {
-        let card = ticket_card(&ticket("Cert"), Some("example.com"), &[message("Fixed it")]);
+        let card = ticket_card(
+            &ticket("Cert"),
+            Some("example.com"),
+            &[message("Fixed it")],
+            Locale::EN_US,
+        );
         assert_eq!(card.title, "Ticket #42 · Cert");
         assert_eq!(card.colour, Topic::Ssl.colour());
         let text = format!("{card:?}");
@@ -425,7 +455,12 @@ mod tests {
     fn cards_stay_within_discords_limits_with_long_and_hostile_input() {
         let subject = "@everyone ".repeat(100);
         let msgs: Vec<Message> = (0..5).map(|_| message(&"*<@1>*".repeat(5000))).collect();
-        let card = ticket_card(&ticket(&subject), Some(&"p".repeat(5000)), &msgs);
+        let card = ticket_card(
+            &ticket(&subject),
+            Some(&"p".repeat(5000)),
+            &msgs,
+            Locale::EN_US,
+        );
         assert!(card.title.chars().count() <= TITLE_MAX);
         assert!(card.fields.len() <= FIELDS_MAX);
         assert!(card.total_chars() <= EMBED_TOTAL_MAX);
@@ -438,7 +473,7 @@ mod tests {
         assert!(json["title"].as_str().unwrap().chars().count() <= TITLE_MAX);
 
         let many: Vec<Ticket> = (0..100).map(|_| ticket(&"x".repeat(200))).collect();
-        let list = ticket_list(&many, None, 1);
+        let list = ticket_list(&many, None, 1, Locale::EN_US);
         assert!(list.description.chars().count() <= DESCRIPTION_MAX);
         assert!(list.total_chars() <= EMBED_TOTAL_MAX);
     }
@@ -462,10 +497,12 @@ mod tests {
     #[test]
     fn modal_titles_fit_45_characters() {
         for t in Topic::ALL {
-            assert!(open_modal_title(t).chars().count() <= 45);
+            for l in Locale::shipped() {
+                assert!(open_modal_title(t, l).chars().count() <= 45);
+            }
         }
         assert_eq!(
-            open_modal_title(Topic::Ssl),
+            open_modal_title(Topic::Ssl, Locale::EN_US),
             "New ticket: SSL / Certificates"
         );
     }
@@ -877,8 +914,8 @@ mod properties {
             messages in prop::collection::vec(any_message(), 0..6),
         ) {
             for card in [
-                ticket_card(&ticket, property.as_deref(), &messages),
-                close_confirmation(&ticket),
+                ticket_card(&ticket, property.as_deref(), &messages, Locale::EN_US),
+                close_confirmation(&ticket, Locale::EN_US),
             ] {
                 if let Err(e) = check_card(&card) {
                     return Err(TestCaseError::fail(e));
@@ -892,7 +929,7 @@ mod properties {
             filter in prop::option::of(any::<i64>()),
             page in any::<u32>(),
         ) {
-            let card = ticket_list(&tickets, filter.map(Status::from), page);
+            let card = ticket_list(&tickets, filter.map(Status::from), page, Locale::EN_US);
             if let Err(e) = check_card(&card) {
                 return Err(TestCaseError::fail(e));
             }

@@ -9,8 +9,10 @@ use serde_json::{json, Value};
 
 use crate::discord::ids::CustomId;
 use crate::discord::render::{user_text, Card, DESCRIPTION_MAX};
+use crate::i18n::{self, Locale};
 use crate::store::notify::{Change, Job, JobKind};
 use crate::ticket::{Status, Topic};
+use crate::tr;
 
 /// Total embed characters per message we allow ourselves (Discord: 6,000).
 const EMBED_BUDGET: usize = 5_800;
@@ -23,22 +25,28 @@ pub struct Composed {
     pub used: usize,
 }
 
-fn topic_label(t: Option<Topic>) -> String {
-    t.map_or_else(|| "Topic unknown".into(), |t| t.label())
+fn topic_label(t: Option<Topic>, l: Locale) -> String {
+    match t {
+        Some(t) => i18n::topic(t).render(l),
+        None => tr!(l, "notify-topic-unknown"),
+    }
 }
 
 fn colour(t: Option<Topic>) -> u32 {
     t.unwrap_or(Topic::General).colour()
 }
 
-fn status_label(s: Option<Status>) -> String {
-    s.map_or_else(|| "unknown".into(), |s| s.label())
+fn status_label(s: Option<Status>, l: Locale) -> String {
+    match s {
+        Some(s) => i18n::status(s).render(l),
+        None => tr!(l, "notify-status-unknown"),
+    }
 }
 
-fn subject(job: &Job, max: usize) -> String {
+fn subject(job: &Job, max: usize, l: Locale) -> String {
     match &job.payload.subject {
         Some(s) => user_text(s, max),
-        None => "(subject unavailable)".into(),
+        None => tr!(l, "notify-subject-unavailable"),
     }
 }
 
@@ -64,81 +72,81 @@ fn embed(card: &Card) -> Value {
 
 /// A subject on one line: a newline in it could start a line that looks like another
 /// ticket's in a coalesced list.
-fn subject_line(job: &Job, max: usize) -> String {
-    subject(job, max).replace(['\n', '\r'], " ")
+fn subject_line(job: &Job, max: usize, l: Locale) -> String {
+    subject(job, max, l).replace(['\n', '\r'], " ")
 }
 
 /// One line for a coalesced staff message.
-fn line(kind: JobKind, job: &Job) -> String {
+fn line(kind: JobKind, job: &Job, l: Locale) -> String {
     let p = &job.payload;
     let who = opener(job).map(|o| format!(" · {o}")).unwrap_or_default();
     match kind {
         JobKind::StaffTopic => format!(
             "`#{}` {} → **{}** · {}{}",
             job.ticket_id,
-            topic_label(p.from_topic),
-            topic_label(p.to_topic),
-            subject_line(job, 40),
+            topic_label(p.from_topic, l),
+            topic_label(p.to_topic, l),
+            subject_line(job, 40, l),
             who
         ),
         JobKind::StaffStatus => format!(
-            "`#{}` {} · now **{}** · {}{}",
+            "`#{}` {} · {} · {}{}",
             job.ticket_id,
-            topic_label(p.topic),
-            status_label(p.to_status),
-            subject_line(job, 40),
+            topic_label(p.topic, l),
+            tr!(
+                l,
+                "staff-line-status",
+                status = status_label(p.to_status, l)
+            ),
+            subject_line(job, 40, l),
             who
         ),
         _ => format!(
             "`#{}` {} · {}{}",
             job.ticket_id,
-            topic_label(p.topic),
-            subject_line(job, 40),
+            topic_label(p.topic, l),
+            subject_line(job, 40, l),
             who
         ),
     }
 }
 
 /// The card of one staff notice. Without the ticket (degraded), only what the event said.
-fn single_card(kind: JobKind, job: &Job) -> Card {
+fn single_card(kind: JobKind, job: &Job, l: Locale) -> Card {
     let p = &job.payload;
-    let mut fields = vec![("Topic".to_string(), topic_label(p.topic).to_string(), true)];
+    let mut fields = vec![(tr!(l, "staff-field-topic"), topic_label(p.topic, l), true)];
     if p.subject.is_some() {
-        fields.push(("Subject".into(), subject(job, 1000), false));
+        fields.push((tr!(l, "staff-field-subject"), subject(job, 1000, l), false));
     }
     if let Some(o) = opener(job) {
-        fields.push(("Opened from Discord by".into(), o, true));
+        fields.push((tr!(l, "staff-field-opened-by"), o, true));
     }
     let title = match kind {
         JobKind::StaffTopic => {
-            fields.insert(
-                0,
-                (
-                    "Moved".into(),
-                    format!(
-                        "{} → {}",
-                        topic_label(p.from_topic),
-                        topic_label(p.to_topic)
-                    ),
-                    false,
-                ),
+            let moved = format!(
+                "{} → {}",
+                topic_label(p.from_topic, l),
+                topic_label(p.to_topic, l)
             );
+            fields.insert(0, (tr!(l, "staff-field-moved"), moved, false));
             let reason = p
                 .reason
                 .as_deref()
                 .map(|r| user_text(r, 1000))
-                .unwrap_or_else(|| "(none given)".into());
-            fields.push(("Reason".into(), reason, false));
-            format!(
-                "Ticket #{} moved to {}",
-                job.ticket_id,
-                topic_label(p.to_topic)
+                .unwrap_or_else(|| tr!(l, "staff-no-reason"));
+            fields.push((tr!(l, "staff-field-reason"), reason, false));
+            tr!(
+                l,
+                "staff-title-moved",
+                ticket_id = job.ticket_id,
+                topic = topic_label(p.to_topic, l)
             )
         }
-        _ => format!(
-            "Ticket #{} is now {}",
-            job.ticket_id,
-            status_label(p.to_status.or(Some(Status::Resolved)))
+        _ => tr!(
+            l,
+            "staff-title-status",
+            ticket_id = job.ticket_id,
+            status = status_label(p.to_status.or(Some(Status::Resolved)), l)
         ),
     };
     Card {
@@ -146,21 +154,27 @@ fn single_card(kind: JobKind, job: &Job) -> Card {
         description: String::new(),
         colour: colour(p.topic),
         fields,
-        footer: Some(format!("Event {}", p.event)),
+        footer: Some(tr!(l, "staff-footer-event", event = p.event.to_string())),
         timestamp: None,
     }
 }
 
-fn heading(kind: JobKind, n: usize) -> String {
+fn heading(kind: JobKind, n: usize, l: Locale) -> String {
     match kind {
-        JobKind::StaffTopic => format!("{n} tickets moved to another topic"),
-        JobKind::StaffStatus => format!("{n} tickets changed status"),
-        _ => format!("{n} tickets resolved"),
+        JobKind::StaffTopic => tr!(l, "staff-heading-moved", count = n),
+        JobKind::StaffStatus => tr!(l, "staff-heading-status", count = n),
+        _ => tr!(l, "staff-heading-resolved", count = n),
     }
 }
 
-/// A staff message for as many of `jobs` (same kind, same channel) as fit.
-pub fn staff(kind: JobKind, jobs: &[Job], role: Option<u64>, nonce: &str) -> Composed {
+/// A staff message in `locale` for as many of `jobs` (same kind, same channel) as fit.
+pub fn staff(
+    kind: JobKind,
+    jobs: &[Job],
+    role: Option<u64>,
+    nonce: &str,
+    locale: Locale,
+) -> Composed {
     let base = |embeds: Vec<Value>| {
         json!({
             "content": role_content(role),
@@ -171,19 +185,22 @@ pub fn staff(kind: JobKind, jobs: &[Job], role: Option<u64>, nonce: &str) -> Com
         })
     };
     if jobs.len() <= 1 {
-        let embeds = jobs.iter().map(|j| embed(&single_card(kind, j))).collect();
+        let embeds = jobs
+            .iter()
+            .map(|j| embed(&single_card(kind, j, locale)))
+            .collect();
         return Composed {
             body: base(embeds),
             used: jobs.len(),
         };
     }
     // The title counts against the budget; reserve room for the longest it can be.
-    let title_len = heading(kind, jobs.len()).chars().count();
+    let title_len = heading(kind, jobs.len(), locale).chars().count();
     let mut budget = EMBED_BUDGET - title_len;
     let mut descriptions: Vec<String> = vec![String::new()];
     let mut used = 0;
     for job in jobs {
-        let l = line(kind, job);
+        let l = line(kind, job, locale);
         let cost = l.chars().count() + 1;
         if cost > budget {
             break;
@@ -214,7 +231,7 @@ pub fn staff(kind: JobKind, jobs: &[Job], role: Option<u64>, nonce: &str) -> Com
         .map(|(i, d)| {
             let mut e = json!({"description": d, "color": colour});
             if i == 0 {
-                e["title"] = heading(kind, used).into();
+                e["title"] = heading(kind, used, locale).into();
             }
             e
         })
@@ -225,47 +242,46 @@ pub fn staff(kind: JobKind, jobs: &[Job], role: Option<u64>, nonce: &str) -> Com
     }
 }
 
-/// A DM to the customer about one ticket, with Reply / Close buttons while it is open.
-pub fn dm(job: &Job, nonce: &str) -> Value {
+/// A DM to the customer about one ticket in `locale` (the one they last used), with
+/// Reply / Close buttons while it is open.
+pub fn dm(job: &Job, nonce: &str, locale: Locale) -> Value {
     debug_assert_eq!(job.kind, JobKind::Dm);
     let p = &job.payload;
     let id = job.ticket_id;
+    let l = locale;
     let (title, text) = match p.change {
         Change::Resolved => (
-            format!("Your ticket #{id} is Resolved"),
-            "Support marked it solved. If it is not, reply and it reopens; if it is, you can \
-             close it (Closed is final)."
-                .to_string(),
+            tr!(l, "dm-resolved-title", ticket_id = id),
+            tr!(l, "dm-resolved-text"),
         ),
-        Change::Topic => (
-            format!("Ticket #{id} moved to {}", topic_label(p.to_topic)),
-            format!(
-                "Your ticket was moved to {} so the right team picks it up.",
-                topic_label(p.to_topic)
-            ),
-        ),
+        Change::Topic => {
+            let topic = topic_label(p.to_topic, l);
+            (
+                tr!(l, "dm-moved-title", ticket_id = id, topic = topic.as_str()),
+                tr!(l, "dm-moved-text", topic = topic),
+            )
+        }
         Change::InProgress => (
-            format!("Ticket #{id} is In Progress"),
-            "Support is working on it.".to_string(),
+            tr!(l, "dm-in-progress-title", ticket_id = id),
+            tr!(l, "dm-in-progress-text"),
         ),
         Change::Reopened => (
-            format!("Ticket #{id} is Open again"),
-            "It is waiting for support again.".to_string(),
+            tr!(l, "dm-reopened-title", ticket_id = id),
+            tr!(l, "dm-reopened-text"),
         ),
         Change::Closed => (
-            format!("Ticket #{id} is Closed"),
-            "Closed is final; open a new ticket with /ticket open if you need more help."
-                .to_string(),
+            tr!(l, "dm-closed-title", ticket_id = id),
+            tr!(l, "dm-closed-text"),
         ),
         Change::StaffReply => (
-            format!("Support replied to ticket #{id}"),
-            "See it with /ticket status.".to_string(),
+            tr!(l, "dm-staff-reply-title", ticket_id = id),
+            tr!(l, "dm-staff-reply-text"),
         ),
-        Change::Unknown => (format!("Ticket #{id} was updated"), String::new()),
+        Change::Unknown => (tr!(l, "dm-updated-title", ticket_id = id), String::new()),
     };
     let card = Card {
         title,
-        description: format!("**{}**\n{text}", subject(job, 200)),
+        description: format!("**{}**\n{text}", subject(job, 200, l)),
         colour: colour(p.topic),
         fields: Vec::new(),
         footer: None,
@@ -283,8 +299,8 @@ pub fn dm(job: &Job, nonce: &str) -> Value {
         let close = CustomId::Close(id).encode();
         if let (Some(reply), Some(close)) = (reply, close) {
             body["components"] = json!([{"type": 1, "components": [
-                {"type": 2, "style": 1, "label": "Reply", "custom_id": reply},
-                {"type": 2, "style": 4, "label": "Close ticket (final)", "custom_id": close},
+                {"type": 2, "style": 1, "label": tr!(l, "dm-button-reply"), "custom_id": reply},
+                {"type": 2, "style": 4, "label": tr!(l, "dm-button-close"), "custom_id": close},
             ]}]);
         }
     }
@@ -345,7 +361,7 @@ mod tests {
     #[test]
     fn many_tickets_coalesce_within_discords_limits() {
         let jobs: Vec<Job> = (0..1000).map(|i| job(i, &"x".repeat(200))).collect();
-        let c = staff(JobKind::StaffResolved, &jobs, None, "n1");
+        let c = staff(JobKind::StaffResolved, &jobs, None, "n1", Locale::EN_US);
         assert!(c.used >= 50, "only {} per message", c.used);
         assert!(embed_chars(&c.body) <= 6000);
         let embeds = c.body["embeds"].as_array().unwrap();
@@ -371,7 +387,7 @@ mod tests {
     #[test]
     fn hostile_subjects_ping_nobody_and_only_the_staff_role_may_be_mentioned() {
         let jobs = vec![job(1, "@everyone <@&123> <@456>")];
-        let c = staff(JobKind::StaffResolved, &jobs, Some(777), "n");
+        let c = staff(JobKind::StaffResolved, &jobs, Some(777), "n", Locale::EN_US);
         let text = c.body.to_string();
         assert!(!text.contains("@everyone"));
         assert!(!text.contains("<@&123>"));
@@ -385,6 +401,7 @@ mod tests {
                 ..job(1, "@here hi")
             },
             "n",
+            Locale::EN_US,
         );
         assert!(!d.to_string().contains("@here"));
         assert_eq!(d["allowed_mentions"]["roles"], json!([]));
@@ -393,7 +410,7 @@ mod tests {
     #[test]
     fn a_subject_with_newlines_stays_on_its_line_in_a_coalesced_list() {
         let jobs = vec![job(1, "ok\n`#999` Billing · forged"), job(2, "fine")];
-        let c = staff(JobKind::StaffResolved, &jobs, None, "n");
+        let c = staff(JobKind::StaffResolved, &jobs, None, "n", Locale::EN_US);
         let text = c.body["embeds"][0]["description"].as_str().unwrap();
         assert_eq!(text.lines().count(), 2, "{text}");
         assert!(!text.contains("\n`#999`"), "{text}");
@@ -405,7 +422,7 @@ mod tests {
         j.payload.subject = None;
         j.payload.topic = None;
         j.payload.opened_by = None;
-        let c = staff(JobKind::StaffResolved, &[j], None, "n");
+        let c = staff(JobKind::StaffResolved, &[j], None, "n", Locale::EN_US);
         let e = &c.body["embeds"][0];
         assert_eq!(e["title"], "Ticket #42 is now Resolved");
         let text = c.body.to_string();
@@ -417,7 +434,7 @@ mod tests {
     fn a_resolved_dm_offers_reply_and_close_and_a_closed_one_does_not() {
         let mut j = job(9, "s");
         j.kind = JobKind::Dm;
-        let d = dm(&j, "n");
+        let d = dm(&j, "n", Locale::EN_US);
         let ids: Vec<&str> = d["components"][0]["components"]
             .as_array()
             .unwrap()
@@ -426,6 +443,6 @@ mod tests {
             .collect();
         assert_eq!(ids, ["t:dmreply:9", "t:close:9"]);
         j.payload.change = Change::Closed;
-        assert!(dm(&j, "n").get("components").is_none());
+        assert!(dm(&j, "n", Locale::EN_US).get("components").is_none());
     }
 }

@@ -16,7 +16,9 @@ use tokio_util::sync::CancellationToken;
 use super::compose;
 use super::delivery::{SendError, CANNOT_DM, INVALID_BAN_LINE};
 use super::PipelineDeps;
+use crate::i18n::Locale;
 use crate::metrics::{DeliveryOutcome, DeliveryTarget, Metrics};
+use crate::store::discord::LocaleOf;
 use crate::store::notify::{Job, JobKind, JobState, Target};
 use crate::store::{now_millis, StoreError};
 
@@ -274,7 +276,8 @@ async fn round(
         let used = if kind == JobKind::Dm {
             1
         } else {
-            compose::staff(kind, &pending, deps.settings.staff_role, "x")
+            let locale = staff_locale(deps).await;
+            compose::staff(kind, &pending, deps.settings.staff_role, "x", locale)
                 .used
                 .max(1)
         };
@@ -379,7 +382,8 @@ async fn send_batch(
     let result = match first.target {
         Target::Dm(user) => send_dm(deps, user, first, &nonce).await,
         Target::Channel(channel) => {
-            let body = compose::staff(kind, jobs, deps.settings.staff_role, &nonce).body;
+            let locale = staff_locale(deps).await;
+            let body = compose::staff(kind, jobs, deps.settings.staff_role, &nonce, locale).body;
             deps.rest.create_message(channel, &body).await.map(|_| ())
         }
     };
@@ -468,6 +472,27 @@ async fn send_batch(
     Ok(())
 }
 
+/// The language of staff messages: `notifications.locale`; else the preferred locale of
+/// the server (`discord.guild_id`, or the only one the bot has seen); else en-US.
+async fn staff_locale(deps: &PipelineDeps) -> Locale {
+    if let Some(l) = deps.settings.locale {
+        return l;
+    }
+    let guilds = match deps.store.discord().guild_locales().await {
+        Ok(g) => g,
+        Err(e) => {
+            tracing::warn!(error = %e, "could not read the servers' locales; writing en-US");
+            return Locale::EN_US;
+        }
+    };
+    let chosen = match deps.settings.staff_guild {
+        Some(id) => guilds.into_iter().find(|(g, _)| *g == id),
+        None if guilds.len() == 1 => guilds.into_iter().next(),
+        None => None,
+    };
+    chosen.map_or(Locale::EN_US, |(_, l)| Locale::from_discord(&l))
+}
+
 async fn send_dm(deps: &PipelineDeps, user: u64, job: &Job, nonce: &str) -> Result<(), SendError> {
     let store = deps.store.notify();
     let channel = match store.dm_channel(user).await {
@@ -475,7 +500,12 @@ async fn send_dm(deps: &PipelineDeps, user: u64, job: &Job, nonce: &str) -> Resu
         Ok(None) => deps.rest.open_dm(user).await?,
         Err(e) => return Err(SendError::Transient(e.to_string())),
     };
-    let body = compose::dm(job, nonce);
+    // The language the customer last used with the bot.
+    let locale = match deps.store.discord().locale(LocaleOf::User(user)).await {
+        Ok(l) => l.map_or(Locale::EN_US, |l| Locale::from_discord(&l)),
+        Err(e) => return Err(SendError::Transient(e.to_string())),
+    };
+    let body = compose::dm(job, nonce, locale);
     deps.rest.create_message(channel, &body).await?;
     // Saved (and its use time refreshed) after a delivery, for retention.
     let _ = store.save_dm_channel(user, channel).await;

@@ -134,6 +134,15 @@ const TABLES: &[(&str, &[(&str, Col)])] = &[
             ("created_at", Int),
         ],
     ),
+    (
+        "locales",
+        &[
+            ("scope", Text),
+            ("id", Int),
+            ("locale", Text),
+            ("updated_at", Int),
+        ],
+    ),
 ];
 
 /// The bot's tables, in copy order.

@@ -386,6 +386,73 @@ impl DiscordStore<'_> {
     }
 }
 
+/// Whose language a row of `locales` remembers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LocaleOf {
+    /// A customer: their DMs use the locale of their last interaction.
+    User(u64),
+    /// A server: its preferred locale, for staff messages when none is configured.
+    Guild(u64),
+}
+
+impl LocaleOf {
+    fn key(self) -> (&'static str, i64) {
+        match self {
+            LocaleOf::User(id) => ("user", snowflake(id)),
+            LocaleOf::Guild(id) => ("guild", snowflake(id)),
+        }
+    }
+}
+
+impl DiscordStore<'_> {
+    /// Remembers `locale` (a Discord locale id) for `of`, replacing what was there.
+    pub async fn save_locale(&self, of: LocaleOf, locale: &str) -> Result<(), StoreError> {
+        let (scope, id) = of.key();
+        let now = now_millis();
+        on!(self.store, write, |db| {
+            sqlx::query(
+                "INSERT INTO locales (scope, id, locale, updated_at) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (scope, id) DO UPDATE SET locale = excluded.locale, \
+                 updated_at = excluded.updated_at",
+            )
+            .bind(scope)
+            .bind(id)
+            .bind(locale)
+            .bind(now)
+            .execute(db)
+            .await?;
+        });
+        Ok(())
+    }
+
+    /// The locale remembered for `of`, if any.
+    pub async fn locale(&self, of: LocaleOf) -> Result<Option<String>, StoreError> {
+        let (scope, id) = of.key();
+        on!(self.store, read, |db| {
+            let row: Option<(String,)> =
+                sqlx::query_as("SELECT locale FROM locales WHERE scope = $1 AND id = $2")
+                    .bind(scope)
+                    .bind(id)
+                    .fetch_optional(db)
+                    .await?;
+            Ok(row.map(|(l,)| l))
+        })
+    }
+
+    /// Every server's remembered locale (guild id, locale), most recently seen first.
+    pub async fn guild_locales(&self) -> Result<Vec<(u64, String)>, StoreError> {
+        on!(self.store, read, |db| {
+            let rows: Vec<(i64, String)> = sqlx::query_as(
+                "SELECT id, locale FROM locales WHERE scope = 'guild' \
+                 ORDER BY updated_at DESC, id",
+            )
+            .fetch_all(db)
+            .await?;
+            Ok(rows.into_iter().map(|(g, l)| (g as u64, l)).collect())
+        })
+    }
+}
+
 #[cfg(test)]
 pub(super) mod tests {
     use super::*;

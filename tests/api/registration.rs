@@ -247,10 +247,25 @@ fn escalate_offers_exactly_billing_and_ssl_with_their_api_values() {
         .find(|o| o["name"] == "to")
         .unwrap();
     assert_eq!(to["required"], true);
+    let choices: Vec<(Value, Value)> = to["choices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["name"].clone(), c["value"].clone()))
+        .collect();
     assert_eq!(
-        to["choices"],
-        serde_json::json!([{"name": "Billing", "value": 3}, {"name": "SSL / Certificates", "value": 4}])
+        choices,
+        [
+            ("Billing".into(), 3.into()),
+            ("SSL / Certificates".into(), 4.into())
+        ]
     );
+    // The same names as the topics everywhere else, in every language.
+    assert_eq!(
+        to["choices"][1]["name_localizations"]["de"],
+        "SSL / Zertifikate"
+    );
+    assert_eq!(to["choices"][0]["name_localizations"]["pt-BR"], "Cobrança");
     let reason = esc["options"]
         .as_array()
         .unwrap()

@@ -10,6 +10,7 @@ mod front_door;
 mod front_end;
 mod harness;
 mod keys;
+mod languages;
 mod notifications;
 mod operations;
 mod replicas;

@@ -14,9 +14,11 @@ use crate::discord::common::{
 use crate::discord::ids::CustomId;
 use crate::discord::render;
 use crate::discord::{allowed_mentions_none, CommandError, Context, Data};
+use crate::i18n::{Locale, LocaleSource};
 use crate::store::kept::Submission;
 use crate::ticket;
 use crate::ticket::api::{capability, Ticket, TicketId};
+use crate::tr;
 
 /// Close one of your tickets (final: a Closed ticket takes no more messages)
 #[poise::command(slash_command, rename = "close")]
@@ -31,20 +33,21 @@ pub async fn close(
     let data = ctx.data();
     let (t, _) = with_api_slot(data, own_ticket(data, ctx.author(), id)).await?;
     if ticket::check_close(t.status).is_err() {
-        return answer(ctx, &format!("Ticket #{id} is already Closed."), None).await;
+        return answer(ctx, &tr!(ctx, "close-already", ticket_id = id), None).await;
     }
+    let locale = ctx.to_locale();
     ctx.send(
         CreateReply::default()
             .ephemeral(true)
-            .embed(render::close_confirmation(&t).to_embed())
-            .components(confirm_buttons(id)),
+            .embed(render::close_confirmation(&t, locale).to_embed())
+            .components(confirm_buttons(id, locale)),
     )
     .await?;
     Ok(())
 }
 
 /// The confirmation's buttons.
-pub fn confirm_buttons(id: TicketId) -> Vec<serenity::CreateActionRow> {
+pub fn confirm_buttons(id: TicketId, locale: Locale) -> Vec<serenity::CreateActionRow> {
     let (Some(close), Some(keep)) = (
         CustomId::CloseConfirm(id).encode(),
         CustomId::KeepOpen(id).encode(),
@@ -53,10 +56,10 @@ pub fn confirm_buttons(id: TicketId) -> Vec<serenity::CreateActionRow> {
     };
     vec![serenity::CreateActionRow::Buttons(vec![
         serenity::CreateButton::new(close)
-            .label("Close ticket")
+            .label(tr!(locale, "close-button-confirm"))
             .style(serenity::ButtonStyle::Danger),
         serenity::CreateButton::new(keep)
-            .label("Keep open")
+            .label(tr!(locale, "close-button-keep"))
             .style(serenity::ButtonStyle::Secondary),
     ])]
 }
@@ -75,12 +78,12 @@ pub async fn ask(
     let handled = async {
         let (t, _) = with_api_slot(data, own_ticket(data, &c.user, id)).await?;
         if ticket::check_close(t.status).is_err() {
-            return Ok(Answer::text(format!("Ticket #{id} is already Closed.")));
+            return Ok(Answer::text(tr!(c, "close-already", ticket_id = id)));
         }
         Ok(Answer {
             content: String::new(),
-            card: Some(render::close_confirmation(&t)),
-            components: confirm_buttons(id),
+            card: Some(render::close_confirmation(&t, c.to_locale())),
+            components: confirm_buttons(id, c.to_locale()),
         })
     }
     .await;
@@ -100,7 +103,7 @@ pub async fn confirm(
     let origin = c.id.get();
     let keyed = data.announces(capability::IDEMPOTENT_WRITES).await;
     let key = keyed.then(|| idempotency_key(origin));
-    let result = perform(data, &c.user, id, key.as_deref()).await;
+    let result = perform(data, &c.user, id, key.as_deref(), c.to_locale()).await;
     let handled = match key {
         Some(key) => {
             let submission = Submission::Close { ticket: id };
@@ -123,6 +126,7 @@ pub async fn perform(
     user: &serenity::User,
     id: TicketId,
     key: Option<&str>,
+    locale: Locale,
 ) -> Handled {
     let closed: Ticket = with_api_slot(data, async {
         let (_, token) = own_ticket(data, user, id).await?;
@@ -136,10 +140,8 @@ pub async fn perform(
     .await?;
     tracing::info!(ticket = id, "ticket closed from Discord");
     Ok(Answer::with_card(
-        format!(
-            "Ticket #{id} is now Closed. It is final; open a new ticket if you need more help."
-        ),
-        render::ticket_card(&closed, None, &[]),
+        tr!(locale, "close-closed", ticket_id = id),
+        render::ticket_card(&closed, None, &[], locale),
     ))
 }
 
@@ -151,7 +153,7 @@ pub async fn keep(
     id: TicketId,
 ) {
     let msg = serenity::CreateInteractionResponseMessage::new()
-        .content(format!("Ticket #{id} stays as it is. Nothing was changed."))
+        .content(tr!(c, "close-kept", ticket_id = id))
         .embeds(vec![])
         .components(vec![])
         .allowed_mentions(allowed_mentions_none());

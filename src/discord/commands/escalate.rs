@@ -8,8 +8,10 @@ use crate::client::ApiError;
 use crate::discord::common::{answer, defer, parse_ticket_id, with_api_slot};
 use crate::discord::render;
 use crate::discord::{CommandError, Context};
+use crate::i18n::{self, Locale};
 use crate::metrics::Metrics;
 use crate::ticket::{self, Change, RuleError, Topic};
+use crate::{text, tr};
 
 /// Move a ticket to Billing or SSL / Certificates (community moderators)
 #[poise::command(slash_command, rename = "escalate")]
@@ -27,12 +29,7 @@ pub async fn escalate(
     let data = ctx.data();
     let who = ctx.author().clone();
     if !is_moderator(ctx, &data.moderator_roles) {
-        let answered = answer(
-            ctx,
-            "Only community moderators can escalate tickets, and only from the server.",
-            None,
-        )
-        .await;
+        let answered = answer(ctx, &tr!(ctx, "escalate-not-moderator"), None).await;
         // Audited once: a second delivery of this interaction stops at its answer (40060).
         if answered.is_ok() {
             tracing::info!(target: "audit", user = who.id.get(), "escalation refused: not a moderator");
@@ -42,27 +39,19 @@ pub async fn escalate(
     let id = parse_ticket_id(&ticket)?;
     let target = Topic::from_api(to)
         .filter(|t| Topic::ESCALATION_TARGETS.contains(t))
-        .ok_or_else(|| {
-            CommandError::user("Tickets can be escalated to Billing or SSL / Certificates only.")
-        })?;
+        .ok_or_else(|| CommandError::user(text!("escalate-bad-target")))?;
     let reason = reason.trim().to_string();
     if reason.is_empty() || reason.chars().count() > ticket::ESCALATION_REASON_MAX_CHARS {
-        return Err(CommandError::user(format!(
-            "Give a reason of 1 to {} characters.",
-            ticket::ESCALATION_REASON_MAX_CHARS
+        return Err(CommandError::user(text!(
+            "escalate-bad-reason",
+            max = ticket::ESCALATION_REASON_MAX_CHARS
         )));
     }
     defer(ctx).await?;
     let Some(token) = &data.integration_token else {
-        return answer(
-            ctx,
-            "Escalation is not configured: the bot has no PARADARUM_API_TOKEN with the \
-             tickets:topic scope.",
-            None,
-        )
-        .await;
+        return answer(ctx, &tr!(ctx, "escalate-not-configured"), None).await;
     };
-    let not_found = || CommandError::user(format!("There is no ticket #{id}."));
+    let not_found = || CommandError::user(text!("escalate-no-such-ticket", ticket_id = id));
     let current = with_api_slot(data, data.client.ticket(token, id))
         .await
         .map_err(|e| match e {
@@ -71,26 +60,17 @@ pub async fn escalate(
         })?;
     match ticket::check_topic_change(current.status, current.topic, target) {
         Err(RuleError::Closed) => {
-            return answer(
-                ctx,
-                &format!(
-                    "Ticket #{id} is Closed, and Closed tickets are locked: nothing was changed."
-                ),
-                None,
-            )
-            .await;
+            return answer(ctx, &tr!(ctx, "escalate-closed", ticket_id = id), None).await;
         }
-        Err(_) => return Err(CommandError::user("That topic cannot be used.")),
+        Err(_) => return Err(CommandError::user(text!("escalate-bad-topic"))),
         Ok(Change::Unchanged) => {
-            return answer(
+            let text = tr!(
                 ctx,
-                &format!(
-                    "Ticket #{id} is already under {}: nothing to do.",
-                    target.label()
-                ),
-                None,
-            )
-            .await;
+                "escalate-unchanged",
+                ticket_id = id,
+                topic = i18n::topic(target)
+            );
+            return answer(ctx, &text, None).await;
         }
         Ok(Change::To(_)) => {}
     }
@@ -114,12 +94,13 @@ pub async fn escalate(
         reason = %reason,
         "ticket escalated"
     );
-    let text = format!(
-        "Ticket #{id} moved: {} → **{}**. Status: {}. The {} team is notified.",
-        current.topic.label(),
-        moved.topic.label(),
-        moved.status.label(),
-        moved.topic.label()
+    let text = tr!(
+        ctx,
+        "escalate-moved",
+        ticket_id = id,
+        from = i18n::topic(current.topic),
+        to = i18n::topic(moved.topic),
+        status = i18n::status(moved.status)
     );
     answer(ctx, &render::truncate(&text, render::CONTENT_MAX), None).await
 }
@@ -153,6 +134,17 @@ pub fn fix_registration(commands: &mut serde_json::Value) {
     };
     to["choices"] = Topic::ESCALATION_TARGETS
         .iter()
-        .map(|t| serde_json::json!({"name": t.label(), "value": t.api_value()}))
+        .map(|t| {
+            let name = i18n::topic(*t);
+            let localized: serde_json::Map<String, serde_json::Value> = Locale::shipped()
+                .filter(|l| *l != Locale::EN_US)
+                .map(|l| (l.code().to_string(), name.render(l).into()))
+                .collect();
+            serde_json::json!({
+                "name": name.render(Locale::EN_US),
+                "name_localizations": localized,
+                "value": t.api_value(),
+            })
+        })
         .collect();
 }

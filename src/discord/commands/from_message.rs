@@ -15,23 +15,13 @@
 use poise::serenity_prelude as serenity;
 use poise::CreateReply;
 
-use super::open;
 use super::panel::topic_select_with;
 use crate::discord::common::{command_acked, interaction_id, not_yet_answered};
 use crate::discord::ids::CustomId;
 use crate::discord::render::{self, MODAL_DESCRIPTION_MAX};
 use crate::discord::{CommandError, Context};
-
-/// Words of this feature (one place, for the move to Fluent files).
-mod text {
-    pub const PICK_TOPIC: &str = "What is the ticket about? Pick a topic; the form then \
-        opens with the message filled in.";
-    pub const NOT_KEPT: &str = "I could not keep that message's details just now. Nothing \
-        was opened; please try again in a moment.";
-    pub fn reference(author: &str, link: &str) -> String {
-        format!("Message from {author}: {link}")
-    }
-}
+use crate::i18n::{Locale, LocaleSource};
+use crate::{text, tr};
 
 /// Its name in the message menu (Discord: at most 32 characters).
 pub const NAME: &str = "Open ticket from message";
@@ -49,13 +39,14 @@ pub async fn open_from_message(
     let origin = interaction_id(ctx);
     let uid = ctx.author().id.get();
     if let Some(left) = data.open_cooldown_left(uid, origin).await {
-        let refusal = open::text::cooldown(left.as_secs().max(1));
+        let refusal = tr!(ctx, "open-cooldown", seconds = left.as_secs().max(1));
         return crate::discord::common::answer(ctx, &refusal, None).await;
     }
     let Some(custom_id) = CustomId::MessageTopic(origin).encode() else {
         return Err(CommandError::internal("topic select id too long"));
     };
-    let description = prefill(&message, ctx.guild_id().map(|g| g.get()));
+    let locale = ctx.to_locale();
+    let description = prefill(&message, ctx.guild_id().map(|g| g.get()), locale);
     // Kept BEFORE the first answer, unlike other writes: once the select shows, the
     // customer may pick at once, and the pick must find it. The row is seen by nobody
     // but this interaction's own next step, and a second delivery writes nothing
@@ -66,12 +57,12 @@ pub async fn open_from_message(
         .await
         .map_err(|e| {
             tracing::error!(error = %e, "could not keep a message's prefill");
-            CommandError::user(text::NOT_KEPT)
+            CommandError::user(text!("from-message-not-kept"))
         })?;
     let reply = CreateReply::default()
         .ephemeral(true)
-        .content(text::PICK_TOPIC)
-        .components(vec![topic_select_with(custom_id)]);
+        .content(tr!(locale, "from-message-pick-topic"))
+        .components(vec![topic_select_with(custom_id, locale)]);
     let first = not_yet_answered(ctx);
     ctx.send(reply).await?;
     if first {
@@ -83,7 +74,7 @@ pub async fn open_from_message(
 /// The form's description: the message's text trimmed so the whole fits the field, then
 /// who wrote it and a link back to it. Empty text (withheld, or an embed- or
 /// attachment-only message) leaves the reference line alone.
-pub fn prefill(message: &serenity::Message, guild: Option<u64>) -> String {
+pub fn prefill(message: &serenity::Message, guild: Option<u64>, locale: Locale) -> String {
     let author = message
         .author
         .global_name
@@ -96,7 +87,13 @@ pub fn prefill(message: &serenity::Message, guild: Option<u64>) -> String {
         message.channel_id.get(),
         message.id.get()
     );
-    let reference = render::truncate(&text::reference(author, &link), 300);
+    let line = tr!(
+        locale,
+        "from-message-reference",
+        author = author,
+        link = link.as_str()
+    );
+    let reference = render::truncate(&line, 300);
     let body = message.content.trim();
     if body.is_empty() {
         return reference;
@@ -108,6 +105,10 @@ pub fn prefill(message: &serenity::Message, guild: Option<u64>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn prefill_en(m: &serenity::Message, guild: Option<u64>) -> String {
+        prefill(m, guild, Locale::EN_US)
+    }
 
     fn message(content: &str, global_name: Option<&str>) -> serenity::Message {
         let mut m = serenity::Message::default();
@@ -121,13 +122,13 @@ mod tests {
 
     #[test]
     fn the_prefill_has_the_text_the_author_and_a_jump_link() {
-        let p = prefill(&message("  My cert expired  ", Some("Carol C")), Some(111));
+        let p = prefill_en(&message("  My cert expired  ", Some("Carol C")), Some(111));
         assert_eq!(
             p,
             "Message from Carol C: https://discord.com/channels/111/222/333\n\nMy cert expired"
         );
         // In a DM the link says @me; without a display name, the username.
-        let dm = prefill(&message("hi", None), None);
+        let dm = prefill_en(&message("hi", None), None);
         assert!(dm.starts_with("Message from carol: https://discord.com/channels/@me/222/333"));
     }
 
@@ -135,7 +136,7 @@ mod tests {
     fn empty_text_leaves_link_and_author_only() {
         for content in ["", "   \n "] {
             assert_eq!(
-                prefill(&message(content, Some("Carol")), Some(1)),
+                prefill_en(&message(content, Some("Carol")), Some(1)),
                 "Message from Carol: https://discord.com/channels/1/222/333"
             );
         }
@@ -144,7 +145,7 @@ mod tests {
     #[test]
     fn a_long_message_is_trimmed_to_fit_the_field_and_keeps_the_reference() {
         let long = "é".repeat(10_000);
-        let p = prefill(&message(&long, Some("Carol")), Some(1));
+        let p = prefill_en(&message(&long, Some("Carol")), Some(1));
         assert_eq!(p.chars().count(), usize::from(MODAL_DESCRIPTION_MAX));
         assert!(p.starts_with("Message from Carol: https://discord.com/channels/1/222/333"));
         assert!(p.ends_with('…'));

@@ -12,6 +12,8 @@ use crate::discord::errors;
 use crate::discord::ids::CustomId;
 use crate::discord::render;
 use crate::discord::{CommandError, Context, Data};
+use crate::i18n::LocaleSource;
+use crate::{text, tr};
 
 /// Link your Paradarum account with an API token from your panel
 #[poise::command(slash_command, rename = "link")]
@@ -19,13 +21,18 @@ pub async fn link(ctx: Context<'_>) -> Result<(), CommandError> {
     let Some(custom_id) = CustomId::LinkModal.encode() else {
         return Ok(());
     };
-    let input =
-        serenity::CreateInputText::new(serenity::InputTextStyle::Short, "API token", "token")
-            .min_length(8)
-            .max_length(200)
-            .placeholder("Paste a token from Paradarum's panel")
-            .required(true);
-    let modal = serenity::CreateModal::new(custom_id, "Link your Paradarum account")
+    let locale = ctx.to_locale();
+    let input = serenity::CreateInputText::new(
+        serenity::InputTextStyle::Short,
+        render::truncate(&tr!(locale, "link-form-token"), 45),
+        "token",
+    )
+    .min_length(8)
+    .max_length(200)
+    .placeholder(render::truncate(&tr!(locale, "link-form-placeholder"), 100))
+    .required(true);
+    let title = render::truncate(&tr!(locale, "link-form-title"), 45);
+    let modal = serenity::CreateModal::new(custom_id, title)
         .components(vec![serenity::CreateActionRow::InputText(input)]);
     show_modal(ctx, modal).await
 }
@@ -37,19 +44,19 @@ pub async fn submit(data: &Data, m: &serenity::ModalInteraction) -> Handled {
     let account = with_api_slot(data, data.client.account(&token))
         .await
         .map_err(|e| match e {
-            ApiError::Unauthorized | ApiError::Forbidden { .. } => CommandError::user(
-                "Paradarum did not accept that token, so nothing was stored. Copy a customer \
-                 API token from your Paradarum panel and try again.",
-            ),
+            ApiError::Unauthorized | ApiError::Forbidden { .. } => {
+                CommandError::user(text!("link-token-refused"))
+            }
             other => errors::from_read(other, None),
         })?;
     let uid = m.user.id.get();
     let link = data.seal_link(uid, &token, account.id.clone(), account.name.clone())?;
     data.store.discord().save_link(uid, &link).await?;
     tracing::info!(user = uid, account = %account.id, "Discord user linked");
-    Ok(Answer::text(format!(
-        "Linked to the Paradarum account **{}**. Your `/ticket` commands now act for it.",
-        render::user_text(&account.name, 100)
+    Ok(Answer::text(tr!(
+        m,
+        "link-linked",
+        account = render::user_text(&account.name, 100)
     )))
 }
 
@@ -64,9 +71,9 @@ pub async fn unlink(ctx: Context<'_>) -> Result<(), CommandError> {
         .delete_link(ctx.author().id.get())
         .await?;
     let text = if removed {
-        "Unlinked. The bot no longer holds a Paradarum token for you; `/ticket link` links again."
+        tr!(ctx, "link-unlinked")
     } else {
-        "Your Discord account was not linked."
+        tr!(ctx, "link-was-not-linked")
     };
-    answer(ctx, text, None).await
+    answer(ctx, &text, None).await
 }

@@ -11,7 +11,9 @@ use crate::discord::common::{
 use crate::discord::ids::CustomId;
 use crate::discord::render::{self, Card};
 use crate::discord::{CommandError, Context, Data};
+use crate::i18n::{Locale, LocaleSource};
 use crate::ticket::Status;
+use crate::tr;
 
 const PAGE_SIZE: u32 = 10;
 
@@ -23,7 +25,8 @@ pub async fn list(
 ) -> Result<(), CommandError> {
     defer(ctx).await?;
     let status = status.map(StatusChoice::status);
-    let (card, rows) = list_page(ctx.data(), ctx.author(), status, 1, None).await?;
+    let (card, rows) =
+        list_page(ctx.data(), ctx.author(), status, 1, None, ctx.to_locale()).await?;
     ctx.send(
         CreateReply::default()
             .ephemeral(true)
@@ -41,6 +44,7 @@ pub async fn list_page(
     status: Option<Status>,
     page: u32,
     cursor: Option<String>,
+    locale: Locale,
 ) -> Result<(Card, Vec<serenity::CreateActionRow>), CommandError> {
     let page_data = with_api_slot(data, async {
         let (token, _) = data.customer_token(user).await?;
@@ -57,7 +61,7 @@ pub async fn list_page(
             .map_err(read_err(None))
     })
     .await?;
-    let card = render::ticket_list(&page_data.items, status, page);
+    let card = render::ticket_list(&page_data.items, status, page, locale);
     let mut buttons = Vec::new();
     if page > 1 {
         if let Some(id) = (CustomId::ListPage {
@@ -69,7 +73,7 @@ pub async fn list_page(
         {
             buttons.push(
                 serenity::CreateButton::new(id)
-                    .label("First page")
+                    .label(tr!(locale, "list-first-page"))
                     .style(serenity::ButtonStyle::Secondary),
             );
         }
@@ -85,7 +89,7 @@ pub async fn list_page(
     }) {
         buttons.push(
             serenity::CreateButton::new(id)
-                .label("Next page")
+                .label(tr!(locale, "list-next-page"))
                 .style(serenity::ButtonStyle::Primary),
         );
     }
@@ -110,7 +114,7 @@ pub async fn page_button(
         return;
     }
     let cursor = (!cursor.is_empty()).then_some(cursor);
-    let handled = list_page(data, &c.user, status, page, cursor)
+    let handled = list_page(data, &c.user, status, page, cursor, c.to_locale())
         .await
         .map(|(card, components)| Answer {
             content: String::new(),

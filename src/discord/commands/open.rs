@@ -12,16 +12,18 @@ use poise::serenity_prelude as serenity;
 
 use super::TopicChoice;
 use crate::discord::common::{
-    answer, api_err, log_error, modal_value, property_name, respond_component, sentence,
-    show_modal, time_left, with_api_slot, Answer, Handled,
+    answer, api_err, log_error, modal_value, property_name, respond_component, show_modal,
+    text_error, time_left, with_api_slot, Answer, Handled,
 };
 use crate::discord::errors::new_reference;
 use crate::discord::ids::CustomId;
 use crate::discord::render;
 use crate::discord::{CommandError, Context, Data};
+use crate::i18n::{self, Locale, LocaleSource};
 use crate::store::kept::Submission;
 use crate::ticket::api::CreateTicket;
 use crate::ticket::{self, Topic};
+use crate::tr;
 
 /// Open a new support ticket
 #[poise::command(slash_command, rename = "open")]
@@ -43,12 +45,7 @@ pub async fn open(
         property,
     })
     .encode() else {
-        return answer(
-            ctx,
-            "That property could not be used. Pick one from the list, or leave it empty.",
-            None,
-        )
-        .await;
+        return answer(ctx, &tr!(ctx, "open-bad-property"), None).await;
     };
     let data = ctx.data();
     let uid = ctx.author().id.get();
@@ -56,10 +53,10 @@ pub async fn open(
     // first answer): a second delivery of this interaction reserves nothing.
     if let Some(left) = data.open_cooldown_left(uid, origin).await {
         let secs = left.as_secs().max(1);
-        return answer(ctx, &text::cooldown(secs), None).await;
+        return answer(ctx, &tr!(ctx, "open-cooldown", seconds = secs), None).await;
     }
     data.showing_open_form(uid, origin);
-    match show_modal(ctx, open_modal(custom_id, topic, None)).await {
+    match show_modal(ctx, open_modal(custom_id, topic, ctx.to_locale(), None)).await {
         Ok(()) => {
             data.start_open_cooldown(uid, origin).await;
             Ok(())
@@ -71,32 +68,44 @@ pub async fn open(
     }
 }
 
-/// The open form; `prefill` fills in its description (from a message).
+/// The open form in `locale` (Discord's limits: labels 45, placeholders 100 characters);
+/// `prefill` fills in its description (from a message).
 pub fn open_modal(
     custom_id: String,
     topic: Topic,
+    locale: Locale,
     prefill: Option<String>,
 ) -> serenity::CreateModal {
-    let subject =
-        serenity::CreateInputText::new(serenity::InputTextStyle::Short, "Subject", "subject")
-            .min_length(1)
-            .max_length(render::MODAL_SUBJECT_MAX)
-            .placeholder("One line: what is wrong?")
-            .required(true);
+    let subject = serenity::CreateInputText::new(
+        serenity::InputTextStyle::Short,
+        render::truncate(&tr!(locale, "open-form-subject"), 45),
+        "subject",
+    )
+    .min_length(1)
+    .max_length(render::MODAL_SUBJECT_MAX)
+    .placeholder(render::truncate(
+        &tr!(locale, "open-form-subject-placeholder"),
+        100,
+    ))
+    .required(true);
     let description = serenity::CreateInputText::new(
         serenity::InputTextStyle::Paragraph,
-        "Description",
+        render::truncate(&tr!(locale, "open-form-description"), 45),
         "description",
     )
     .min_length(1)
     .max_length(render::MODAL_DESCRIPTION_MAX)
-    .placeholder(render::truncate(topic.hint(), 100))
+    .placeholder(render::truncate(
+        &i18n::topic_hint(topic).render(locale),
+        100,
+    ))
     .required(true);
     let description = match prefill {
         Some(d) => description.value(d),
         None => description,
     };
-    serenity::CreateModal::new(custom_id, render::open_modal_title(topic)).components(vec![
+    let title = render::open_modal_title(topic, locale);
+    serenity::CreateModal::new(custom_id, title).components(vec![
         serenity::CreateActionRow::InputText(subject),
         serenity::CreateActionRow::InputText(description),
     ])
@@ -112,9 +121,8 @@ pub async fn submit(
 ) -> Handled {
     let subject = modal_value(&m.data, "subject").unwrap_or_default();
     let description = modal_value(&m.data, "description").unwrap_or_default();
-    ticket::validate_subject(&subject).map_err(|e| CommandError::user(sentence(&e.to_string())))?;
-    ticket::validate_message(&description)
-        .map_err(|e| CommandError::user(sentence(&e.to_string())))?;
+    ticket::validate_subject(&subject).map_err(text_error)?;
+    ticket::validate_message(&description).map_err(text_error)?;
     let body = CreateTicket {
         topic,
         subject: subject.trim().to_string(),
@@ -128,7 +136,7 @@ pub async fn submit(
         message: body.message.clone(),
         property_id: body.property_id.clone(),
     };
-    let result = create(data, &m.user, origin, &body, &key).await;
+    let result = create(data, &m.user, origin, &body, &key, m.to_locale()).await;
     // Creation keys are part of the v1 contract: an unknown outcome can always be retried.
     super::retry::keep_if_unknown(data, origin, m.user.id.get(), &key, submission, result).await
 }
@@ -145,6 +153,7 @@ pub async fn create(
     origin: u64,
     body: &CreateTicket,
     key: &str,
+    locale: Locale,
 ) -> Handled {
     let (ticket, property_name) = with_api_slot(data, async {
         let (token, _) = data.customer_token(user).await?;
@@ -173,21 +182,9 @@ pub async fn create(
         "ticket opened from Discord"
     );
     Ok(Answer::with_card(
-        format!("Ticket #{} is open. Only you can see this.", ticket.id),
-        render::ticket_card(&ticket, property_name.as_deref(), &[]),
+        tr!(locale, "open-opened", ticket_id = ticket.id),
+        render::ticket_card(&ticket, property_name.as_deref(), &[], locale),
     ))
-}
-
-/// Words of the steps before the form (one place, for the move to Fluent files).
-pub(super) mod text {
-    pub fn cooldown(secs: u64) -> String {
-        format!("You just opened a ticket. You can open another in {secs} s.")
-    }
-    pub const WHICH_PROPERTY: &str = "Which property is it about? Pick one, then fill in the form.";
-    pub const NO_PROPERTY: &str = "None in particular";
-    pub const PREFILL_GONE: &str = "I no longer have that message's details (they are kept \
-        for an hour). Use **Open ticket from message** on it again.";
-    pub const UNKNOWN_CHOICE: &str = "That choice is not one I know. Please pick again.";
 }
 
 /// Discord shows at most 25 options in a select: "none" and 24 properties.
@@ -204,11 +201,12 @@ pub async fn topic_picked(
     source: Option<u64>,
 ) {
     let origin = c.id.get();
-    let response = match cooldown_refusal(data, c.user.id.get(), origin).await {
+    let locale = c.to_locale();
+    let response = match cooldown_refusal(data, c.user.id.get(), origin, locale).await {
         Some(refusal) => ephemeral(refusal),
         None => match properties_before_answer(data, &c.user, origin).await {
             props if props.is_empty() => form_response(data, c, topic, None, source).await,
-            props => property_select(topic, source, props),
+            props => property_select(topic, source, props, locale),
         },
     };
     answer_component(ctx, data, c, origin, response).await;
@@ -223,15 +221,17 @@ pub async fn property_picked(
     source: Option<u64>,
 ) {
     let origin = c.id.get();
+    let locale = c.to_locale();
     let property = match chosen(c).as_deref() {
         Some("-") => None,
         Some(p) => Some(p.to_string()),
         None => {
-            respond_component(ctx, data, c, ephemeral(text::UNKNOWN_CHOICE.into())).await;
+            let again = ephemeral(tr!(locale, "open-unknown-choice"));
+            respond_component(ctx, data, c, again).await;
             return;
         }
     };
-    let response = match cooldown_refusal(data, c.user.id.get(), origin).await {
+    let response = match cooldown_refusal(data, c.user.id.get(), origin, locale).await {
         Some(refusal) => ephemeral(refusal),
         None => form_response(data, c, topic, property, source).await,
     };
@@ -279,15 +279,23 @@ pub fn ephemeral(content: String) -> serenity::CreateInteractionResponse {
     )
 }
 
-fn error_response(e: &CommandError, what: &str) -> serenity::CreateInteractionResponse {
+fn error_response(
+    e: &CommandError,
+    what: &str,
+    locale: Locale,
+) -> serenity::CreateInteractionResponse {
     let reference = new_reference();
     log_error(e, &reference, what);
-    ephemeral(e.user_message(&reference))
+    ephemeral(e.user_message(&reference, locale))
 }
 
-async fn cooldown_refusal(data: &Data, uid: u64, origin: u64) -> Option<String> {
+async fn cooldown_refusal(data: &Data, uid: u64, origin: u64, locale: Locale) -> Option<String> {
     let left = data.open_cooldown_left(uid, origin).await?;
-    Some(text::cooldown(left.as_secs().max(1)))
+    Some(tr!(
+        locale,
+        "open-cooldown",
+        seconds = left.as_secs().max(1)
+    ))
 }
 
 /// The user's properties, read without writing (an unlinked user has none yet; a slow
@@ -313,14 +321,13 @@ fn property_select(
     topic: Topic,
     source: Option<u64>,
     props: Vec<crate::ticket::api::Property>,
+    locale: Locale,
 ) -> serenity::CreateInteractionResponse {
     let Some(custom_id) = (CustomId::PickProperty { topic, source }).encode() else {
-        return ephemeral(text::UNKNOWN_CHOICE.into());
+        return ephemeral(tr!(locale, "open-unknown-choice"));
     };
-    let mut options = vec![serenity::CreateSelectMenuOption::new(
-        text::NO_PROPERTY,
-        "-",
-    )];
+    let none = render::truncate(&tr!(locale, "open-no-property"), 100);
+    let mut options = vec![serenity::CreateSelectMenuOption::new(none, "-")];
     options.extend(
         props
             .into_iter()
@@ -341,11 +348,11 @@ fn property_select(
         custom_id,
         serenity::CreateSelectMenuKind::String { options },
     )
-    .placeholder(render::truncate(&topic.label(), 150));
+    .placeholder(render::truncate(&i18n::topic(topic).render(locale), 150));
     serenity::CreateInteractionResponse::Message(
         serenity::CreateInteractionResponseMessage::new()
             .ephemeral(true)
-            .content(text::WHICH_PROPERTY)
+            .content(tr!(locale, "open-which-property"))
             .components(vec![serenity::CreateActionRow::SelectMenu(select)]),
     )
 }
@@ -358,6 +365,7 @@ async fn form_response(
     property: Option<String>,
     source: Option<u64>,
 ) -> serenity::CreateInteractionResponse {
+    let locale = c.to_locale();
     let description = match source {
         None => None,
         Some(source) => match data
@@ -367,8 +375,11 @@ async fn form_response(
             .await
         {
             Ok(Some(d)) => Some(d),
-            Ok(None) => return ephemeral(text::PREFILL_GONE.into()),
-            Err(e) => return error_response(&CommandError::internal(e), "open from message"),
+            Ok(None) => return ephemeral(tr!(locale, "open-prefill-gone")),
+            Err(e) => {
+                let e = CommandError::internal(e);
+                return error_response(&e, "open from message", locale);
+            }
         },
     };
     let id = CustomId::OpenModal {
@@ -377,9 +388,12 @@ async fn form_response(
         property,
     };
     match id.encode() {
-        Some(custom_id) => {
-            serenity::CreateInteractionResponse::Modal(open_modal(custom_id, topic, description))
-        }
-        None => ephemeral(text::UNKNOWN_CHOICE.into()),
+        Some(custom_id) => serenity::CreateInteractionResponse::Modal(open_modal(
+            custom_id,
+            topic,
+            locale,
+            description,
+        )),
+        None => ephemeral(tr!(locale, "open-unknown-choice")),
     }
 }

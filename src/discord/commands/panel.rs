@@ -12,25 +12,9 @@ use crate::discord::common::{answer, defer, respond_component};
 use crate::discord::ids::CustomId;
 use crate::discord::render;
 use crate::discord::{allowed_mentions_none, CommandError, Context, Data};
+use crate::i18n::{self, Locale, LocaleSource};
 use crate::ticket::Topic;
-
-/// Words of the panel (one place, for the move to Fluent files).
-mod text {
-    pub const PANEL: &str = "**Need help from Paradarum support?**\nPick a topic below to \
-        open a ticket. Only you will see the form and the answers.";
-    pub const PLACEHOLDER: &str = "Choose a topic to open a ticket";
-    pub const DM_REFUSED: &str = "A ticket panel belongs in a server channel: run \
-        `/ticket panel` there, not in a direct message.";
-    pub const NOT_ALLOWED: &str = "Only members with the **Manage Server** permission can \
-        post a ticket panel. Nothing was posted.";
-    pub const POSTED: &str = "The ticket panel is posted in this channel.";
-    pub const UPDATED: &str = "The ticket panel of this channel is updated (the same \
-        message, nothing new posted).";
-    pub const CANNOT_POST: &str = "I may not post in this channel. Give me **View Channel**, \
-        **Send Messages** and **Embed Links** here, then run `/ticket panel` again. \
-        Nothing was posted.";
-    pub const UNKNOWN_TOPIC: &str = "That topic is not one I know. Please pick again.";
-}
+use crate::{text, tr};
 
 /// Discord's error codes for the bot's own missing rights in a channel.
 const MISSING_ACCESS: isize = 50001;
@@ -46,13 +30,13 @@ pub async fn panel(ctx: Context<'_>) -> Result<(), CommandError> {
     };
     let interaction = actx.interaction;
     let Some(guild) = interaction.guild_id else {
-        return answer(ctx, text::DM_REFUSED, None).await;
+        return answer(ctx, &tr!(ctx, "panel-dm-refused"), None).await;
     };
     // Checked here on every use: Discord applies `default_member_permissions` to whole
     // top-level commands only (`/ticket` is every customer's), and server admins can
     // change command permissions anyway.
     if !may_post_panels(interaction.member.as_deref()) {
-        let answered = answer(ctx, text::NOT_ALLOWED, None).await;
+        let answered = answer(ctx, &tr!(ctx, "panel-not-allowed"), None).await;
         if answered.is_ok() {
             tracing::info!(target: "audit", user = ctx.author().id.get(), "ticket panel refused: no Manage Server");
         }
@@ -61,6 +45,11 @@ pub async fn panel(ctx: Context<'_>) -> Result<(), CommandError> {
     defer(ctx).await?;
     let data = ctx.data();
     let channel = interaction.channel_id;
+    // The panel speaks to the whole channel: the server's language, not the admin's.
+    let locale = interaction
+        .guild_locale
+        .as_deref()
+        .map_or_else(|| ctx.to_locale(), Locale::from_discord);
     let store = data.store.front_door();
     let existing = store
         .panel(channel.get())
@@ -70,8 +59,8 @@ pub async fn panel(ctx: Context<'_>) -> Result<(), CommandError> {
     let (message, updated) = match existing {
         Some(m) => {
             let edit = serenity::EditMessage::new()
-                .content(text::PANEL)
-                .components(vec![topic_select()])
+                .content(tr!(locale, "panel-text"))
+                .components(vec![topic_select(locale)])
                 .allowed_mentions(allowed_mentions_none());
             match channel
                 .edit_message(ctx.http(), serenity::MessageId::new(m), edit)
@@ -80,24 +69,24 @@ pub async fn panel(ctx: Context<'_>) -> Result<(), CommandError> {
                 Ok(msg) => (msg.id, true),
                 // Deleted by someone: post a new one.
                 Err(e) if discord_code(&e) == Some(UNKNOWN_MESSAGE) => {
-                    (post(ctx, channel).await?, false)
+                    (post(ctx, channel, locale).await?, false)
                 }
                 Err(e) => return Err(discord_failure(e)),
             }
         }
-        None => (post(ctx, channel).await?, false),
+        None => (post(ctx, channel, locale).await?, false),
     };
     store
         .save_panel(guild.get(), channel.get(), message.get())
         .await
         .map_err(CommandError::internal)?;
     tracing::info!(target: "audit", user = ctx.author().id.get(), channel = channel.get(), message = message.get(), updated, "ticket panel posted");
-    answer(
-        ctx,
-        if updated { text::UPDATED } else { text::POSTED },
-        None,
-    )
-    .await
+    let done = if updated {
+        tr!(ctx, "panel-updated")
+    } else {
+        tr!(ctx, "panel-posted")
+    };
+    answer(ctx, &done, None).await
 }
 
 /// Manage Server, or Administrator (which Discord treats as every permission).
@@ -110,10 +99,11 @@ fn may_post_panels(member: Option<&serenity::Member>) -> bool {
 async fn post(
     ctx: Context<'_>,
     channel: serenity::ChannelId,
+    locale: Locale,
 ) -> Result<serenity::MessageId, CommandError> {
     let message = serenity::CreateMessage::new()
-        .content(text::PANEL)
-        .components(vec![topic_select()])
+        .content(tr!(locale, "panel-text"))
+        .components(vec![topic_select(locale)])
         .allowed_mentions(allowed_mentions_none());
     channel
         .send_message(ctx.http(), message)
@@ -127,7 +117,7 @@ fn discord_failure(e: serenity::Error) -> CommandError {
     match discord_code(&e) {
         Some(MISSING_ACCESS | MISSING_PERMISSIONS | UNKNOWN_CHANNEL) => {
             tracing::info!(error = %e, "cannot post a ticket panel here");
-            CommandError::user(text::CANNOT_POST)
+            CommandError::user(text!("panel-cannot-post"))
         }
         _ => CommandError::from(e),
     }
@@ -143,8 +133,8 @@ fn discord_code(e: &serenity::Error) -> Option<isize> {
 }
 
 /// The panel's select.
-fn topic_select() -> serenity::CreateActionRow {
-    topic_select_with(CustomId::PanelTopic.encode().unwrap_or_default())
+fn topic_select(locale: Locale) -> serenity::CreateActionRow {
+    topic_select_with(CustomId::PanelTopic.encode().unwrap_or_default(), locale)
 }
 
 /// A topic was picked on a panel (`source` None) or after "Open ticket from message"
@@ -159,7 +149,8 @@ pub async fn topic_chosen(
     match chosen_topic(c) {
         Some(topic) => open::topic_picked(ctx, data, c, topic, source).await,
         None => {
-            respond_component(ctx, data, c, open::ephemeral(text::UNKNOWN_TOPIC.into())).await;
+            let again = open::ephemeral(tr!(c, "panel-unknown-topic"));
+            respond_component(ctx, data, c, again).await;
         }
     }
 }
@@ -172,14 +163,17 @@ fn chosen_topic(c: &serenity::ComponentInteraction) -> Option<Topic> {
         .and_then(Topic::from_api)
 }
 
-/// The six topics under their panel labels, in API order (the value is the API
-/// integer): the panel's select, and the context menu's first step.
-pub fn topic_select_with(custom_id: String) -> serenity::CreateActionRow {
+/// The six topics under their panel labels (in `locale`; en-US: the seed's exact labels),
+/// in API order (the value is the API integer, in every language): the panel's select,
+/// and the context menu's first step.
+pub fn topic_select_with(custom_id: String, locale: Locale) -> serenity::CreateActionRow {
     let options = Topic::ALL
         .iter()
         .map(|t| {
-            serenity::CreateSelectMenuOption::new(t.label(), t.api_value().to_string())
-                .description(render::truncate(t.hint(), 100))
+            let label = render::truncate(&i18n::topic(*t).render(locale), 100);
+            let hint = render::truncate(&i18n::topic_hint(*t).render(locale), 100);
+            serenity::CreateSelectMenuOption::new(label, t.api_value().to_string())
+                .description(hint)
         })
         .collect();
     serenity::CreateActionRow::SelectMenu(
@@ -187,7 +181,7 @@ pub fn topic_select_with(custom_id: String) -> serenity::CreateActionRow {
             custom_id,
             serenity::CreateSelectMenuKind::String { options },
         )
-        .placeholder(text::PLACEHOLDER),
+        .placeholder(render::truncate(&tr!(locale, "panel-placeholder"), 150)),
     )
 }
 
@@ -197,7 +191,7 @@ mod tests {
 
     #[test]
     fn the_panel_lists_the_six_topics_under_their_exact_labels_in_api_order() {
-        let row = serde_json::to_value(topic_select()).unwrap();
+        let row = serde_json::to_value(topic_select(Locale::EN_US)).unwrap();
         let select = &row["components"][0];
         assert_eq!(select["custom_id"], "t:panel");
         let options = select["options"].as_array().unwrap();

@@ -12,16 +12,18 @@ use tokio::sync::{Semaphore, SemaphorePermit};
 use crate::client::{ApiError, Upload};
 use crate::discord::common::{
     api_err, autocomplete_ticket, modal_value, own_ticket, own_ticket_read_only, parse_ticket_id,
-    respond_component, sentence, show_modal, time_left, with_api_slot, Answer, Handled,
+    respond_component, show_modal, text_error, time_left, with_api_slot, Answer, Handled,
 };
 use crate::discord::errors;
 use crate::discord::ids::CustomId;
 use crate::discord::render;
 use crate::discord::{CommandError, Context, Data};
+use crate::i18n::{Locale, LocaleSource};
 use crate::store::discord::PendingAttachment;
 use crate::store::kept::{KeptFile, Submission};
 use crate::ticket::api::{capability, TicketId};
 use crate::ticket::{self, Status};
+use crate::{text, tr};
 
 /// The Closed/ownership check before the form never waits longer than this, and never
 /// past Discord's deadline: if the API is slower the form opens and the submit decides.
@@ -53,9 +55,9 @@ pub async fn reply(
         attachment: attachment.is_some(),
     })
     .encode() else {
-        return Err(CommandError::user("That ticket number is not valid."));
+        return Err(CommandError::user(text!("reply-bad-ticket")));
     };
-    show_modal(ctx, reply_modal(custom_id, id, status)).await?;
+    show_modal(ctx, reply_modal(custom_id, id, status, ctx.to_locale())).await?;
     // Recorded after the form is up, so the write never spends Discord's 3 seconds; the
     // submit waits for it (the form's id says there is one).
     if let Some(a) = &attachment {
@@ -97,7 +99,8 @@ pub async fn button(
         .encode()
         {
             Some(custom_id) => {
-                serenity::CreateInteractionResponse::Modal(reply_modal(custom_id, id, status))
+                let modal = reply_modal(custom_id, id, status, c.to_locale());
+                serenity::CreateInteractionResponse::Modal(modal)
             }
             None => return,
         },
@@ -107,7 +110,7 @@ pub async fn button(
             serenity::CreateInteractionResponse::Message(
                 serenity::CreateInteractionResponseMessage::new()
                     .ephemeral(true)
-                    .content(e.user_message(&reference)),
+                    .content(e.user_message(&reference, c.to_locale())),
             )
         }
     };
@@ -146,15 +149,13 @@ pub fn check_attachment(
 ) -> Result<(), CommandError> {
     if !attachment_url_allowed(&a.url, &settings.hosts.0) {
         tracing::info!(url = %a.url, "attachment refused: not from an allowed host");
-        return Err(CommandError::user(
-            "That attachment is not on Discord's file servers, so it cannot be forwarded.",
-        ));
+        return Err(CommandError::user(text!("reply-attachment-host")));
     }
     if u64::from(a.size) > u64::from(settings.max_bytes.0) {
-        return Err(CommandError::user(format!(
-            "That file is {} MiB; the most that can be attached is {} MiB.",
-            u64::from(a.size).div_ceil(1024 * 1024),
-            settings.max_bytes.0 / (1024 * 1024)
+        return Err(CommandError::user(text!(
+            "reply-attachment-too-big",
+            size = u64::from(a.size).div_ceil(1024 * 1024),
+            max = settings.max_bytes.0 / (1024 * 1024)
         )));
     }
     Ok(())
@@ -182,27 +183,33 @@ pub fn attachment_url_allowed(url: &str, hosts: &[String]) -> bool {
     }
 }
 
-/// The reply form. On a Resolved ticket its title says that replying reopens it.
+/// The reply form in `locale`. On a Resolved ticket its title says that replying reopens it.
 pub fn reply_modal(
     custom_id: String,
     id: TicketId,
     status: Option<Status>,
+    locale: Locale,
 ) -> serenity::CreateModal {
-    let title = if status == Some(Status::Resolved) {
-        format!("Reply to #{id} (reopens it)")
+    let resolved = status == Some(Status::Resolved);
+    let title = if resolved {
+        tr!(locale, "reply-form-title-reopens", ticket_id = id)
     } else {
-        format!("Reply to ticket #{id}")
+        tr!(locale, "reply-form-title", ticket_id = id)
     };
-    let body =
-        serenity::CreateInputText::new(serenity::InputTextStyle::Paragraph, "Message", "body")
-            .min_length(1)
-            .max_length(render::MODAL_DESCRIPTION_MAX)
-            .placeholder(if status == Some(Status::Resolved) {
-                "This ticket is Resolved: replying reopens it."
-            } else {
-                "Your message to Paradarum support"
-            })
-            .required(true);
+    let placeholder = if resolved {
+        tr!(locale, "reply-form-placeholder-reopens")
+    } else {
+        tr!(locale, "reply-form-placeholder")
+    };
+    let body = serenity::CreateInputText::new(
+        serenity::InputTextStyle::Paragraph,
+        render::truncate(&tr!(locale, "reply-form-message"), 45),
+        "body",
+    )
+    .min_length(1)
+    .max_length(render::MODAL_DESCRIPTION_MAX)
+    .placeholder(render::truncate(&placeholder, 100))
+    .required(true);
     serenity::CreateModal::new(custom_id, render::truncate(&title, 45))
         .components(vec![serenity::CreateActionRow::InputText(body)])
 }
@@ -216,12 +223,22 @@ pub async fn submit(
     attachment: bool,
 ) -> Handled {
     let body = modal_value(&m.data, "body").unwrap_or_default();
-    ticket::validate_message(&body).map_err(|e| CommandError::user(sentence(&e.to_string())))?;
+    ticket::validate_message(&body).map_err(text_error)?;
     let uid = m.user.id.get();
     let file = pending_file(data, origin, uid, attachment).await?;
     let keyed = data.announces(capability::IDEMPOTENT_WRITES).await;
     let key = keyed.then(|| idempotency_key(origin));
-    let result = send(data, &m.user, id, &body, file.as_ref(), key.as_deref()).await;
+    let locale = m.to_locale();
+    let result = send(
+        data,
+        &m.user,
+        id,
+        &body,
+        file.as_ref(),
+        key.as_deref(),
+        locale,
+    )
+    .await;
     if result.is_ok() && file.is_some() {
         data.store
             .discord()
@@ -268,10 +285,7 @@ async fn pending_file(
             return Ok(None);
         }
         if started.elapsed() >= ATTACHMENT_WAIT {
-            return Err(CommandError::user(
-                "Your attachment was lost before the form was sent, so nothing was sent. Run \
-                 `/ticket reply` again and attach the file again.",
-            ));
+            return Err(CommandError::user(text!("reply-attachment-lost")));
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
@@ -286,6 +300,7 @@ pub async fn send(
     body: &str,
     file: Option<&KeptFile>,
     key: Option<&str>,
+    locale: Locale,
 ) -> Handled {
     // Ownership is checked (by the API and again here) before any file is fetched.
     let (before, token) = with_api_slot(data, own_ticket(data, user, id)).await?;
@@ -308,13 +323,15 @@ pub async fn send(
     }
     .map_err(api_err(Some(id)))?;
     let reopened = ticket::reply_reopens(before.status) && reply.ticket.status == Status::Open;
-    let mut text = format!("Your reply was added to ticket #{id}.");
-    if reopened {
-        text.push_str(" It was Resolved, so it is Open again.");
-    }
+    let text = if reopened {
+        tr!(locale, "reply-added-reopened", ticket_id = id)
+    } else {
+        tr!(locale, "reply-added", ticket_id = id)
+    };
+    let last = std::slice::from_ref(&reply.message);
     Ok(Answer::with_card(
         text,
-        render::ticket_card(&reply.ticket, None, std::slice::from_ref(&reply.message)),
+        render::ticket_card(&reply.ticket, None, last, locale),
     ))
 }
 
@@ -355,10 +372,7 @@ impl DownloadLimits {
         };
         match tokio::time::timeout(DOWNLOAD_QUEUE_WAIT, wait).await {
             Ok(Some(permits)) => Ok(permits),
-            _ => Err(CommandError::user(
-                "Many replies with files are being sent right now, so nothing was sent. Try \
-                 again in a minute.",
-            )),
+            _ => Err(CommandError::user(text!("reply-downloads-busy"))),
         }
     }
 }
@@ -366,12 +380,7 @@ impl DownloadLimits {
 /// Downloads an attachment from Discord's CDN: allow-listed hosts only, no redirects, at
 /// most the size Discord declared (and the configured maximum).
 async fn download(data: &Data, f: &KeptFile) -> Result<Upload, CommandError> {
-    let refuse = || {
-        CommandError::user(
-            "The attachment could not be fetched from Discord, so nothing was sent. Try again \
-             without it, or attach it again.",
-        )
-    };
+    let refuse = || CommandError::user(text!("reply-attachment-unfetchable"));
     if !attachment_url_allowed(&f.url, &data.attachments.hosts.0) {
         return Err(refuse());
     }
@@ -386,9 +395,7 @@ async fn download(data: &Data, f: &KeptFile) -> Result<Upload, CommandError> {
     while let Some(chunk) = resp.chunk().await.map_err(|_| refuse())? {
         len += chunk.len() as u64;
         if len > limit {
-            return Err(CommandError::user(
-                "The attachment is larger than allowed; nothing was sent.",
-            ));
+            return Err(CommandError::user(text!("reply-attachment-grew")));
         }
         chunks.push(chunk);
     }

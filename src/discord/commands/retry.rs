@@ -10,7 +10,9 @@ use poise::serenity_prelude as serenity;
 use crate::discord::common::{acknowledge, finish_component, Ack, Handled};
 use crate::discord::ids::CustomId;
 use crate::discord::{CommandError, Data};
+use crate::i18n::{Locale, LocaleSource};
 use crate::store::kept::{Kept, Submission};
+use crate::text;
 use crate::ticket::api::CreateTicket;
 use crate::ticket::Topic;
 
@@ -58,26 +60,20 @@ pub async fn press(
     if !acknowledge(ctx, data, c, Ack::Update).await {
         return;
     }
-    let handled = resend(data, &c.user, origin).await;
+    let handled = resend(data, &c.user, origin, c.to_locale()).await;
     finish_component(ctx, c, handled, "try again").await;
 }
 
-async fn resend(data: &Data, user: &serenity::User, origin: u64) -> Handled {
+async fn resend(data: &Data, user: &serenity::User, origin: u64, locale: Locale) -> Handled {
     let Some(kept) = data.store.kept().get(origin).await? else {
-        return Err(CommandError::user(
-            "That attempt is too old to be resent safely. Check with `/ticket list` whether \
-             it went through before trying again.",
-        ));
+        return Err(CommandError::user(text!("retry-too-old")));
     };
     // Only the user who submitted it; ephemeral messages make anything else unlikely.
     if kept.user_id != user.id.get() {
-        return Err(CommandError::user("That button is not yours."));
+        return Err(CommandError::user(text!("retry-not-yours")));
     }
     if kept.backend != data.backend {
-        return Err(CommandError::user(
-            "The ticket service changed since then, so that attempt cannot be resent. Check \
-             with `/ticket list` before trying again.",
-        ));
+        return Err(CommandError::user(text!("retry-backend-changed")));
     }
     let key = kept.idem_key.clone();
     let result = match &kept.submission {
@@ -93,13 +89,13 @@ async fn resend(data: &Data, user: &serenity::User, origin: u64) -> Handled {
                 message: message.clone(),
                 property_id: property_id.clone(),
             };
-            super::open::create(data, user, origin, &body, &key).await
+            super::open::create(data, user, origin, &body, &key, locale).await
         }
         Submission::Reply { ticket, body, file } => {
-            super::reply::send(data, user, *ticket, body, file.as_ref(), Some(&key)).await
+            super::reply::send(data, user, *ticket, body, file.as_ref(), Some(&key), locale).await
         }
         Submission::Close { ticket } => {
-            super::close::perform(data, user, *ticket, Some(&key)).await
+            super::close::perform(data, user, *ticket, Some(&key), locale).await
         }
     };
     keep_if_unknown(data, origin, kept.user_id, &key, kept.submission, result).await

@@ -10,6 +10,7 @@ use poise::serenity_prelude as serenity;
 use crate::discord::common::{answer, api_err, defer, parse_ticket_id, with_api_slot};
 use crate::discord::{CommandError, Context};
 use crate::ticket::Status;
+use crate::tr;
 
 /// Sandbox only: act as Paradarum staff on a ticket (administrators)
 #[poise::command(
@@ -61,32 +62,23 @@ async fn set(ctx: Context<'_>, ticket: &str, status: Status) -> Result<(), Comma
     defer(ctx).await?;
     let data = ctx.data();
     let Some(admin) = &data.sandbox_admin else {
-        return answer(
-            ctx,
-            "This command works only on the sandbox ticket API.",
-            None,
-        )
-        .await;
+        return answer(ctx, &tr!(ctx, "sandbox-not-sandbox"), None).await;
     };
     if data.sandbox_guild.is_none() || ctx.guild_id().map(|g| g.get()) != data.sandbox_guild {
         tracing::warn!(guild = ?ctx.guild_id(), user = ctx.author().id.get(), "/sandbox refused outside DISCORD_GUILD_ID");
-        return answer(
-            ctx,
-            "/sandbox works only in the server set as DISCORD_GUILD_ID.",
-            None,
-        )
-        .await;
+        return answer(ctx, &tr!(ctx, "sandbox-wrong-server"), None).await;
     }
     if !is_admin(ctx) {
-        return answer(ctx, "Only server administrators can use /sandbox.", None).await;
+        return answer(ctx, &tr!(ctx, "sandbox-not-admin"), None).await;
     }
     let t = with_api_slot(data, data.client.set_status(admin, id, status))
         .await
         .map_err(api_err(Some(id)))?;
     tracing::info!(ticket = id, status = %t.status, by = ctx.author().id.get(), "sandbox status set from Discord");
+    let status = crate::i18n::status(t.status);
     answer(
         ctx,
-        &format!("Ticket #{id} is now {} (sandbox).", t.status.label()),
+        &tr!(ctx, "sandbox-set", ticket_id = id, status = status),
         None,
     )
     .await

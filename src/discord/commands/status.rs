@@ -9,6 +9,7 @@ use crate::discord::common::{
 };
 use crate::discord::render;
 use crate::discord::{CommandError, Context, Data};
+use crate::i18n::{Locale, LocaleSource};
 use crate::ticket::api::TicketId;
 
 /// Show a ticket's status, what it means, and its latest messages
@@ -21,7 +22,7 @@ pub async fn status(
 ) -> Result<(), CommandError> {
     let id = parse_ticket_id(&ticket)?;
     defer(ctx).await?;
-    let card = ticket_card(ctx.data(), ctx.author(), id).await?;
+    let card = ticket_card(ctx.data(), ctx.author(), id, ctx.to_locale()).await?;
     answer(ctx, "", Some(card)).await
 }
 
@@ -30,6 +31,7 @@ pub async fn ticket_card(
     data: &Data,
     user: &serenity::User,
     id: TicketId,
+    locale: Locale,
 ) -> Result<render::Card, CommandError> {
     with_api_slot(data, async {
         let (ticket, token) = own_ticket(data, user, id).await?;
@@ -39,7 +41,12 @@ pub async fn ticket_card(
             .await
             .map_err(read_err(Some(id)))?;
         let property = property_name(data, &token, ticket.property_id.as_deref()).await;
-        Ok(render::ticket_card(&ticket, property.as_deref(), &messages))
+        Ok(render::ticket_card(
+            &ticket,
+            property.as_deref(),
+            &messages,
+            locale,
+        ))
     })
     .await
 }

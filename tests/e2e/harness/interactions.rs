@@ -21,7 +21,24 @@ impl Bot {
 
     /// An interaction from `guild` (a member of it), or from a DM when `None`.
     fn base_in(&self, kind: u8, user: &User, guild: Option<u64>, ago: Duration) -> (Sent, Value) {
-        interaction_base(&self.fake, kind, user, guild, ago)
+        let (sent, mut v) = interaction_base(&self.fake, kind, user, guild, ago);
+        let locales = self.locales.lock().unwrap();
+        if let Some((locale, guild_locale)) = locales.get(&user.id) {
+            v["locale"] = locale.as_str().into();
+            if guild.is_some() {
+                v["guild_locale"] = guild_locale.as_str().into();
+            }
+        }
+        (sent, v)
+    }
+
+    /// From now on `user`'s Discord client is in `locale`, and (in the server) the
+    /// server's preferred locale is `guild_locale`.
+    pub fn speaks(&self, user: &User, locale: &str, guild_locale: &str) {
+        self.locales
+            .lock()
+            .unwrap()
+            .insert(user.id, (locale.to_string(), guild_locale.to_string()));
     }
 
     /// `/ticket <sub> options…` as `user` in the guild.

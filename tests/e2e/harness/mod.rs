@@ -81,6 +81,9 @@ pub struct Bot {
     /// The embedded sandbox's (`SANDBOX_LISTEN`), 0 until it has bound one.
     embedded_sandbox_port: u16,
     extra_env: Vec<(String, String)>,
+    /// Per user: the `locale` (and in a server `guild_locale`) their interactions carry,
+    /// instead of en-US.
+    pub(crate) locales: std::sync::Mutex<std::collections::HashMap<u64, (String, String)>>,
     /// Variables the default environment sets that this bot runs without.
     unset_env: Vec<String>,
     pub api: reqwest::Client,
@@ -120,6 +123,7 @@ impl Bot {
                 .iter()
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect(),
+            locales: Default::default(),
             unset_env: unset.iter().map(|k| k.to_string()).collect(),
             api: reqwest::Client::new(),
         };

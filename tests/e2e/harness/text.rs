@@ -4,10 +4,10 @@ use serde_json::Value;
 
 /// The ticket number in a card or message ("Ticket #12 …").
 pub fn ticket_id_in(text: &str) -> Option<u64> {
-    text.split("Ticket #")
-        .nth(1)
-        .and_then(|s| s.split(|c: char| !c.is_ascii_digit()).next())
-        .and_then(|d| d.parse().ok())
+    // The first `#123`, in any language ("Ticket #12", "Chamado #12", "Zgłoszenie #12").
+    text.split('#')
+        .skip(1)
+        .find_map(|s| s.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok())
 }
 
 /// Ticket ids a staff notification announces: a coalesced list (`#12`) or one card.
