@@ -632,3 +632,53 @@ async fn the_message_prefill_survives_a_failover_between_the_two_steps() {
         "{d}"
     );
 }
+
+#[tokio::test]
+async fn the_panel_speaks_the_servers_language_and_the_message_menu_the_users() {
+    let bot = Bot::start().await;
+    // A German server: the panel (read by everyone) in German, the API values unchanged.
+    let (sent, mut v) = interaction_base(&bot.fake, 2, &manager(), Some(GUILD_ID), Duration::ZERO);
+    v["member"]["permissions"] = MANAGE_GUILD.into();
+    v["guild_locale"] = "de".into();
+    v["data"] = json!({"id": "1", "name": "ticket", "type": 1,
+        "options": [{"type": 1, "name": "panel", "options": []}]});
+    assert!(bot.fake.dispatch_interaction(v));
+    answer_of(&bot, &sent).await;
+    let (_, panel) = panels(&bot)[0].clone();
+    assert!(
+        panel["content"]
+            .as_str()
+            .unwrap()
+            .contains("Brauchst du Hilfe"),
+        "{panel}"
+    );
+    let opts = options(&panel);
+    assert_eq!(opts[0].0, "Allgemein", "{opts:?}");
+    let values: Vec<&str> = opts.iter().map(|(_, v)| v.as_str()).collect();
+    assert_eq!(values, ["0", "1", "2", "3", "4", "5"]);
+
+    // A Brazilian user: the menu's steps and the prefill in Portuguese.
+    let target = chat_message(&bot, "O certificado expirou");
+    let (menu, mut v) = interaction_base(&bot.fake, 2, &alice(), Some(GUILD_ID), Duration::ZERO);
+    v["locale"] = "pt-BR".into();
+    let target_id = target["id"].as_str().unwrap().to_string();
+    v["data"] = json!({"id": "2", "name": MENU, "type": 3, "target_id": target_id,
+        "resolved": {"messages": {target_id.clone(): target}}});
+    assert!(bot.fake.dispatch_interaction(v));
+    let ask = answer_of(&bot, &menu).await;
+    assert!(text_of(&ask).contains("Sobre o que é o chamado?"), "{ask}");
+    let (step, mut v) = interaction_base(&bot.fake, 3, &alice(), Some(GUILD_ID), Duration::ZERO);
+    v["locale"] = "pt-BR".into();
+    v["data"] = json!({"custom_id": select_id(&ask), "component_type": 3, "values": ["4"]});
+    v["message"] = ephemeral_message(&bot, &ask);
+    assert!(bot.fake.dispatch_interaction(v));
+    let form = bot.callback(&step).await;
+    assert_eq!(form["type"], 9, "{form}");
+    let d = form_field(&form, "description").unwrap();
+    assert!(
+        d.starts_with("Mensagem de Carol C: https://discord.com/channels/"),
+        "{d}"
+    );
+    assert!(d.ends_with("O certificado expirou"), "{d}");
+    bot.assert_no_schema_errors();
+}
