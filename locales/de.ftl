@@ -169,14 +169,14 @@ link-form-title = Paradarum-Konto verknüpfen
 link-form-token = API-Token
 link-form-placeholder = Füge ein Token aus dem Paradarum-Panel ein
 link-token-refused = Paradarum hat dieses Token nicht akzeptiert, daher wurde nichts gespeichert. Kopiere ein Kunden-API-Token aus deinem Paradarum-Panel und versuch es erneut.
-link-linked = Verknüpft mit dem Paradarum-Konto **{ $account }**. Deine `/ticket`-Befehle handeln jetzt für dieses Konto.
+link-linked = Verknüpft mit dem Paradarum-Konto **{ $account }**. Deine `/ticket`-Befehle gelten jetzt für dieses Konto.
 link-unlinked = Verknüpfung aufgehoben. Der Bot speichert kein Paradarum-Token mehr für dich; mit `/ticket link` verknüpfst du dich erneut.
 link-was-not-linked = Dein Discord-Konto war nicht verknüpft.
 
 ## Erneut versuchen
 
 retry-too-old = Dieser Versuch ist zu alt, um sicher erneut gesendet zu werden. Prüfe mit `/ticket list`, ob er angekommen ist, bevor du es noch einmal versuchst.
-retry-not-yours = Dieser Knopf gehört nicht dir.
+retry-not-yours = Diese Schaltfläche ist nicht für dich.
 retry-backend-changed = Der Ticketdienst hat sich seitdem geändert, daher kann dieser Versuch nicht erneut gesendet werden. Prüfe es mit `/ticket list`, bevor du es noch einmal versuchst.
 
 ## /ticket reply

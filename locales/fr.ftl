@@ -108,7 +108,7 @@ open-form-title = Nouveau ticket : { $topic }
 open-form-subject = Objet
 open-form-subject-placeholder = En une ligne : quel est le problème ?
 open-form-description = Description
-open-opened = Le ticket #{ $ticket_id } est ouvert. Vous seul pouvez voir ceci.
+open-opened = Le ticket #{ $ticket_id } est ouvert. Ce message n'est visible que par vous.
 
 ## Comptes liés
 

@@ -104,7 +104,7 @@ error-too-large = To jest za duże: { $message }
 ## /ticket open
 
 open-bad-property = Nie można użyć tego serwisu. Wybierz jeden z listy albo zostaw pole puste.
-open-cooldown = Przed chwilą otworzyłeś zgłoszenie. Kolejne możesz otworzyć za { $seconds } s.
+open-cooldown = Twoje zgłoszenie zostało przed chwilą otwarte. Kolejne możesz otworzyć za { $seconds } s.
 open-form-title = Nowe zgłoszenie: { $topic }
 open-form-subject = Temat wiadomości
 open-form-subject-placeholder = W jednym zdaniu: co nie działa?

@@ -10,6 +10,7 @@ use paradarum_bot::discord::render::{
     DESCRIPTION_MAX, EMBED_TOTAL_MAX, FIELDS_MAX, FIELD_NAME_MAX, FIELD_VALUE_MAX, FOOTER_MAX,
     TITLE_MAX,
 };
+use paradarum_bot::i18n::Locale;
 use paradarum_bot::ticket::api::{Attachment, Message, Ticket};
 use paradarum_bot::ticket::{Author, Status, Topic};
 
@@ -54,11 +55,14 @@ fuzz_target!(|data: &[u8]| {
         created_at: at,
     };
     let messages = vec![message; max % 4];
-    check_card(&ticket_card(&ticket, Some(&text), &messages));
-    check_card(&ticket_card(&ticket, None, &messages));
-    check_card(&close_confirmation(&ticket));
+    // Every shipped language's words must fit too.
+    let locales: Vec<Locale> = Locale::shipped().collect();
+    let locale = locales[max % locales.len()];
+    check_card(&ticket_card(&ticket, Some(&text), &messages, locale));
+    check_card(&ticket_card(&ticket, None, &messages, locale));
+    check_card(&close_confirmation(&ticket, locale));
     let tickets = vec![ticket; max % 12];
-    check_card(&ticket_list(&tickets, Some(Status::from(n)), max as u32));
+    check_card(&ticket_list(&tickets, Some(Status::from(n)), max as u32, locale));
     // Any card at all, however long its parts, is cut to the limits.
     let long: String = text.chars().cycle().take(8_000).collect();
     let card = Card {

@@ -498,3 +498,21 @@ fn shards_default_to_one_group_and_a_group_cannot_be_bigger_than_the_shards() {
         "{text}"
     );
 }
+
+#[test]
+fn the_staff_language_is_a_shipped_locale_and_a_typo_is_refused() {
+    let loaded = load_env(&[("PARADARUM_BOT__NOTIFICATIONS__LOCALE", "pt-BR")]).unwrap();
+    assert_eq!(
+        loaded.settings.notify().locale.map(|l| l.code()),
+        Some("pt-BR")
+    );
+    let unset = load_env(&[]).unwrap();
+    assert_eq!(unset.settings.notify().locale, None);
+    let err = load_env(&[("PARADARUM_BOT__NOTIFICATIONS__LOCALE", "german")]).unwrap_err();
+    let shown = err.to_string();
+    assert!(shown.contains("notifications.locale"), "{shown}");
+    assert!(
+        shown.contains("german") && shown.contains("pt-BR"),
+        "{shown}"
+    );
+}

@@ -126,3 +126,49 @@ pub fn localize_context_menus<U, E>(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use poise::serenity_prelude as serenity;
+
+    /// A message context-menu command, as front ends add them.
+    #[poise::command(context_menu_command = "Open ticket from message")]
+    async fn open_from_message(
+        _ctx: poise::Context<'_, (), crate::discord::CommandError>,
+        _msg: serenity::Message,
+    ) -> Result<(), crate::discord::CommandError> {
+        Ok(())
+    }
+
+    #[test]
+    fn a_context_menu_commands_localized_names_reach_the_registration_json() {
+        let mut cmds = vec![open_from_message()];
+        // What `apply` puts there from `cmd-open-from-message` in each file.
+        push(
+            &mut cmds[0].name_localizations,
+            Locale::from_discord("de"),
+            "Ticket aus Nachricht öffnen".into(),
+        );
+        let built = poise::builtins::create_application_commands(&cmds);
+        let mut json = serde_json::to_value(built).unwrap();
+        // poise leaves them out (serenity sends an empty map).
+        assert!(json[0]["name_localizations"]["de"].is_null(), "{json}");
+        localize_context_menus(&mut json, &cmds);
+        assert_eq!(json[0]["type"], 3);
+        assert_eq!(json[0]["name"], "Open ticket from message");
+        assert_eq!(
+            json[0]["name_localizations"]["de"],
+            "Ticket aus Nachricht öffnen"
+        );
+    }
+
+    #[test]
+    fn command_keys_follow_the_command_path() {
+        assert_eq!(command_key(&["ticket", "open"]), "cmd-ticket-open");
+        assert_eq!(command_key(&["open_from_message"]), "cmd-open-from-message");
+        assert_eq!(choice_key("SSL / Certificates"), Some("topic-ssl"));
+        assert_eq!(choice_key("In Progress"), Some("status-in-progress"));
+        assert_eq!(choice_key("Urgent"), None);
+    }
+}

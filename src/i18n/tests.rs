@@ -316,3 +316,65 @@ fn a_text_renders_in_the_readers_language_with_nested_texts() {
         "as is"
     );
 }
+
+/// Discord cuts nothing for us: form titles and labels fit 45 characters, placeholders and
+/// autocomplete hints 100, button labels 80, in every language, with the longest values.
+#[test]
+fn forms_buttons_and_hints_fit_discords_limits_in_every_language() {
+    let longest_topic = Topic::ALL
+        .into_iter()
+        .map(topic)
+        .max_by_key(|t| Locale::shipped().map(|l| t.render(l).chars().count()).max())
+        .unwrap();
+    let id = Arg::from(9_999_999_u64);
+    /// (most characters, key, arguments)
+    type Case<'a> = (usize, &'a str, Vec<(&'a str, Arg)>);
+    let cases: Vec<Case> = vec![
+        (
+            45,
+            "open-form-title",
+            vec![("topic", Arg::from(longest_topic.clone()))],
+        ),
+        (45, "open-form-subject", vec![]),
+        (45, "open-form-description", vec![]),
+        (45, "link-form-title", vec![]),
+        (45, "link-form-token", vec![]),
+        (45, "reply-form-title", vec![("ticket_id", id.clone())]),
+        (
+            45,
+            "reply-form-title-reopens",
+            vec![("ticket_id", id.clone())],
+        ),
+        (45, "reply-form-message", vec![]),
+        (100, "open-form-subject-placeholder", vec![]),
+        (100, "link-form-placeholder", vec![]),
+        (100, "reply-form-placeholder", vec![]),
+        (100, "reply-form-placeholder-reopens", vec![]),
+        (100, "link-unreadable-hint", vec![]),
+        (100, "link-unreadable-hint-sandbox", vec![]),
+        (100, "link-not-linked-hint", vec![]),
+        (80, "button-try-again", vec![]),
+        (80, "close-button-confirm", vec![]),
+        (80, "close-button-keep", vec![]),
+        (80, "list-first-page", vec![]),
+        (80, "list-next-page", vec![]),
+        (80, "dm-button-reply", vec![]),
+        (80, "dm-button-close", vec![]),
+    ];
+    let mut problems = Vec::new();
+    for l in Locale::shipped() {
+        for (max, key, args) in &cases {
+            let shown = tr(l, key, args);
+            if shown.chars().count() > *max {
+                problems.push(format!("{l}: {key} is over {max}: {shown:?}"));
+            }
+        }
+        for t in Topic::ALL {
+            let hint = topic_hint(t).render(l);
+            if hint.chars().count() > 100 {
+                problems.push(format!("{l}: the hint of {t:?} is over 100: {hint:?}"));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

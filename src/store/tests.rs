@@ -48,6 +48,30 @@ on_both_engines! {
         => kept_submissions_and_pending_attachments_read_back_within_their_window,
     super::concurrent_batches_never_put_one_job_in_two
         => concurrent_batches_never_put_one_job_in_two,
+    super::a_users_and_a_servers_locale_are_kept_apart_and_the_last_one_wins
+        => a_users_and_a_servers_locale_are_kept_apart_and_the_last_one_wins,
+}
+
+async fn a_users_and_a_servers_locale_are_kept_apart_and_the_last_one_wins(kind: Kind) {
+    use super::discord::LocaleOf;
+    let db = TestDb::new(kind).await;
+    let store = db.open().await;
+    let d = store.discord();
+    let id = (1u64 << 62) + 7;
+    assert_eq!(d.locale(LocaleOf::User(id)).await.unwrap(), None);
+    d.save_locale(LocaleOf::User(id), "de").await.unwrap();
+    d.save_locale(LocaleOf::Guild(id), "pl").await.unwrap();
+    d.save_locale(LocaleOf::User(id), "pt-BR").await.unwrap();
+    assert_eq!(
+        d.locale(LocaleOf::User(id)).await.unwrap().as_deref(),
+        Some("pt-BR")
+    );
+    assert_eq!(
+        d.locale(LocaleOf::Guild(id)).await.unwrap().as_deref(),
+        Some("pl")
+    );
+    assert_eq!(d.guild_locales().await.unwrap(), [(id, "pl".to_string())]);
+    store.close().await;
 }
 
 fn event(seq: u64, ticket: u64) -> Event {

@@ -277,3 +277,106 @@ fn escalate_offers_exactly_billing_and_ssl_with_their_api_values() {
         (Some(1), Some(500))
     );
 }
+
+/// Every language shipped in `locales/`, but en-US (the default names).
+fn shipped_translations() -> Vec<String> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/locales");
+    let mut out: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| {
+            let p = e.ok()?.path();
+            (p.extension()? == "ftl").then(|| p.file_stem()?.to_str().map(String::from))?
+        })
+        .filter(|l| l != "en-US")
+        .collect();
+    out.sort();
+    out
+}
+
+/// Discord's rule for chat-input names, per locale:
+/// `^[-_'\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$`, and lowercase where the script has case.
+fn chat_input_name_ok(name: &str) -> bool {
+    let n = name.chars().count();
+    (1..=32).contains(&n)
+        && name
+            .chars()
+            .all(|c| c.is_alphabetic() || c.is_numeric() || matches!(c, '-' | '_' | '\''))
+        && name.to_lowercase() == name
+}
+
+fn localized<'a>(v: &'a Value, field: &str, locale: &str) -> Option<&'a str> {
+    v[field][locale].as_str()
+}
+
+/// Checks `v` (a command or option) and everything under it in `locale`.
+fn check_localized(v: &Value, locale: &str, problems: &mut Vec<String>) {
+    let name = v["name"].as_str().unwrap_or_default();
+    match localized(v, "name_localizations", locale) {
+        Some(n) if chat_input_name_ok(n) => {}
+        Some(n) => problems.push(format!("{locale}: {name} → {n:?} breaks the name rules")),
+        None => problems.push(format!("{locale}: {name} has no localized name")),
+    }
+    match localized(v, "description_localizations", locale) {
+        Some(d) if (1..=100).contains(&d.chars().count()) => {}
+        Some(d) => problems.push(format!("{locale}: {name}'s description is too long: {d:?}")),
+        None => problems.push(format!("{locale}: {name} has no localized description")),
+    }
+    for c in v["choices"].as_array().into_iter().flatten() {
+        match localized(c, "name_localizations", locale) {
+            Some(n) if (1..=100).contains(&n.chars().count()) => {}
+            other => problems.push(format!(
+                "{locale}: choice {} of {name}: {other:?}",
+                c["name"]
+            )),
+        }
+    }
+    let options = v["options"].as_array().cloned().unwrap_or_default();
+    let mut seen = std::collections::HashSet::new();
+    for o in &options {
+        if let Some(n) = localized(o, "name_localizations", locale) {
+            if !seen.insert(n.to_string()) {
+                problems.push(format!("{locale}: two options of {name} are named {n:?}"));
+            }
+        }
+        check_localized(o, locale, problems);
+    }
+}
+
+#[test]
+fn every_shipped_language_names_and_describes_every_command_option_and_choice() {
+    let locales = shipped_translations();
+    assert!(locales.len() >= 5, "{locales:?}");
+    for reg in [
+        registration(),
+        // On the sandbox: with `/sandbox`.
+        registration_with(&[]),
+    ] {
+        let mut problems = Vec::new();
+        for cmd in reg.as_array().unwrap() {
+            for locale in &locales {
+                match cmd["type"].as_u64() {
+                    // Context-menu commands: a name of 1–32 characters (case and spaces
+                    // allowed), no description.
+                    Some(2 | 3) => match localized(cmd, "name_localizations", locale) {
+                        Some(n) if (1..=32).contains(&n.chars().count()) => {}
+                        other => {
+                            problems.push(format!("{locale}: menu {}: {other:?}", cmd["name"]))
+                        }
+                    },
+                    _ => check_localized(cmd, locale, &mut problems),
+                }
+            }
+        }
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+    }
+    // What a German user sees, spot-checked.
+    let reg = registration();
+    assert_eq!(reg[0]["name_localizations"]["pt-BR"], "chamado");
+    let open = subcommand(&reg, "open");
+    assert_eq!(open["name_localizations"]["de"], "öffnen");
+    assert_eq!(
+        open["options"][0]["choices"][4]["name_localizations"]["de"],
+        "SSL / Zertifikate"
+    );
+    assert_eq!(open["options"][0]["choices"][4]["value"], 4);
+}
