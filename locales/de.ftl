@@ -328,3 +328,24 @@ staff-replied = Deine Antwort an den Kunden von Ticket #{ $ticket_id } wurde ges
 staff-reply-title = Team-Antwort auf Ticket #{ $ticket_id }
 staff-reply-label = Nachricht an den Kunden
 staff-reply-placeholder = Der Kunde sieht das, zusammen mit deinem Anzeigenamen.
+
+## Front door (#14): das Ticket-Panel und „Ticket aus Nachricht öffnen“
+cmd-ticket-panel = panel
+    .description = Das Ticket-Panel dieses Kanals posten oder aktualisieren (Mitglieder mit „Server verwalten“)
+cmd-open-from-message = Ticket aus Nachricht öffnen
+panel-text = **Brauchst du Hilfe vom Paradarum-Support?**
+    Wähle unten ein Thema, um ein Ticket zu öffnen. Das Formular und die Antworten siehst nur du.
+panel-placeholder = Thema wählen, um ein Ticket zu öffnen
+panel-dm-refused = Ein Ticket-Panel gehört in einen Serverkanal: Führe `/ticket panel` dort aus, nicht in einer Direktnachricht.
+panel-not-allowed = Nur Mitglieder mit der Berechtigung **Server verwalten** können ein Ticket-Panel posten. Es wurde nichts gepostet.
+panel-posted = Das Ticket-Panel ist in diesem Kanal gepostet.
+panel-updated = Das Ticket-Panel dieses Kanals ist aktualisiert (dieselbe Nachricht, nichts Neues gepostet).
+panel-cannot-post = Ich darf in diesem Kanal nicht posten. Gib mir hier **Kanäle ansehen** und **Nachrichten senden** und führe `/ticket panel` dann erneut aus. Es wurde nichts gepostet.
+panel-unknown-topic = Dieses Thema kenne ich nicht. Bitte wähle noch einmal.
+from-message-pick-topic = Worum geht es im Ticket? Wähle ein Thema; danach öffnet sich das Formular mit der Nachricht schon ausgefüllt.
+from-message-not-kept = Ich konnte die Angaben zu dieser Nachricht gerade nicht speichern. Es wurde nichts geöffnet; bitte versuche es gleich noch einmal.
+from-message-reference = Nachricht von { $author }: { $link }
+open-which-property = Um welche Website geht es? Wähle eine aus und fülle dann das Formular aus.
+open-no-property = Keine bestimmte
+open-prefill-gone = Die Angaben zu dieser Nachricht habe ich nicht mehr (sie werden eine Stunde lang aufbewahrt). Verwende **Ticket aus Nachricht öffnen** noch einmal darauf.
+open-unknown-choice = Diese Auswahl kenne ich nicht. Bitte wähle noch einmal.

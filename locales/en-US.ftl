@@ -333,3 +333,24 @@ staff-replied = Your reply was sent to the customer of ticket #{ $ticket_id }.
 staff-reply-title = Staff reply to ticket #{ $ticket_id }
 staff-reply-label = Message to the customer
 staff-reply-placeholder = The customer sees this, with your display name.
+
+## Front door (#14): the ticket panel and "Open ticket from message"
+cmd-ticket-panel = panel
+    .description = Post or update this channel's ticket panel (members with Manage Server)
+cmd-open-from-message = Open ticket from message
+panel-text = **Need help from Paradarum support?**
+    Pick a topic below to open a ticket. Only you will see the form and the answers.
+panel-placeholder = Choose a topic to open a ticket
+panel-dm-refused = A ticket panel belongs in a server channel: run `/ticket panel` there, not in a direct message.
+panel-not-allowed = Only members with the **Manage Server** permission can post a ticket panel. Nothing was posted.
+panel-posted = The ticket panel is posted in this channel.
+panel-updated = The ticket panel of this channel is updated (the same message, nothing new posted).
+panel-cannot-post = I may not post in this channel. Give me **View Channel** and **Send Messages** here, then run `/ticket panel` again. Nothing was posted.
+panel-unknown-topic = That topic is not one I know. Please pick again.
+from-message-pick-topic = What is the ticket about? Pick a topic; the form then opens with the message filled in.
+from-message-not-kept = I could not keep that message's details just now. Nothing was opened; please try again in a moment.
+from-message-reference = Message from { $author }: { $link }
+open-which-property = Which property is it about? Pick one, then fill in the form.
+open-no-property = None in particular
+open-prefill-gone = I no longer have that message's details (they are kept for an hour). Use **Open ticket from message** on it again.
+open-unknown-choice = That choice is not one I know. Please pick again.

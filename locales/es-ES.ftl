@@ -328,3 +328,24 @@ staff-replied = Tu respuesta se ha enviado al cliente del ticket #{ $ticket_id }
 staff-reply-title = Respuesta del soporte al ticket #{ $ticket_id }
 staff-reply-label = Mensaje para el cliente
 staff-reply-placeholder = El cliente verá esto, junto con tu nombre visible.
+
+## Front door (#14): el panel de tickets y «Abrir ticket desde el mensaje»
+cmd-ticket-panel = panel
+    .description = Publica o actualiza el panel de tickets de este canal (miembros con «Gestionar servidor»)
+cmd-open-from-message = Abrir ticket desde el mensaje
+panel-text = **¿Necesitas ayuda del soporte de Paradarum?**
+    Elige un tema aquí abajo para abrir un ticket. Solo tú verás el formulario y las respuestas.
+panel-placeholder = Elige un tema para abrir un ticket
+panel-dm-refused = Un panel de tickets va en un canal del servidor: usa `/ticket panel` allí, no en un mensaje directo.
+panel-not-allowed = Solo los miembros con el permiso **Gestionar servidor** pueden publicar un panel de tickets. No se ha publicado nada.
+panel-posted = El panel de tickets se ha publicado en este canal.
+panel-updated = El panel de tickets de este canal se ha actualizado (el mismo mensaje; no se ha publicado nada nuevo).
+panel-cannot-post = No tengo permiso para publicar en este canal. Dame **Ver canales** y **Enviar mensajes** aquí y vuelve a usar `/ticket panel`. No se ha publicado nada.
+panel-unknown-topic = No conozco ese tema. Elige de nuevo, por favor.
+from-message-pick-topic = ¿De qué trata el ticket? Elige un tema; después se abrirá el formulario con el mensaje ya rellenado.
+from-message-not-kept = No he podido guardar los datos de ese mensaje en este momento. No se ha abierto nada; inténtalo de nuevo en un momento.
+from-message-reference = Mensaje de { $author }: { $link }
+open-which-property = ¿De qué sitio se trata? Elige uno y luego rellena el formulario.
+open-no-property = Ninguno en concreto
+open-prefill-gone = Ya no tengo los datos de ese mensaje (se guardan durante una hora). Vuelve a usar **Abrir ticket desde el mensaje** sobre él.
+open-unknown-choice = No conozco esa opción. Elige de nuevo, por favor.

@@ -328,3 +328,24 @@ staff-replied = Votre réponse a été envoyée au client du ticket #{ $ticket_i
 staff-reply-title = Réponse du support au ticket #{ $ticket_id }
 staff-reply-label = Message au client
 staff-reply-placeholder = Le client verra ce message, avec votre nom d'affichage.
+
+## Front door (#14) : le panneau de tickets et « Ouvrir un ticket sur ce message »
+cmd-ticket-panel = panneau
+    .description = Publier ou mettre à jour le panneau de tickets de ce salon (membres avec « Gérer le serveur »)
+cmd-open-from-message = Ouvrir un ticket sur ce message
+panel-text = **Besoin de l'aide du support Paradarum ?**
+    Choisissez un sujet ci-dessous pour ouvrir un ticket. Vous seul verrez le formulaire et les réponses.
+panel-placeholder = Choisissez un sujet pour ouvrir un ticket
+panel-dm-refused = Un panneau de tickets se place dans un salon du serveur : lancez `/ticket panel` là-bas, pas en message privé.
+panel-not-allowed = Seuls les membres disposant de la permission **Gérer le serveur** peuvent publier un panneau de tickets. Rien n'a été publié.
+panel-posted = Le panneau de tickets est publié dans ce salon.
+panel-updated = Le panneau de tickets de ce salon est mis à jour (le même message, rien de nouveau n'a été publié).
+panel-cannot-post = Je n'ai pas le droit de publier dans ce salon. Accordez-moi **Voir les salons** et **Envoyer des messages** ici, puis relancez `/ticket panel`. Rien n'a été publié.
+panel-unknown-topic = Je ne connais pas ce sujet. Veuillez choisir à nouveau.
+from-message-pick-topic = De quoi parle le ticket ? Choisissez un sujet ; le formulaire s'ouvre ensuite avec le message déjà rempli.
+from-message-not-kept = Je n'ai pas pu conserver les détails de ce message pour l'instant. Rien n'a été ouvert ; veuillez réessayer dans un moment.
+from-message-reference = Message de { $author } : { $link }
+open-which-property = De quel site s'agit-il ? Choisissez-en un, puis remplissez le formulaire.
+open-no-property = Aucun en particulier
+open-prefill-gone = Je n'ai plus les détails de ce message (ils sont conservés une heure). Utilisez à nouveau **Ouvrir un ticket sur ce message** sur celui-ci.
+open-unknown-choice = Je ne connais pas ce choix. Veuillez choisir à nouveau.

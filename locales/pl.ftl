@@ -339,3 +339,24 @@ staff-replied = Twoja odpowiedź została wysłana do klienta zgłoszenia #{ $ti
 staff-reply-title = Odpowiedź wsparcia na zgłoszenie #{ $ticket_id }
 staff-reply-label = Wiadomość do klienta
 staff-reply-placeholder = Klient zobaczy to razem z twoją nazwą wyświetlaną.
+
+## Front door (#14): panel zgłoszeń i „Otwórz zgłoszenie z wiadomości”
+cmd-ticket-panel = panel
+    .description = Opublikuj lub zaktualizuj panel zgłoszeń tego kanału (członkowie z „Zarządzanie serwerem”)
+cmd-open-from-message = Otwórz zgłoszenie z wiadomości
+panel-text = **Potrzebujesz pomocy wsparcia Paradarum?**
+    Wybierz temat poniżej, aby otworzyć zgłoszenie. Formularz i odpowiedzi zobaczysz tylko ty.
+panel-placeholder = Wybierz temat, aby otworzyć zgłoszenie
+panel-dm-refused = Panel zgłoszeń umieszcza się na kanale serwera: użyj tam `/ticket panel`, a nie w wiadomości prywatnej.
+panel-not-allowed = Panel zgłoszeń mogą publikować tylko członkowie z uprawnieniem **Zarządzanie serwerem**. Nic nie zostało opublikowane.
+panel-posted = Panel zgłoszeń został opublikowany na tym kanale.
+panel-updated = Panel zgłoszeń tego kanału został zaktualizowany (ta sama wiadomość, nic nowego nie opublikowano).
+panel-cannot-post = Nie mogę publikować na tym kanale. Daj mi tutaj uprawnienia **Wyświetlanie kanałów** i **Wysyłanie wiadomości**, a potem ponownie użyj `/ticket panel`. Nic nie zostało opublikowane.
+panel-unknown-topic = Nie znam tego tematu. Wybierz ponownie.
+from-message-pick-topic = Czego dotyczy zgłoszenie? Wybierz temat; potem otworzy się formularz z już wpisaną wiadomością.
+from-message-not-kept = Nie udało mi się teraz zachować danych tej wiadomości. Nic nie zostało otwarte; spróbuj ponownie za chwilę.
+from-message-reference = Wiadomość od { $author }: { $link }
+open-which-property = Którego serwisu to dotyczy? Wybierz jeden, a potem wypełnij formularz.
+open-no-property = Żaden konkretny
+open-prefill-gone = Nie mam już danych tej wiadomości (są przechowywane przez godzinę). Użyj na niej ponownie **Otwórz zgłoszenie z wiadomości**.
+open-unknown-choice = Nie znam tego wyboru. Wybierz ponownie.

@@ -328,3 +328,24 @@ staff-replied = Sua resposta foi enviada ao cliente do chamado #{ $ticket_id }.
 staff-reply-title = Resposta do suporte ao chamado #{ $ticket_id }
 staff-reply-label = Mensagem para o cliente
 staff-reply-placeholder = O cliente vê isto, junto com o seu nome de exibição.
+
+## Front door (#14): o painel de chamados e "Abrir chamado desta mensagem"
+cmd-ticket-panel = painel
+    .description = Publicar ou atualizar o painel de chamados deste canal (membros com "Gerenciar servidor")
+cmd-open-from-message = Abrir chamado desta mensagem
+panel-text = **Precisa de ajuda do suporte da Paradarum?**
+    Escolha um assunto abaixo para abrir um chamado. Só você verá o formulário e as respostas.
+panel-placeholder = Escolha um assunto para abrir um chamado
+panel-dm-refused = Um painel de chamados fica em um canal do servidor: use `/ticket panel` lá, não em uma mensagem direta.
+panel-not-allowed = Só membros com a permissão **Gerenciar servidor** podem publicar um painel de chamados. Nada foi publicado.
+panel-posted = O painel de chamados foi publicado neste canal.
+panel-updated = O painel de chamados deste canal foi atualizado (a mesma mensagem, nada novo foi publicado).
+panel-cannot-post = Não tenho permissão para publicar neste canal. Me dê **Ver canais** e **Enviar mensagens** aqui e use `/ticket panel` de novo. Nada foi publicado.
+panel-unknown-topic = Não conheço esse assunto. Escolha de novo, por favor.
+from-message-pick-topic = Sobre o que é o chamado? Escolha um assunto; em seguida o formulário abre com a mensagem já preenchida.
+from-message-not-kept = Não consegui guardar os dados dessa mensagem agora. Nada foi aberto; tente de novo daqui a pouco.
+from-message-reference = Mensagem de { $author }: { $link }
+open-which-property = De qual site se trata? Escolha um e depois preencha o formulário.
+open-no-property = Nenhum em particular
+open-prefill-gone = Não tenho mais os dados dessa mensagem (eles ficam guardados por uma hora). Use **Abrir chamado desta mensagem** nela de novo.
+open-unknown-choice = Não conheço essa opção. Escolha de novo, por favor.

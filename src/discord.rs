@@ -267,13 +267,15 @@ impl FrontEnd {
     }
 }
 
-/// Every command the bot registers; `/sandbox` only on the sandbox backend with
+/// Every command the bot registers (`/ticket`, the message menu's "Open ticket from
+/// message"); `/sandbox` only on the sandbox backend with
 /// `DISCORD_GUILD_ID` set (it is then registered in that guild only).
 pub fn commands(sandbox: bool) -> Vec<Command> {
     let mut cmds = vec![commands::ticket()];
     if sandbox {
         cmds.push(commands::sandbox());
     }
+    cmds.push(commands::open_from_message());
     // Every language's names and descriptions (locales/*.ftl), sent at registration.
     crate::i18n::registration::apply(&mut cmds);
     cmds

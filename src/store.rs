@@ -32,6 +32,7 @@ macro_rules! on {
 
 pub mod copy;
 pub mod discord;
+pub mod front_door;
 pub mod kept;
 pub mod notify;
 pub mod roles;
@@ -237,6 +238,11 @@ impl Store {
     /// The Discord front end's tables.
     pub fn discord(&self) -> discord::DiscordStore<'_> {
         discord::DiscordStore { store: self }
+    }
+
+    /// The ticket panels and the context menu's prefills (#14).
+    pub fn front_door(&self) -> front_door::FrontDoorStore<'_> {
+        front_door::FrontDoorStore { store: self }
     }
 
     /// Writes kept for a *Try again*.

@@ -4,9 +4,11 @@
 
 pub mod close;
 pub mod escalate;
+pub mod from_message;
 pub mod link;
 pub mod list;
 pub mod open;
+pub mod panel;
 pub mod read;
 pub mod reply;
 pub mod retry;
@@ -18,6 +20,7 @@ use super::errors::CommandError;
 use super::Context;
 use crate::ticket::{Status, Topic};
 
+pub use from_message::open_from_message;
 pub use sandbox_admin::sandbox;
 
 /// Open, follow, reply to and close your Paradarum support tickets
@@ -31,7 +34,8 @@ pub use sandbox_admin::sandbox;
         "close::close",
         "link::link",
         "link::unlink",
-        "escalate::escalate"
+        "escalate::escalate",
+        "panel::panel"
     ),
     subcommand_required
 )]

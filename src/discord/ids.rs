@@ -67,6 +67,15 @@ pub enum CustomId {
         message: MessageId,
         page: u32,
     },
+    /// The topic select of a `/ticket panel` message (the topic is the chosen value).
+    PanelTopic,
+    /// The topic select after "Open ticket from message"; `source` is the context-menu
+    /// interaction whose prefill the database keeps.
+    MessageTopic(u64),
+    /// The property select shown before the open form to a customer with properties
+    /// (the property id is the chosen value, `-` for none); `source` as in
+    /// [`CustomId::MessageTopic`] when the form is prefilled from a message.
+    PickProperty { topic: Topic, source: Option<u64> },
 }
 
 impl CustomId {
@@ -88,6 +97,7 @@ impl CustomId {
             {
                 return None
             }
+            CustomId::PickProperty { topic, .. } if !topic.is_known() => return None,
             CustomId::OpenModal {
                 origin,
                 topic,
@@ -136,6 +146,13 @@ impl CustomId {
                 message,
                 page,
             } => format!("t:readpage:{ticket}:{message}:{page}"),
+            CustomId::PanelTopic => "t:panel".to_string(),
+            CustomId::MessageTopic(source) => format!("t:mtopic:{source}"),
+            CustomId::PickProperty { topic, source } => format!(
+                "t:oprop:{}:{}",
+                topic.api_value(),
+                source.map_or("-".to_string(), |s| s.to_string())
+            ),
         };
         (s.len() <= CUSTOM_ID_MAX).then_some(s)
     }
@@ -201,6 +218,15 @@ impl CustomId {
                 ticket: id(0)?,
                 message: id(1)?,
                 page: rest[2].parse().ok()?,
+            },
+            ("panel", 0) => CustomId::PanelTopic,
+            ("mtopic", 1) => CustomId::MessageTopic(id(0)?),
+            ("oprop", 2) => CustomId::PickProperty {
+                topic: Topic::from_api(rest[0].parse().ok()?)?,
+                source: match rest[1] {
+                    "-" => None,
+                    _ => Some(id(1)?),
+                },
             },
             ("list", 3) => CustomId::ListPage {
                 status: match rest[0] {
@@ -281,6 +307,16 @@ mod tests {
                 message: u64::MAX,
                 page: u32::MAX,
             },
+            CustomId::PanelTopic,
+            CustomId::MessageTopic(u64::MAX),
+            CustomId::PickProperty {
+                topic: Topic::Ssl,
+                source: Some(u64::MAX),
+            },
+            CustomId::PickProperty {
+                topic: Topic::General,
+                source: None,
+            },
         ];
         for id in all {
             let text = id.encode().unwrap();
@@ -311,6 +347,12 @@ mod tests {
             "t:sres:1:-1",
             "t:sreplym:1",
             "t:sview:x",
+            "t:panel:1",
+            "t:mtopic:",
+            "t:mtopic:x",
+            "t:oprop:9:-",
+            "t:oprop:1:",
+            "t:oprop:1",
         ] {
             assert_eq!(CustomId::parse(s), None, "{s}");
         }
@@ -344,6 +386,11 @@ mod tests {
             property: None,
         };
         assert_eq!(unknown_topic.encode(), None);
+        let unknown_pick = CustomId::PickProperty {
+            topic: Topic::Unknown(9),
+            source: None,
+        };
+        assert_eq!(unknown_pick.encode(), None);
         let unknown_status = CustomId::ListPage {
             status: Some(Status::Unknown(7)),
             page: 1,
@@ -425,6 +472,10 @@ mod properties {
                     page,
                 }
             }),
+            Just(CustomId::PanelTopic),
+            any::<u64>().prop_map(CustomId::MessageTopic),
+            (topic(), prop::option::of(any::<u64>()))
+                .prop_map(|(topic, source)| CustomId::PickProperty { topic, source }),
         ]
     }
 
@@ -432,7 +483,8 @@ mod properties {
     fn id_like() -> impl Strategy<Value = String> {
         let kind = prop::sample::select(vec![
             "open", "reply", "link", "close", "closeok", "keep", "retry", "list", "dmreply",
-            "sview", "sstart", "sres", "sreply", "sreplym", "readall", "readpage", "nuke", "",
+            "sview", "sstart", "sres", "sreply", "sreplym", "readall", "readpage", "panel",
+            "mtopic", "oprop", "nuke", "",
         ]);
         let part = prop_oneof![
             any::<u64>().prop_map(|n| n.to_string()),

@@ -5,7 +5,7 @@
 use poise::serenity_prelude as serenity;
 use poise::CreateReply;
 
-use super::commands::{close, link, list, open, read, reply, retry, staff};
+use super::commands::{close, link, list, open, panel, read, reply, retry, staff};
 use super::common::{
     command_acked, defer_modal, duplicate, finish_modal, interaction_id, log_error,
     not_yet_answered,
@@ -157,6 +157,11 @@ async fn on_component(ctx: &serenity::Context, data: &Data, c: &serenity::Compon
             staff::set_status(ctx, data, c, ticket, seen, Status::Resolved).await
         }
         CustomId::StaffReply(t) => staff::reply_button(ctx, data, c, t).await,
+        CustomId::PanelTopic => panel::topic_chosen(ctx, data, c, None).await,
+        CustomId::MessageTopic(source) => panel::topic_chosen(ctx, data, c, Some(source)).await,
+        CustomId::PickProperty { topic, source } => {
+            open::property_picked(ctx, data, c, topic, source).await
+        }
         CustomId::OpenModal { .. }
         | CustomId::ReplyModal { .. }
         | CustomId::LinkModal

@@ -141,6 +141,24 @@ const TABLES: &[(&str, &[(&str, Col)])] = &[
         ],
     ),
     (
+        "ticket_panels",
+        &[
+            ("channel_id", Int),
+            ("guild_id", Int),
+            ("message_id", Int),
+            ("updated_at", Int),
+        ],
+    ),
+    (
+        "message_prefills",
+        &[
+            ("origin", Int),
+            ("user_id", Int),
+            ("description", Text),
+            ("created_at", Int),
+        ],
+    ),
+    (
         "locales",
         &[
             ("scope", Text),

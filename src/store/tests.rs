@@ -34,6 +34,8 @@ macro_rules! on_both_engines {
 on_both_engines! {
     super::staff_notices_and_actions_read_back_and_name_who_acted
         => staff_notices_and_actions_read_back_and_name_who_acted,
+    crate::store::front_door::tests::panels_are_one_per_channel_and_prefills_are_the_owners_and_expire
+        => panels_are_one_per_channel_and_prefills_are_the_owners_and_expire,
     crate::store::discord::tests::an_unreadable_mark_is_kept_by_auto_links_and_cleared_by_relinks_and_reseals
         => an_unreadable_mark_is_kept_by_auto_links_and_cleared_by_relinks_and_reseals,
     super::named_state_keeps_the_first_writer_and_takes_updates
@@ -666,6 +668,7 @@ async fn a_sqlite_installation_copies_into_postgres_once() {
     .await
     .unwrap();
     from.discord().start_cooldown(3, 30, 60_000).await.unwrap();
+    from.front_door().save_panel(1, 2, 3).await.unwrap();
     let to = dst.open().await;
 
     let copied = copy::sqlite_to_postgres(&from, &to).await.unwrap();
@@ -675,10 +678,12 @@ async fn a_sqlite_installation_copies_into_postgres_once() {
             count("discord_links"),
             count("inbox_events"),
             count("outbox_jobs"),
-            count("open_cooldowns")
+            count("open_cooldowns"),
+            count("ticket_panels")
         ),
-        (1, 2, 2, 1)
+        (1, 2, 2, 1, 1)
     );
+    assert_eq!(to.front_door().panel(2).await.unwrap(), Some(3));
     assert_eq!(to.discord().link(1 << 60).await.unwrap(), link);
     assert_eq!(
         to.get_state("events.cursor:b").await.unwrap().as_deref(),

@@ -62,10 +62,12 @@ fn all_options(v: &Value, out: &mut Vec<Value>) {
 }
 
 #[test]
-fn there_is_one_ticket_command_with_its_subcommands() {
+fn there_is_one_ticket_command_with_its_subcommands_and_one_message_command() {
     let reg = registration();
     let cmds = reg.as_array().unwrap();
-    assert_eq!(cmds.len(), 1);
+    assert_eq!(cmds.len(), 2);
+    assert_eq!(cmds[1]["name"], "Open ticket from message");
+    assert_eq!(cmds[1]["type"], 3, "a message context-menu command");
     assert_eq!(cmds[0]["name"], "ticket");
     let names: Vec<&str> = cmds[0]["options"]
         .as_array()
@@ -78,7 +80,7 @@ fn there_is_one_ticket_command_with_its_subcommands() {
         .collect();
     assert_eq!(
         names,
-        ["open", "status", "list", "reply", "close", "link", "unlink", "escalate"]
+        ["open", "status", "list", "reply", "close", "link", "unlink", "escalate", "panel"]
     );
 }
 
@@ -161,6 +163,18 @@ fn every_name_and_description_follows_discords_rules() {
         );
         assert!(o["choices"].as_array().map_or(0, Vec::len) <= 25);
     }
+    // Context-menu names may hold capitals and spaces, 1 to 32 characters, and carry
+    // no description.
+    let menu = &reg[1];
+    let name = menu["name"].as_str().unwrap();
+    assert!((1..=32).contains(&name.chars().count()), "{name}");
+    assert!(
+        menu["description"].as_str().unwrap_or_default().is_empty(),
+        "{menu}"
+    );
+    assert!(menu
+        .get("options")
+        .is_none_or(|o| o.as_array().is_some_and(Vec::is_empty)));
 }
 
 #[test]
@@ -172,7 +186,7 @@ fn on_the_sandbox_an_admin_only_sandbox_command_is_added() {
         .iter()
         .map(|c| c["name"].as_str().unwrap())
         .collect();
-    assert_eq!(names, ["ticket", "sandbox"]);
+    assert_eq!(names, ["ticket", "sandbox", "Open ticket from message"]);
     let sandbox = &reg[1];
     assert_eq!(
         sandbox["default_member_permissions"], 8,

@@ -203,6 +203,10 @@ pub struct Inner {
     pub identified_at: Mutex<Option<Instant>>,
     /// Channels the bot has no access to (403, code 50001).
     pub forbidden_channels: Mutex<std::collections::HashSet<u64>>,
+    /// Channels where the bot may not post or edit (403, code 50013 Missing Permissions).
+    pub missing_permissions: Mutex<std::collections::HashSet<u64>>,
+    /// Messages the bot posted in channels and still there: id → (channel, message).
+    pub messages: Mutex<HashMap<u64, (u64, Value)>>,
     /// Users whose DMs are closed: messages to their DM channel get 403, code 50007.
     pub closed_dms: Mutex<std::collections::HashSet<u64>>,
     /// DM channel id → the user it reaches.
@@ -321,6 +325,8 @@ impl FakeDiscord {
             identified_at: Mutex::new(None),
             forbidden_channels: Mutex::new(Default::default()),
             closed_dms: Mutex::new(Default::default()),
+            missing_permissions: Mutex::new(Default::default()),
+            messages: Mutex::new(HashMap::new()),
             dm_channels: Mutex::new(HashMap::new()),
             next_id: AtomicU64::new(0),
             changed: Notify::new(),
@@ -412,6 +418,18 @@ impl FakeDiscord {
             at: Instant::now(),
         });
         delivered
+    }
+
+    /// Deletes a message the bot posted, as a member with Manage Messages would (edits of
+    /// it get 404, 10008 Unknown Message, from then on); false if there was none.
+    pub fn delete_message(&self, id: u64) -> bool {
+        self.inner.message_index.lock().unwrap().remove(&id);
+        self.inner.messages.lock().unwrap().remove(&id).is_some()
+    }
+
+    /// A message the bot posted and nobody deleted: (channel, message as Discord has it).
+    pub fn message(&self, id: u64) -> Option<(u64, Value)> {
+        self.inner.messages.lock().unwrap().get(&id).cloned()
     }
 
     /// Closes every live gateway connection, as Discord does now and then. The sessions
@@ -536,12 +554,6 @@ impl FakeDiscord {
         pick: impl FnMut(&[Session]) -> Option<T>,
     ) -> Option<T> {
         self.wait_on(timeout, || self.sessions(), pick).await
-    }
-
-    /// Deletes a channel message, as a member with Manage Messages would: edits of it get
-    /// 404 (10008 Unknown Message) from then on.
-    pub fn delete_message(&self, message: u64) {
-        self.inner.message_index.lock().unwrap().remove(&message);
     }
 
     /// The id of the `n`-th message posted to `channel`.
@@ -1092,6 +1104,9 @@ fn route(
             if inner.forbidden_channels.lock().unwrap().contains(&channel) {
                 return discord_error(StatusCode::FORBIDDEN, 50001, "Missing Access");
             }
+            if inner.missing_permissions.lock().unwrap().contains(&channel) {
+                return discord_error(StatusCode::FORBIDDEN, 50013, "Missing Permissions");
+            }
             let dm_user = inner.dm_channels.lock().unwrap().get(&channel).copied();
             if dm_user.is_some_and(|u| inner.closed_dms.lock().unwrap().contains(&u)) {
                 return discord_error(
@@ -1180,6 +1195,11 @@ fn route(
                         .lock()
                         .unwrap()
                         .insert(id, messages.len() - 1);
+                    inner
+                        .messages
+                        .lock()
+                        .unwrap()
+                        .insert(id, (channel, msg.clone()));
                 }
             }
             (
@@ -1197,41 +1217,55 @@ fn route(
             else {
                 return discord_error(StatusCode::NOT_FOUND, 10008, "Unknown Message");
             };
-            let Some(i) = inner.message_index.lock().unwrap().get(&message).copied() else {
-                return discord_error(StatusCode::NOT_FOUND, 10008, "Unknown Message");
-            };
+            if inner.forbidden_channels.lock().unwrap().contains(&channel) {
+                return discord_error(StatusCode::FORBIDDEN, 50001, "Missing Access");
+            }
+            if inner.missing_permissions.lock().unwrap().contains(&channel) {
+                return discord_error(StatusCode::FORBIDDEN, 50013, "Missing Permissions");
+            }
             if let Some(r) = check(inner, &inner.validators.message_edit, "message edit", body) {
                 return r;
             }
             if let Some(e) = message_limit_error(body) {
                 return discord_error(StatusCode::BAD_REQUEST, 50035, &e);
             }
-            let mut messages = inner.channel_messages.lock().unwrap();
-            let Some((c, stored)) = messages.get_mut(i).filter(|(c, _)| *c == channel) else {
-                return discord_error(StatusCode::NOT_FOUND, 10008, "Unknown Message");
+            // Both views of the message: the body as posted (staff notices' tests read
+            // bodies) and the message as Discord shows it (the panel's tests).
+            let shown = {
+                let mut messages = inner.messages.lock().unwrap();
+                let Some((_, msg)) = messages.get_mut(&message).filter(|(c, _)| *c == channel)
+                else {
+                    return discord_error(StatusCode::NOT_FOUND, 10008, "Unknown Message");
+                };
+                for field in ["content", "embeds", "components", "flags"] {
+                    if let Some(v) = body.get(field) {
+                        msg[field] = v.clone();
+                    }
+                }
+                msg["edited_timestamp"] = "2026-11-26T12:00:01.000000+00:00".into();
+                msg.clone()
             };
-            for key in [
-                "content",
-                "embeds",
-                "components",
-                "allowed_mentions",
-                "flags",
-            ] {
-                if let Some(v) = body.get(key) {
-                    stored[key] = v.clone();
+            if let Some(i) = inner.message_index.lock().unwrap().get(&message).copied() {
+                if let Some((_, stored)) = inner.channel_messages.lock().unwrap().get_mut(i) {
+                    for key in [
+                        "content",
+                        "embeds",
+                        "components",
+                        "allowed_mentions",
+                        "flags",
+                    ] {
+                        if let Some(v) = body.get(key) {
+                            stored[key] = v.clone();
+                        }
+                    }
                 }
             }
-            let shown = stored.clone();
-            let c = *c;
-            drop(messages);
             inner
                 .edits
                 .lock()
                 .unwrap()
                 .push((channel, message, body.clone()));
-            let mut msg = message_json(inner, c, &shown);
-            msg["id"] = message.to_string().into();
-            Json(msg).into_response()
+            Json(shown).into_response()
         }
         _ => discord_error(StatusCode::NOT_FOUND, 0, "404: Not Found"),
     }

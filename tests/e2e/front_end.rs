@@ -184,7 +184,11 @@ async fn without_discord_guild_id_sandbox_is_not_registered_and_check_config_say
     assert_eq!(regs.len(), 1, "{regs:?}");
     let (path, names) = &regs[0];
     assert_eq!(*path, format!("/applications/{APP_ID}/commands"), "global");
-    assert_eq!(*names, ["ticket"], "no /sandbox without DISCORD_GUILD_ID");
+    assert_eq!(
+        *names,
+        ["ticket", "Open ticket from message"],
+        "no /sandbox without DISCORD_GUILD_ID"
+    );
 
     let cmd = bot.binary("check-config");
     let out = tokio::task::spawn_blocking(move || {

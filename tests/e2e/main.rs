@@ -6,6 +6,7 @@ mod endpoints;
 mod escalation;
 mod fake_discord;
 mod fake_selftest;
+mod front_door;
 mod front_end;
 mod harness;
 mod keys;

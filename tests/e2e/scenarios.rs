@@ -547,7 +547,11 @@ async fn the_bot_registers_one_ticket_command_in_its_guild_with_the_six_topics()
     );
     let cmds = puts[0].body.as_array().unwrap();
     let names: Vec<&str> = cmds.iter().map(|c| c["name"].as_str().unwrap()).collect();
-    assert_eq!(names, ["ticket", "sandbox"], "on the sandbox, /sandbox too");
+    assert_eq!(
+        names,
+        ["ticket", "sandbox", "Open ticket from message"],
+        "on the sandbox, /sandbox too"
+    );
     let open = cmds[0]["options"]
         .as_array()
         .unwrap()

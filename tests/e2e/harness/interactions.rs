@@ -170,6 +170,36 @@ impl Bot {
         sent
     }
 
+    /// A message context-menu command `name` on `target` (a message as Discord resolves
+    /// it), from the guild or a DM.
+    pub fn message_command(&self, user: &User, name: &str, target: Value, in_guild: bool) -> Sent {
+        let (sent, mut v) = self.base(2, user, in_guild);
+        let target_id = target["id"].as_str().unwrap().to_string();
+        v["data"] = json!({
+            "id": "2", "name": name, "type": 3, "target_id": target_id,
+            "resolved": {"messages": {target_id.clone(): target}},
+        });
+        assert!(self.fake.dispatch_interaction(v), "gateway not connected");
+        sent
+    }
+
+    /// Picks `value` in the string select `custom_id` of `message` (a message as Discord
+    /// has it: the panel, or an ephemeral answer).
+    pub fn choose(
+        &self,
+        user: &User,
+        custom_id: &str,
+        value: &str,
+        message: Value,
+        in_guild: bool,
+    ) -> Sent {
+        let (sent, mut v) = self.base(3, user, in_guild);
+        v["data"] = json!({"custom_id": custom_id, "component_type": 3, "values": [value]});
+        v["message"] = message;
+        assert!(self.fake.dispatch_interaction(v), "gateway not connected");
+        sent
+    }
+
     /// `/ticket open` → modal → submit, as `user`: the new ticket's id and its card. The
     /// modal must come first and the answer must be deferred ephemerally.
     pub async fn open_via_discord(&self, user: &User, topic: u8, subject: &str) -> (u64, Value) {

@@ -1,0 +1,18 @@
+-- Issue #14, the front door.
+-- `/ticket panel`: the one panel message of each channel, so a re-post edits it in place.
+CREATE TABLE ticket_panels (
+    channel_id  BIGINT PRIMARY KEY,
+    guild_id    BIGINT NOT NULL,
+    message_id  BIGINT NOT NULL,
+    updated_at  BIGINT NOT NULL
+);
+
+-- "Open ticket from message": the form's prefilled description, kept between the topic
+-- select and the form (any replica may answer the second step), keyed by the context-menu
+-- interaction. Rows older than an hour are forgotten.
+CREATE TABLE message_prefills (
+    origin      BIGINT PRIMARY KEY,
+    user_id     BIGINT NOT NULL,
+    description TEXT NOT NULL,
+    created_at  BIGINT NOT NULL
+);
