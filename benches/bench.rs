@@ -130,7 +130,11 @@ async fn burst(r: &mut Report, database: Option<&str>) -> Vec<(f64, usize)> {
     // "info,sqlx::query=debug" to see every statement).
     let rust_log = std::env::var("BENCH_BURST_RUST_LOG").ok();
     env.extend(rust_log.as_deref().map(|v| ("RUST_LOG", v)));
-    let on = if database.is_some() { "PostgreSQL: " } else { "" };
+    let on = if database.is_some() {
+        "PostgreSQL: "
+    } else {
+        ""
+    };
     let bot = Bot::start_with(&env).await;
     let token = bot.sandbox_customer("Bench").await;
     let mut ids = Vec::new();
@@ -188,9 +192,21 @@ async fn burst(r: &mut Report, database: Option<&str>) -> Vec<(f64, usize)> {
         messages.to_string(),
         "(one per ticket would be 1,000 ≈ 1,000 s)",
     );
-    r.row(&format!("{on}1,000 resolves: 429s received"), r429.to_string(), "0");
-    r.row(&format!("{on}1,000 resolves: duplicates"), dupes.to_string(), "0");
-    r.row(&format!("{on}1,000 resolves: lost"), (1000 - seen.len()).to_string(), "0");
+    r.row(
+        &format!("{on}1,000 resolves: 429s received"),
+        r429.to_string(),
+        "0",
+    );
+    r.row(
+        &format!("{on}1,000 resolves: duplicates"),
+        dupes.to_string(),
+        "0",
+    );
+    r.row(
+        &format!("{on}1,000 resolves: lost"),
+        (1000 - seen.len()).to_string(),
+        "0",
+    );
     if database.is_none() {
         print_batches(&bot, start).await;
     }
@@ -297,7 +313,10 @@ async fn pg_interactions(r: &mut Report, database: &str, quick: bool) {
         let (id, _) = bot.open_via_discord(&u, (i % 6) as u8, "bench").await;
         users.push((u, id));
     }
-    for (rate, secs) in [(50u32, if quick { 4 } else { 10 }), (500, if quick { 2 } else { 4 })] {
+    for (rate, secs) in [
+        (50u32, if quick { 4 } else { 10 }),
+        (500, if quick { 2 } else { 4 }),
+    ] {
         let (ack, full) = interactions(&bot, &users, rate, secs).await;
         r.row(
             &format!(
@@ -338,17 +357,18 @@ async fn failover(r: &mut Report) {
     }
     const RUNS: usize = 5;
     let mut c = Cluster::start(3, Storage::Postgres, &[]).await;
-    let one_live = |c: &Cluster| {
-        c.fake
-            .sessions()
-            .iter()
-            .filter(|s| s.is_live())
-            .count()
-            == 1
-    };
+    let one_live = |c: &Cluster| c.fake.sessions().iter().filter(|s| s.is_live()).count() == 1;
     for (signal, label, target) in [
-        ("KILL", "SIGKILL of the gateway holder → new session (IDENTIFY)", "≤ 5 s"),
-        ("TERM", "SIGTERM of the gateway holder → new session (IDENTIFY)", "≤ 1 s"),
+        (
+            "KILL",
+            "SIGKILL of the gateway holder → new session (IDENTIFY)",
+            "≤ 5 s",
+        ),
+        (
+            "TERM",
+            "SIGTERM of the gateway holder → new session (IDENTIFY)",
+            "≤ 1 s",
+        ),
     ] {
         let mut took = Vec::new();
         let mut overlaps = Vec::new();
