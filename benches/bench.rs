@@ -5,8 +5,11 @@
 //! bounded in count and time.
 //!
 //! `BENCH_SOAK_SECS` (default 600) sets the soak; `BENCH_QUICK=1` shortens the rates;
-//! `BENCH_ONLY=interactions,idle_api,burst,latency,dm_users,attachments` runs parts (only
-//! their rows of BENCHMARKS.md are replaced);
+//! `BENCH_ONLY=interactions,idle_api,burst,latency,dm_users,attachments,pg_burst,
+//! pg_interactions,failover` runs parts (only their rows of BENCHMARKS.md are replaced).
+//! The `pg_*` parts and `failover` (three replicas, a sandbox process) each make their
+//! own database on PostgreSQL at 127.0.0.1:5432 and drop it; without PostgreSQL they say
+//! they are skipped and add no row;
 //! `BENCH_DM_USERS` sets how many distinct users get DMs (default 100,000);
 //! `BENCH_BOT_ENV="K=V,…"` adds settings to the interaction bot.
 
@@ -114,12 +117,25 @@ async fn resolve_all(base: &str, groups: Vec<Vec<u64>>) {
 
 /// Issue 5: 1,000 tickets resolved at once. Returns how the announcements drained:
 /// `(seconds since the resolves, tickets announced by then)`, one sample per change.
-async fn burst(r: &mut Report) -> Vec<(f64, usize)> {
-    let bot = Bot::start_with(&[
-        ("STAFF_CHANNEL_ID", &STAFF.to_string()),
+/// `database`: a PostgreSQL URL for the bot's store (its rows are then prefixed
+/// "PostgreSQL: "), or None for the embedded SQLite default.
+async fn burst(r: &mut Report, database: Option<&str>) -> Vec<(f64, usize)> {
+    let staff = STAFF.to_string();
+    let mut env = vec![
+        ("STAFF_CHANNEL_ID", staff.as_str()),
         ("PARADARUM_WEBHOOK_SECRET", SECRET),
-    ])
-    .await;
+    ];
+    env.extend(database.map(|url| ("DATABASE_URL", url)));
+    // BENCH_BURST_LOG=<file> keeps the bot's log (e.g. with BENCH_BURST_RUST_LOG=
+    // "info,sqlx::query=debug" to see every statement).
+    let rust_log = std::env::var("BENCH_BURST_RUST_LOG").ok();
+    env.extend(rust_log.as_deref().map(|v| ("RUST_LOG", v)));
+    let on = if database.is_some() {
+        "PostgreSQL: "
+    } else {
+        ""
+    };
+    let bot = Bot::start_with(&env).await;
     let token = bot.sandbox_customer("Bench").await;
     let mut ids = Vec::new();
     for i in 0..1000 {
@@ -163,7 +179,7 @@ async fn burst(r: &mut Report) -> Vec<(f64, usize)> {
         .filter(|x| x.status == 429)
         .count();
     r.row(
-        "1,000 resolves: seconds until all announced",
+        &format!("{on}1,000 resolves: seconds until all announced"),
         format!(
             "{:.1} s (resolving took {:.1} s)",
             all_in.as_secs_f64(),
@@ -172,14 +188,250 @@ async fn burst(r: &mut Report) -> Vec<(f64, usize)> {
         "≤ 10 s",
     );
     r.row(
-        "1,000 resolves: Discord messages sent",
+        &format!("{on}1,000 resolves: Discord messages sent"),
         messages.to_string(),
         "(one per ticket would be 1,000 ≈ 1,000 s)",
     );
-    r.row("1,000 resolves: 429s received", r429.to_string(), "0");
-    r.row("1,000 resolves: duplicates", dupes.to_string(), "0");
-    r.row("1,000 resolves: lost", (1000 - seen.len()).to_string(), "0");
+    r.row(
+        &format!("{on}1,000 resolves: 429s received"),
+        r429.to_string(),
+        "0",
+    );
+    r.row(
+        &format!("{on}1,000 resolves: duplicates"),
+        dupes.to_string(),
+        "0",
+    );
+    r.row(
+        &format!("{on}1,000 resolves: lost"),
+        (1000 - seen.len()).to_string(),
+        "0",
+    );
+    if database.is_none() {
+        print_batches(&bot, start).await;
+    }
+    if let Ok(path) = std::env::var("BENCH_BURST_LOG") {
+        let _ = std::fs::write(path, bot.log());
+    }
     drained
+}
+
+/// How the burst was cut into messages, from the bot's own records: per batch, its jobs,
+/// when its first and last job were made and when it was sent (seconds from the start of
+/// the resolves). Printed only, to see where the time goes.
+async fn print_batches(bot: &Bot, start: Instant) {
+    let db = format!(
+        "sqlite://{}/data/paradarum-bot.db?mode=ro",
+        bot.dir.path().display()
+    );
+    let Ok(pool) = sqlx::SqlitePool::connect(&db).await else {
+        return;
+    };
+    let rows: Vec<(i64, i64, i64, i64, Option<i64>)> = sqlx::query_as(
+        "SELECT batch_id, COUNT(*), MIN(created_at), MAX(created_at), MAX(sent_at) \
+         FROM outbox_jobs WHERE kind = 'staff_resolved' GROUP BY batch_id ORDER BY batch_id",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap_or_default();
+    let origin = paradarum_bot::store::now_millis() - start.elapsed().as_millis() as i64;
+    let s = |t: i64| (t - origin) as f64 / 1000.0;
+    for (batch, n, first, last, sent) in rows {
+        println!(
+            "burst batch {batch}: {n} jobs made {:.2}–{:.2} s, sent {}",
+            s(first),
+            s(last),
+            sent.map_or("-".into(), |t| format!("{:.2} s", s(t)))
+        );
+    }
+    let inbox: Vec<(String, i64, i64, i64, Option<i64>)> = sqlx::query_as(
+        "SELECT source, COUNT(*), MIN(received_at), MAX(received_at), MAX(processed_at) \
+         FROM inbox_events WHERE received_at >= $1 GROUP BY source",
+    )
+    .bind(origin)
+    .fetch_all(&pool)
+    .await
+    .unwrap_or_default();
+    for (source, n, first, last, done) in inbox {
+        println!(
+            "burst inbox ({source}): {n} events received {:.2}–{:.2} s, last processed {}",
+            s(first),
+            s(last),
+            done.map_or("-".into(), |t| format!("{:.2} s", s(t)))
+        );
+    }
+    pool.close().await;
+}
+
+/// Whether PostgreSQL answers at 127.0.0.1:5432 (the PostgreSQL parts need it).
+fn postgres_here() -> bool {
+    std::net::TcpStream::connect_timeout(
+        &std::net::SocketAddr::from(([127, 0, 0, 1], 5432)),
+        Duration::from_secs(1),
+    )
+    .is_ok()
+}
+
+/// Median and worst of `runs` (in ms), as "median / worst".
+fn median_worst(runs: &[f64]) -> String {
+    let mut v = runs.to_vec();
+    v.sort_by(f64::total_cmp);
+    let median = if v.is_empty() {
+        f64::NAN
+    } else if v.len() % 2 == 1 {
+        v[v.len() / 2]
+    } else {
+        (v[v.len() / 2 - 1] + v[v.len() / 2]) / 2.0
+    };
+    format!(
+        "{median:.0} / {:.0} ms ({} runs: {})",
+        v.last().copied().unwrap_or(f64::NAN),
+        v.len(),
+        runs.iter()
+            .map(|t| format!("{t:.0}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
+}
+
+/// A fresh PostgreSQL database (dropped when the guard goes), or None without PostgreSQL.
+fn pg_db() -> Option<harness::cluster::PgDb> {
+    postgres_here().then(harness::cluster::PgDb::create)
+}
+
+/// Issue 12: acknowledgement and `/ticket status` latency with the bot's store on
+/// PostgreSQL (one process; the embedded sandbox keeps its own SQLite file).
+async fn pg_interactions(r: &mut Report, database: &str, quick: bool) {
+    let bot = Bot::start_with(&[("DATABASE_URL", database)]).await;
+    bot.fake
+        .inner
+        .validate
+        .store(false, std::sync::atomic::Ordering::Relaxed);
+    let mut users = Vec::new();
+    for i in 0..100 {
+        let u = user(i);
+        let (id, _) = bot.open_via_discord(&u, (i % 6) as u8, "bench").await;
+        users.push((u, id));
+    }
+    for (rate, secs) in [
+        (50u32, if quick { 4 } else { 10 }),
+        (500, if quick { 2 } else { 4 }),
+    ] {
+        let (ack, full) = interactions(&bot, &users, rate, secs).await;
+        r.row(
+            &format!(
+                "PostgreSQL: Ack at {rate}/s ({} interactions): p50 / p99 / max",
+                ack.len()
+            ),
+            format!(
+                "{:.2} / {:.2} / {:.2} ms",
+                pct(&ack, 0.5),
+                pct(&ack, 0.99),
+                pct(&ack, 1.0)
+            ),
+            "p99 ≤ 5 ms at 500/s",
+        );
+        r.row(
+            &format!("PostgreSQL: /ticket status round trip at {rate}/s: p50 / p99"),
+            format!(
+                "{:.2} / {:.2} ms ({} answered)",
+                pct(&full, 0.5),
+                pct(&full, 0.99),
+                full.len()
+            ),
+            "p99 ≤ 50 ms at 500/s",
+        );
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+}
+
+/// Issue 12: failover. Three replicas of the real binary on one PostgreSQL database, a
+/// separate sandbox process, the fake Discord. The gateway holder is SIGKILLed (then
+/// SIGTERMed) five times each; measured: from the signal to the next session's IDENTIFY.
+/// The stopped replica is started again after each run, so there are always three.
+async fn failover(r: &mut Report) {
+    use harness::cluster::{Cluster, Storage};
+    if !postgres_here() {
+        println!("failover: SKIPPED, no PostgreSQL at 127.0.0.1:5432");
+        return;
+    }
+    const RUNS: usize = 5;
+    let mut c = Cluster::start(3, Storage::Postgres, &[]).await;
+    let one_live = |c: &Cluster| c.fake.sessions().iter().filter(|s| s.is_live()).count() == 1;
+    for (signal, label, target) in [
+        (
+            "KILL",
+            "SIGKILL of the gateway holder → new session (IDENTIFY)",
+            "≤ 5 s",
+        ),
+        (
+            "TERM",
+            "SIGTERM of the gateway holder → new session (IDENTIFY)",
+            "≤ 1 s",
+        ),
+    ] {
+        let mut took = Vec::new();
+        let mut overlaps = Vec::new();
+        for run in 0..RUNS {
+            // Settled: one live session, one holder, every replica up a while.
+            let steady = c
+                .fake
+                .wait_sessions(Duration::from_secs(30), |_| one_live(&c).then_some(()))
+                .await;
+            let holder = c.wait_holder("gateway", Duration::from_secs(10)).await;
+            let (Some(()), Some(holder)) = (steady, holder) else {
+                println!("failover: no steady gateway before {signal} run {run}; stopping");
+                println!("{}", c.logs());
+                break;
+            };
+            tokio::time::sleep(Duration::from_secs(2)).await;
+            let before = c.fake.sessions().len();
+            let old = c.fake.sessions().iter().rposition(|s| s.is_live());
+            let at = Instant::now();
+            if signal == "KILL" {
+                c.kill(holder);
+            } else {
+                c.sigterm(holder);
+            }
+            let new = c
+                .fake
+                .wait_sessions(Duration::from_secs(20), |s| {
+                    s.iter()
+                        .skip(before)
+                        .find(|s| s.is_live())
+                        .map(|s| s.identified_at)
+                })
+                .await;
+            match new {
+                Some(t) => took.push(ms(t.saturating_duration_since(at))),
+                None => println!("failover: {signal} run {run}: no new session within 20 s"),
+            }
+            if signal == "TERM" {
+                c.wait_exit(holder, Duration::from_secs(20));
+            }
+            // How long the old session and the new one were both live.
+            if let (Some(old), Some(t)) = (old, new) {
+                if let Some(closed) = c.fake.sessions()[old].closed_at {
+                    overlaps.push(ms(closed.saturating_duration_since(t)));
+                }
+            }
+            c.start_replica(holder).await;
+        }
+        println!("failover {signal}: {took:?} ms");
+        r.row(
+            &format!("Failover, 3 replicas on PostgreSQL: {label}: median / worst"),
+            median_worst(&took),
+            target,
+        );
+        if signal == "TERM" {
+            let worst = overlaps.iter().copied().fold(0.0, f64::max);
+            r.row(
+                "Failover, 3 replicas on PostgreSQL: SIGTERM handoff, old and new session both live: worst",
+                format!("{worst:.0} ms ({} runs)", overlaps.len()),
+                "≤ 2,000 ms",
+            );
+        }
+    }
 }
 
 /// Issue 16: DMs to many distinct users (default 100,000; `BENCH_DM_USERS`). RSS must stay
@@ -922,7 +1174,21 @@ fn main() {
             idle_api(&mut r).await;
         }
         if want("burst") {
-            drained = burst(&mut r).await;
+            drained = burst(&mut r, None).await;
+        }
+        if want("pg_burst") {
+            match pg_db() {
+                Some(db) => {
+                    burst(&mut r, Some(&db.url)).await;
+                }
+                None => println!("pg_burst: SKIPPED, no PostgreSQL at 127.0.0.1:5432"),
+            }
+        }
+        if want("pg_interactions") {
+            match pg_db() {
+                Some(db) => pg_interactions(&mut r, &db.url, quick).await,
+                None => println!("pg_interactions: SKIPPED, no PostgreSQL at 127.0.0.1:5432"),
+            }
         }
         if want("latency") {
             idle_latency(&mut r).await;
@@ -932,6 +1198,9 @@ fn main() {
         }
         if want("attachments") {
             attachments(&mut r).await;
+        }
+        if want("failover") {
+            failover(&mut r).await;
         }
         (points, drained)
     });

@@ -35,7 +35,11 @@ const INVALID_SOFT_LIMIT: u64 = INVALID_BAN_LINE / 10;
 const PACER_KEEP: usize = 1_024;
 /// With this many free slots or fewer left in a channel's window, a staff message waits
 /// to be full — or for its backlog to stop growing (`QUIET`), at most `MAX_HOLD` — so a
-/// burst is not spent on small messages while the backlog is still arriving.
+/// burst is not spent on small messages while the backlog is still arriving. A lone
+/// notice waits too when the channel was sent to less than `QUIET` ago: notices then come
+/// one at a time faster than a trickle, the first of a backlog (sending each at once spent
+/// the whole window on one-line messages and pushed the rest of a 1,000-ticket burst into
+/// a third window).
 const HOLD_AT_FREE: usize = 2;
 const QUIET_MS: i64 = 300;
 const MAX_HOLD_MS: i64 = 2_000;
@@ -69,6 +73,11 @@ impl Pacer {
 
     fn record(&mut self, target: Target) {
         self.record_at(target, Instant::now());
+    }
+
+    /// When `target` was last sent to, if within its window.
+    fn last_sent(&self, target: Target) -> Option<Instant> {
+        self.sent.get(&target).and_then(|q| q.back().copied())
     }
 
     /// Messages `target` may still take in its current window.
@@ -300,9 +309,10 @@ async fn round(
 }
 
 /// How long a staff message should wait to carry more, if it should: only when the
-/// channel's window is nearly used up, several jobs wait but not a full message's worth,
-/// and the backlog is still growing (its newest job is younger than `QUIET_MS`) and has
-/// not been held `MAX_HOLD_MS` yet.
+/// channel's window is nearly used up, less than a full message's worth waits — several
+/// jobs, or a lone one while the channel is being sent to faster than a trickle — and the
+/// backlog is still growing (its newest job is younger than `QUIET_MS`) and has not been
+/// held `MAX_HOLD_MS` yet.
 fn hold(
     pacer: &mut Pacer,
     target: Target,
@@ -313,9 +323,18 @@ fn hold(
     if matches!(target, Target::Dm(_)) || pacer.free_slots(target) > HOLD_AT_FREE {
         return None;
     }
-    if used < pending.len() || pending.len() < 2 {
-        // Full (more than one message's worth waits), or a lone notice: no backlog to
-        // wait for, so no delay for a steady trickle.
+    if used < pending.len() || pending.is_empty() {
+        // Full: more than one message's worth waits.
+        return None;
+    }
+    let quiet = Duration::from_millis(QUIET_MS as u64);
+    if pending.len() == 1
+        && pacer
+            .last_sent(target)
+            .is_none_or(|at| at.elapsed() >= quiet)
+    {
+        // A lone notice after a quiet spell: no backlog to wait for, so no delay for a
+        // steady trickle.
         return None;
     }
     let (first, last) = (pending.first()?, pending.last()?);
@@ -598,6 +617,67 @@ mod tests {
         assert!(nonce("abcdefghij", i64::MAX).len() <= 25);
         assert!(nonce("abcdefghij", i64::MIN).len() <= 25);
         assert_ne!(nonce("aaaaaaaaaa", 7), nonce("bbbbbbbbbb", 7));
+    }
+
+    fn staff_job(id: i64, created_at: i64) -> Job {
+        Job {
+            id,
+            backend: "b".into(),
+            kind: JobKind::StaffResolved,
+            target: Target::Channel(1),
+            ticket_id: id as u64,
+            payload: crate::store::notify::Payload::default(),
+            batch_id: None,
+            attempts: 0,
+            received_at: created_at,
+            created_at,
+        }
+    }
+
+    /// A pacer whose channel 1 took three messages (two slots left), the last `ago`.
+    fn three_sent(ago: Duration) -> Pacer {
+        let mut p = Pacer::default();
+        let at = Instant::now().checked_sub(ago).unwrap();
+        for _ in 0..3 {
+            p.record_at(Target::Channel(1), at);
+        }
+        p
+    }
+
+    #[test]
+    fn a_lone_notice_right_after_other_sends_waits_when_the_window_is_nearly_used() {
+        let now = now_millis();
+        let lone = [staff_job(1, now)];
+        // Notices arriving one at a time, fast: the first of a backlog. Sending it alone
+        // would spend one of the last slots on one line.
+        let mut p = three_sent(Duration::from_millis(50));
+        let wait = hold(&mut p, Target::Channel(1), &lone, 1, now);
+        assert!(wait.is_some_and(|w| w <= Duration::from_millis(QUIET_MS as u64)));
+        // After a quiet spell it is a trickle: sent at once.
+        let mut p = three_sent(Duration::from_secs(1));
+        assert_eq!(hold(&mut p, Target::Channel(1), &lone, 1, now), None);
+        // With slots to spare, never held.
+        let mut p = Pacer::default();
+        assert_eq!(hold(&mut p, Target::Channel(1), &lone, 1, now), None);
+        // Once the lone notice is quiet for `QUIET_MS`, it goes.
+        let mut p = three_sent(Duration::from_millis(50));
+        let old = [staff_job(1, now - QUIET_MS)];
+        assert_eq!(hold(&mut p, Target::Channel(1), &old, 1, now), None);
+    }
+
+    #[test]
+    fn a_held_backlog_goes_when_full_or_after_the_longest_hold() {
+        let now = now_millis();
+        let growing = [staff_job(1, now - 100), staff_job(2, now)];
+        let mut p = three_sent(Duration::from_secs(1));
+        assert!(hold(&mut p, Target::Channel(1), &growing, 2, now).is_some());
+        // More than one message's worth: no wait.
+        assert_eq!(hold(&mut p, Target::Channel(1), &growing, 1, now), None);
+        // Held since its first job `MAX_HOLD_MS` ago: no longer.
+        let long = [staff_job(1, now - MAX_HOLD_MS), staff_job(2, now)];
+        assert_eq!(hold(&mut p, Target::Channel(1), &long, 2, now), None);
+        // DMs are never held.
+        assert_eq!(hold(&mut p, Target::Dm(1), &growing, 2, now), None);
     }
 
     #[test]

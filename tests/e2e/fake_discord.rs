@@ -189,6 +189,9 @@ pub struct Inner {
     /// IDENTIFYs allowed (Discord: 1,000 a day); beyond it the socket is closed with 4004,
     /// as Discord resets the token.
     pub identify_budget: AtomicU64,
+    /// What `GET /gateway/bot` says is left until the budget resets (ms; Discord: up to a
+    /// day).
+    pub identify_reset_after_ms: AtomicU64,
     /// What `GET /gateway/bot` recommends.
     pub recommended_shards: AtomicU64,
     /// While set, gateway connections are refused (Discord unreachable).
@@ -318,6 +321,7 @@ impl FakeDiscord {
             deliveries: Mutex::new(Vec::new()),
             identifies: AtomicU64::new(0),
             identify_budget: AtomicU64::new(1000),
+            identify_reset_after_ms: AtomicU64::new(86_400_000),
             recommended_shards: AtomicU64::new(1),
             refuse_gateway: std::sync::atomic::AtomicBool::new(false),
             deliver_twice: std::sync::atomic::AtomicBool::new(false),
@@ -967,11 +971,12 @@ fn route(
         ("GET", ["gateway", "bot"]) => {
             let total = inner.identify_budget.load(Ordering::SeqCst);
             let used = inner.identifies.load(Ordering::SeqCst);
+            let reset_after = inner.identify_reset_after_ms.load(Ordering::SeqCst);
             Json(json!({
                 "url": format!("ws://{}/gateway", inner.addr),
                 "shards": inner.recommended_shards.load(Ordering::SeqCst),
                 "session_start_limit": {"total": total, "remaining": total.saturating_sub(used),
-                    "reset_after": 86_400_000, "max_concurrency": 1}
+                    "reset_after": reset_after, "max_concurrency": 1}
             }))
             .into_response()
         }

@@ -337,6 +337,106 @@ async fn one_process_holds_one_session_for_shard_0_of_1_and_after_sigkill_a_rest
     assert!(closed.is_some(), "a stopped bot's session is closed");
 }
 
+/// The bot's `paradarum_gateway_identifies_total`, scraped from replica `i`.
+async fn identifies_metric(c: &Cluster, i: usize) -> Option<u64> {
+    let text = c
+        .api
+        .get(format!(
+            "http://127.0.0.1:{}/metrics",
+            c.replicas[i].metrics_port
+        ))
+        .send()
+        .await
+        .ok()?
+        .text()
+        .await
+        .ok()?;
+    text.lines()
+        .find_map(|l| l.strip_prefix("paradarum_gateway_identifies_total "))
+        .and_then(|v| v.trim().parse().ok())
+}
+
+/// The identify counter of replica 0 once it reads `want` (≤ 5 s), or its last reading.
+async fn metric_reaches(c: &Cluster, want: u64) -> Option<u64> {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let got = identifies_metric(c, 0).await;
+        if got == Some(want) || Instant::now() >= deadline {
+            return got;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_the_identify_budget_used_up_the_bot_waits_for_its_reset_and_counts_identifies() {
+    use std::sync::atomic::Ordering::SeqCst;
+    const RESET_AFTER_MS: u64 = 3_000;
+    let mut c = Cluster::start(0, Storage::Sqlite, &[]).await;
+    // Discord's budget is spent: nothing left until it resets in 3 s.
+    c.fake.inner.identify_budget.store(0, SeqCst);
+    c.fake
+        .inner
+        .identify_reset_after_ms
+        .store(RESET_AFTER_MS, SeqCst);
+    c.add_replica().await;
+    let budget_read = |c: &Cluster| {
+        c.fake
+            .recorded()
+            .iter()
+            .find(|r| r.method == "GET" && r.path.ends_with("/gateway/bot"))
+            .map(|r| r.at)
+    };
+    assert!(
+        wait_until("GET /gateway/bot", Duration::from_secs(15), || budget_read(
+            &c
+        )
+        .is_some())
+        .await,
+        "{}",
+        c.logs()
+    );
+    let read_at = budget_read(&c).unwrap();
+    // Well inside the wait: no IDENTIFY tried (one past the budget would reset the token).
+    tokio::time::sleep(
+        (read_at + Duration::from_millis(RESET_AFTER_MS / 2))
+            .saturating_duration_since(Instant::now()),
+    )
+    .await;
+    assert_eq!(c.fake.inner.identifies.load(SeqCst), 0, "{}", c.logs());
+    assert!(c.fake.sessions().is_empty());
+    assert!(
+        c.logs().contains("IDENTIFY budget is used up"),
+        "the wait is logged:\n{}",
+        c.logs()
+    );
+    // Discord resets the budget; the bot identifies once its wait is over, not before.
+    c.fake.inner.identify_budget.store(1000, SeqCst);
+    wait_steady(&c, 1, Duration::from_secs(15)).await;
+    let first = c.fake.sessions()[0].clone();
+    let waited = first.identified_at.saturating_duration_since(read_at);
+    assert!(
+        waited >= Duration::from_millis(RESET_AFTER_MS),
+        "identified {waited:?} after reading the budget, before its reset"
+    );
+    assert_eq!(c.fake.inner.identifies.load(SeqCst), 1);
+    assert_eq!(
+        metric_reaches(&c, 1).await,
+        Some(1),
+        "paradarum_gateway_identifies_total"
+    );
+    // A dropped connection that identifies again counts again.
+    c.fake.drop_gateway();
+    wait_steady(&c, 1, Duration::from_secs(15)).await;
+    let identifies = c.fake.inner.identifies.load(SeqCst);
+    assert!(identifies >= 1);
+    assert_eq!(
+        metric_reaches(&c, identifies).await,
+        Some(identifies),
+        "paradarum_gateway_identifies_total"
+    );
+}
+
 // ---- the seven scenarios of #12 (PostgreSQL, replicas) --------------------------------
 
 /// Every interaction of `sent` answered, each once, with no 40060 seen by the bot's side
