@@ -87,7 +87,7 @@ async fn poll_once(deps: &PipelineDeps, token: &SecretString) -> Result<bool, Po
     let key = cursor_key(&deps.backend);
     let cursor = match deps.store.get_state(&key).await? {
         Some(c) => c,
-        None => return first_start(deps, token).await.map(|()| true),
+        None => return first_start(deps, token).await,
     };
     let after = (cursor != FROM_START).then_some(cursor.as_str());
     let page = deps.client.events(token, after, Some(PAGE)).await?;
@@ -113,12 +113,14 @@ pub fn first_start_key(backend: &str) -> String {
 
 /// Finds where to start reading a backend the bot has never read: at the moment it first
 /// ran on it (recorded at start-up, so a poller that restarts loses nothing), less the
-/// backfill window. Past events before that are not announced.
+/// backfill window. Past events before that are not announced. True when more may be
+/// waiting right away; false when `since` found nothing yet (no cursor is stored then, and
+/// asking again at once would spin on a quiet feed).
 ///
 /// With `since` the API seeks there exactly. Without it, a fresh start (within a minute
 /// of the first run) seeks to the newest event with `after=latest`; otherwise the feed is
 /// paged from its start, storing only the events at or after the anchor.
-async fn first_start(deps: &PipelineDeps, token: &SecretString) -> Result<(), PollError> {
+async fn first_start(deps: &PipelineDeps, token: &SecretString) -> Result<bool, PollError> {
     let store = deps.store.notify();
     let now = Utc::now();
     let anchor = deps
@@ -147,7 +149,7 @@ async fn first_start(deps: &PipelineDeps, token: &SecretString) -> Result<(), Po
                 deps.wakers.processor.notify_one();
             }
         }
-        return Ok(());
+        return Ok(page.items.len() == PAGE as usize);
     }
     let fresh = (now - anchor) < chrono::Duration::seconds(60);
     if window.is_zero() && fresh && meta.has(capability::EVENTS_AFTER_LATEST) {
@@ -160,7 +162,7 @@ async fn first_start(deps: &PipelineDeps, token: &SecretString) -> Result<(), Po
             .receive(&deps.backend, &[], "poll", Some(&cursor))
             .await?;
         log_first_start(deps, "after=latest", 0);
-        return Ok(());
+        return Ok(true);
     }
     // No seeking: page the whole feed once, keeping only what is at or after `since`.
     let mut after: Option<String> = None;
@@ -204,7 +206,7 @@ async fn first_start(deps: &PipelineDeps, token: &SecretString) -> Result<(), Po
         Metrics::add(&deps.metrics.events_poll, kept as u64);
         deps.wakers.processor.notify_one();
     }
-    Ok(())
+    Ok(true)
 }
 
 fn log_first_start(deps: &PipelineDeps, how: &str, kept: usize) {

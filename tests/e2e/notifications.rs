@@ -424,3 +424,88 @@ async fn administrators_can_move_tickets_with_sandbox_commands_and_others_cannot
     .await;
     bot.assert_no_schema_errors();
 }
+
+/// A first start on an API that seeks with `since=`, with nothing in the feed after the
+/// bot's first run: the bot stores no cursor yet, and must ask again at its poll interval,
+/// not at once (it once spun here at ~470 requests a second until the first event came).
+#[tokio::test]
+async fn a_first_start_on_a_quiet_feed_polls_at_its_interval_not_in_a_loop() {
+    let (port, _dir) = crate::harness::external_sandbox().await;
+    let proxy = crate::harness::ApiProxy::start(format!("http://127.0.0.1:{port}")).await;
+    let http = reqwest::Client::new();
+    let tok: Value = http
+        .post(format!("http://127.0.0.1:{port}/v1/sandbox/tokens"))
+        .bearer_auth(ADMIN)
+        .json(&json!({"scopes": ["events:read", "tickets:read"]}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let key = paradarum_bot::config::SecretKey::generate_text();
+    let bot = Bot::start_with(&[
+        ("PARADARUM_API_URL", &proxy.url),
+        ("PARADARUM_API_TOKEN", tok["token"].as_str().unwrap()),
+        ("BOT_SECRET_KEY", &key),
+        ("STAFF_CHANNEL_ID", "1100"),
+        ("PARADARUM_BOT__NOTIFICATIONS__POLL_INTERVAL_SECS", "1"),
+    ])
+    .await;
+    // Once the feed has been asked (the poller runs), count the asks over 3 s: at a 1 s
+    // interval that is about 3; a loop would make hundreds.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while proxy.seen("GET", "/v1/events").is_empty() {
+        assert!(Instant::now() < deadline, "the feed was never read");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let before = proxy.seen("GET", "/v1/events").len();
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let asks = proxy.seen("GET", "/v1/events").len() - before;
+    assert!(
+        (1..=6).contains(&asks),
+        "{asks} reads of the feed in 3 s at a 1 s poll interval"
+    );
+    // And the feed still works from there: a ticket made now is announced.
+    let acc: Value = http
+        .post(format!("http://127.0.0.1:{port}/v1/sandbox/accounts"))
+        .bearer_auth(ADMIN)
+        .json(&json!({"name": "Quiet"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let t: Value = http
+        .post(format!("http://127.0.0.1:{port}/v1/tickets"))
+        .bearer_auth(acc["token"].as_str().unwrap())
+        .json(&json!({"topic": 0, "subject": "after the quiet start", "message": "m"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let resolved = http
+        .post(format!(
+            "http://127.0.0.1:{port}/v1/tickets/{}/status",
+            t["id"]
+        ))
+        .bearer_auth(ADMIN)
+        .json(&json!({"status": 2}))
+        .send()
+        .await
+        .unwrap();
+    assert!(resolved.status().is_success());
+    let id = t["id"].as_u64().unwrap();
+    let found = bot
+        .fake
+        .wait_for(Duration::from_secs(15), |sent| {
+            sent.iter()
+                .any(|m| text_of(&m.body).contains(&format!("#{id}")))
+                .then_some(())
+        })
+        .await;
+    assert!(found.is_some(), "the Resolved ticket was not announced");
+}
