@@ -1009,6 +1009,11 @@ fn route(
                     c["application_id"] = app.clone().into();
                     c["version"] = "1".into();
                     c["type"] = c.get("type").cloned().unwrap_or(json!(1));
+                    // Discord answers context-menu commands with an empty description
+                    // (serenity's `Command` requires the field).
+                    if c.get("description").is_none() {
+                        c["description"] = "".into();
+                    }
                     c
                 })
                 .collect();

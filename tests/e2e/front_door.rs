@@ -553,6 +553,21 @@ async fn the_new_commands_are_registered_as_discord_accepts_them() {
     assert_eq!(panel["type"], 1);
     // The fake validated the body against Discord's OpenAPI spec.
     bot.assert_no_schema_errors();
+    // And the bot read Discord's answer back (a context-menu command comes back with an
+    // empty description, which serenity must accept): registration succeeded on its side.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while !bot.log().contains("slash commands registered") {
+        let log = bot.log();
+        assert!(
+            !log.contains("registering slash commands failed"),
+            "registration failed in the bot: {log}"
+        );
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no registration logged: {log}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
 
 /// The initial response to `sent` on the cluster's fake, waiting up to `secs`.
