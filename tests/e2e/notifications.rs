@@ -444,7 +444,7 @@ async fn a_first_start_on_a_quiet_feed_polls_at_its_interval_not_in_a_loop() {
         .await
         .unwrap();
     let key = paradarum_bot::config::SecretKey::generate_text();
-    let bot = Bot::start_with(&[
+    let mut bot = Bot::start_with(&[
         ("PARADARUM_API_URL", &proxy.url),
         ("PARADARUM_API_TOKEN", tok["token"].as_str().unwrap()),
         ("BOT_SECRET_KEY", &key),
@@ -467,38 +467,12 @@ async fn a_first_start_on_a_quiet_feed_polls_at_its_interval_not_in_a_loop() {
         "{asks} reads of the feed in 3 s at a 1 s poll interval"
     );
     // And the feed still works from there: a ticket made now is announced.
-    let acc: Value = http
-        .post(format!("http://127.0.0.1:{port}/v1/sandbox/accounts"))
-        .bearer_auth(ADMIN)
-        .json(&json!({"name": "Quiet"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let t: Value = http
-        .post(format!("http://127.0.0.1:{port}/v1/tickets"))
-        .bearer_auth(acc["token"].as_str().unwrap())
-        .json(&json!({"topic": 0, "subject": "after the quiet start", "message": "m"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let resolved = http
-        .post(format!(
-            "http://127.0.0.1:{port}/v1/tickets/{}/status",
-            t["id"]
-        ))
-        .bearer_auth(ADMIN)
-        .json(&json!({"status": 2}))
-        .send()
-        .await
-        .unwrap();
-    assert!(resolved.status().is_success());
-    let id = t["id"].as_u64().unwrap();
+    bot.sandbox_port = port;
+    let customer = bot.sandbox_customer("Quiet").await;
+    let id = bot
+        .sandbox_open(&customer, 0, "after the quiet start")
+        .await;
+    bot.sandbox_set_status(id, 2).await;
     let found = bot
         .fake
         .wait_for(Duration::from_secs(15), |sent| {
